@@ -1,0 +1,51 @@
+# Wekker: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev node lint messages bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# JavaScript used by the tests only (axe-core, ical.js); skipped when npm is absent.
+node:
+	@if command -v npm >/dev/null 2>&1; then \
+		[ -d node_modules/axe-core ] && [ -d node_modules/ical.js ] || npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: browser and ical.js tests will skip"; fi
+
+## make run: SQLite, filesystem broker, mails in var/mail/, demo data, http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) scripts/dev.py
+
+## make test: the whole suite (on DATABASE_URL / CELERY_BROKER_URL when set)
+test: install-dev node
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: install-dev
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore='stakeholders/*' --ignore='groups/*' \
+		--ignore='meetings/*' --ignore='indicators/*' --ignore='node_modules/*' --ignore='benchmarks/*' --ignore='scripts/*'
+	for app in stakeholders groups meetings indicators; do \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete); done
+
+bench: install-dev
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf var staticfiles

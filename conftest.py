@@ -1,0 +1,268 @@
+"""The shared cast of Wekker's tests, and the gates for tests that need real services.
+
+Outside CI, a test whose service (PostgreSQL, Redis, Chromium, node) is absent skips
+and says why. With CI=true nothing skips: a missing service fails the test.
+"""
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from groups.models import Membership
+from groups.tests.factories import MembershipFactory, WorkingGroupFactory
+from stakeholders.tests.factories import ContactFactory, OrganisationFactory, UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent
+IN_CI = os.getenv("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = os.getenv("CHROMIUM_PATH", "/usr/bin/chromium")
+NODE_MODULES = BASE_DIR / "node_modules"
+
+
+def _port_open(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(marker_name):
+    """Why a test with this marker cannot run here, or None."""
+    if marker_name == "postgres":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    elif marker_name == "redis":
+        if not settings.CELERY_BROKER_URL.startswith("redis"):
+            return "needs Redis: set CELERY_BROKER_URL=redis://…"
+    elif marker_name == "browser":
+        if not Path(CHROMIUM).exists():
+            return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        if not (NODE_MODULES / "axe-core").exists():
+            return "needs axe-core: run npm ci"
+    elif marker_name == "node":
+        if not shutil.which("node"):
+            return "needs node"
+        if not (NODE_MODULES / "ical.js").exists():
+            return "needs ical.js: run npm ci"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for name in ("postgres", "redis", "browser", "node"):
+            if item.get_closest_marker(name) is None:
+                continue
+            reason = _missing(name)
+            if reason is None:
+                continue
+            if IN_CI:
+                item.user_properties.append(("missing", reason))
+                item.add_marker(pytest.mark.usefixtures("_fail_in_ci"))
+            else:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def _fail_in_ci(request):
+    reason = dict(request.node.user_properties).get("missing")
+    pytest.fail(f"CI=true and this test cannot run: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- The cast -------------------------------------------------------------
+
+
+@pytest.fixture
+def bretagne(db):
+    from indicators.models import Territory
+
+    return Territory.objects.get(code="53")
+
+
+@pytest.fixture
+def mixite(db, bretagne):
+    """The flagship group: mixité des métiers."""
+    return WorkingGroupFactory(
+        name="Mixité des métiers", slug="mixite", theme="Mixité des métiers", territory=bretagne
+    )
+
+
+@pytest.fixture
+def seniors(db, bretagne):
+    """Another group, which membre and coordinatrice do not belong to."""
+    return WorkingGroupFactory(
+        name="Emploi des seniors", slug="seniors", theme="Emploi des seniors", territory=bretagne
+    )
+
+
+def _person(username, group=None, role=Membership.Role.MEMBER, organisation=None, **user_fields):
+    user = UserFactory(username=username, **user_fields)
+    contact = ContactFactory(
+        user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        **({"organisation": organisation} if organisation else {}),
+    )
+    if group is not None:
+        MembershipFactory(group=group, contact=contact, role=role)
+    return user
+
+
+@pytest.fixture
+def departement(db):
+    return OrganisationFactory(name="Conseil départemental d'Ille-et-Vilaine")
+
+
+@pytest.fixture
+def coordinatrice(db, mixite):
+    """Coordinates the mixité group."""
+    return _person("coordinatrice", mixite, Membership.Role.COORDINATOR, first_name="Claire", last_name="Le Gall")
+
+
+@pytest.fixture
+def membre(db, mixite, departement):
+    """A member of the mixité group only, from the département."""
+    return _person("membre", mixite, organisation=departement, first_name="Yann", last_name="Morvan")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, member of no group."""
+    return _person("outsider", first_name="Olivier", last_name="Dehors")
+
+
+@pytest.fixture
+def other_coordinator(db, seniors):
+    """Coordinates the seniors group, not the mixité group."""
+    return _person("autrecoord", seniors, Membership.Role.COORDINATOR, first_name="Anne", last_name="Autre")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True, first_name="Ada", last_name="Admin")
+
+
+ROLES = ["anonymous", "outsider", "membre", "other_coordinator", "coordinatrice", "admin_user"]
+
+
+@pytest.fixture
+def as_role(client, request):
+    """Log the test client in as one of ROLES (by name) and return the user (None for anonymous)."""
+
+    def login(role):
+        client.logout()
+        if role == "anonymous":
+            return None
+        user = request.getfixturevalue(role)
+        client.force_login(user)
+        return user
+
+    return login
+
+
+# --- The browser ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    """A phone-sized screen (iPhone SE-like viewport, touch)."""
+    context = chromium.new_context(
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 667},
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login():
+    """Log a Playwright page in as a user through the real login form."""
+
+    def login(page, user, password="wekker-test"):
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+    return login
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core in the page; fail on any serious or critical violation."""
+    source = (NODE_MODULES / "axe-core" / "axe.min.js").read_text()
+
+    def check(page):
+        page.add_script_tag(content=source)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in bad
+        ]
+        assert not bad, f"axe-core on {page.url}:\n" + "\n".join(details)
+        return result
+
+    return check

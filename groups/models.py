@@ -1,0 +1,190 @@
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def default_reminder_offsets():
+    return [7, 1]
+
+
+def validate_reminder_offsets(value):
+    if not isinstance(value, list) or not all(
+        isinstance(days, int) and not isinstance(days, bool) and 0 <= days <= 60 for days in value
+    ):
+        raise ValidationError(_("Reminder offsets must be a list of whole days between 0 and 60."))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each reminder offset may appear only once."))
+
+
+class WorkingGroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=WorkingGroup.Status.ACTIVE)
+
+    def visible_to(self, user):
+        """Every logged-in user sees the list of groups (name, theme, coordinator)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+    def with_counts(self, now=None):
+        """Current members, upcoming meetings and open actions, one subquery each."""
+        # meetings depends on groups, not the other way round: look its models up by name.
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        members = (
+            Membership.objects.current(on=today)
+            .filter(group=OuterRef("pk"))
+            .values("group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        meetings = (
+            apps.get_model("meetings", "Meeting").objects.filter(group=OuterRef("pk"), starts_at__gte=now)
+            .exclude(status="cancelled")
+            .values("group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        actions = (
+            apps.get_model("meetings", "Action").objects.filter(
+                group=OuterRef("pk"), status__in=["todo", "in_progress"]
+            )
+            .values("group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            member_count=Coalesce(Subquery(members), 0),
+            upcoming_meeting_count=Coalesce(Subquery(meetings), 0),
+            open_action_count=Coalesce(Subquery(actions), 0),
+        )
+
+    def member_of(self, user):
+        """The groups whose meetings, minutes and actions the user may see."""
+        from groups import access
+
+        if not user.is_authenticated:
+            return self.none()
+        if access.is_admin(user):
+            return self
+        return self.filter(pk__in=access.member_group_ids(user))
+
+    def coordinated_by(self, user):
+        from groups import access
+
+        if not user.is_authenticated:
+            return self.none()
+        if access.is_admin(user):
+            return self
+        return self.filter(pk__in=access.coordinated_group_ids(user))
+
+
+class WorkingGroup(models.Model):
+    """A working group of the network: people from many bodies meeting around one question."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    theme = models.CharField(_("theme"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    territory = models.ForeignKey(
+        "indicators.Territory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("territory"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    meetings_per_year = models.PositiveSmallIntegerField(_("target meetings a year"), default=6)
+    reminder_offsets = models.JSONField(
+        _("reminders (days before a meeting)"),
+        default=default_reminder_offsets,
+        validators=[validate_reminder_offsets],
+        help_text=_("For example [7, 1]: a week and a day before each meeting."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = WorkingGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meetings_per_year__lte=52), name="group_meetings_per_year_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("groups:detail", args=[self.slug])
+
+    @property
+    def is_archived(self):
+        return self.status == self.Status.ARCHIVED
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Memberships in force on a date (today by default): joined, not yet left."""
+        on = on or timezone.localdate()
+        return self.filter(Q(joined__lte=on) | Q(joined__isnull=True)).filter(
+            Q(left__isnull=True) | Q(left__gt=on)
+        )
+
+
+class Membership(models.Model):
+    """A contact's place in a working group, with a role and a period."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        MEMBER = "member", _("Member")
+        GUEST = "guest", _("Guest")
+
+    group = models.ForeignKey(
+        WorkingGroup, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("group")
+    )
+    contact = models.ForeignKey(
+        "stakeholders.Contact",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("contact"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined = models.DateField(_("joined"), null=True, blank=True)
+    left = models.DateField(_("left"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "contact__last_name", "contact__first_name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "contact"], name="membership_unique_contact"),
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(joined__isnull=True) | Q(left__gte=models.F("joined")),
+                name="membership_left_after_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contact} – {self.group} ({self.get_role_display()})"
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return (self.joined is None or self.joined <= today) and (self.left is None or self.left > today)

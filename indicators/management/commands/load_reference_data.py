@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from indicators.models import Domain, Territory
+from indicators.reference import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the ROME, FAP-2009 and territory reference data."
+
+    def handle(self, *args, **options):
+        load_reference_data(Territory, Domain)
+        self.stdout.write(f"{Domain.objects.count()} domains, {Territory.objects.count()} territories.")

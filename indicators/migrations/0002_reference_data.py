@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from indicators.reference import load_reference_data
+
+    load_reference_data(apps.get_model("indicators", "Territory"), apps.get_model("indicators", "Domain"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("indicators", "0001_initial")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from groups import access
+from groups.models import WorkingGroup
+from meetings.models import Action, Meeting
+
+
+@login_required
+def home(request):
+    """Each role's starting point: my next meetings, my open actions, my groups."""
+    user = request.user
+    contact = access.contact_of(user)
+    now = timezone.now()
+    next_meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(ends_at__gte=now)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("group")
+        .order_by("starts_at")[:5]
+    )
+    my_actions = []
+    if contact is not None:
+        my_actions = (
+            Action.objects.open()
+            .filter(owner=contact)
+            .select_related("group")
+            .order_by("due_date", "pk")[:10]
+        )
+    # Groups the user belongs to by membership (an admin without a contact has none).
+    my_groups = WorkingGroup.objects.filter(pk__in=access.member_group_ids(user)).order_by("name")
+    coordinated = (
+        WorkingGroup.objects.filter(pk__in=access.coordinated_group_ids(user))
+        .with_counts(now=now)
+        .order_by("name")
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "contact": contact,
+            "next_meetings": next_meetings,
+            "my_actions": my_actions,
+            "my_groups": my_groups,
+            "coordinated": coordinated,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@never_cache
+def healthz(request):
+    """Database and broker state; 200 when the database answers."""
+    state = {"database": "ok", "broker": "ok"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        state["database"] = f"error: {exc.__class__.__name__}"
+        status = 503
+    try:
+        from wekker.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        state["broker"] = f"error: {exc.__class__.__name__}"
+    state["database_vendor"] = connection.vendor
+    state["broker_transport"] = settings.CELERY_BROKER_URL.split(":", 1)[0]
+    return JsonResponse(state, status=status)
+
+
+def _throttle_keys(request):
+    username = (request.POST.get("username") or "").strip().lower()
+    address = request.META.get("REMOTE_ADDR", "")
+    return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    """Django's login, refused for a while after too many failures for a name or an address."""
+
+    def post(self, request, *args, **kwargs):
+        keys = _throttle_keys(request)
+        if any((cache.get(key) or 0) >= settings.LOGIN_MAX_ATTEMPTS for key in keys):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _("Too many failed attempts. Please wait %(minutes)d minutes and try again.")
+                % {"minutes": settings.LOGIN_LOCKOUT_SECONDS // 60},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        for key in _throttle_keys(self.request):
+            cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        cache.delete_many(_throttle_keys(self.request))
+        return super().form_valid(form)
