@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from kombu import Connection
+
 from groups import access
 from groups.models import WorkingGroup
 from meetings.models import Action, Meeting
@@ -69,9 +71,9 @@ def healthz(request):
         state["database"] = f"error: {exc.__class__.__name__}"
         status = 503
     try:
-        from wekker.celery import app
-
-        with app.connection_for_write() as conn:
+        # A fresh connection each time: a pooled one would hide a broker that went away.
+        with Connection(settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+                        connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         state["broker"] = f"error: {exc.__class__.__name__}"

@@ -1,0 +1,319 @@
+"""The demo data of `seed_demo`: three groups of the We-ker network and a year around today.
+
+Idempotent: every row is found by a natural key and brought to the state below, so
+running it twice gives the same data. The people and bodies are fictitious.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from groups.models import Membership, WorkingGroup
+from indicators.models import Domain, Territory
+from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
+from stakeholders.models import Contact, Organisation
+
+PARIS = ZoneInfo("Europe/Paris")
+DEMO_PASSWORD = "wekker-demo"
+
+ORGANISATIONS = [
+    # name, kind, ROME sector, territory
+    ("Mission Locale du Bassin Rennais", Organisation.Kind.MISSION_LOCALE, "K", "35"),
+    ("Mission Locale du Pays de Brest", Organisation.Kind.MISSION_LOCALE, "K", "29"),
+    ("Conseil départemental d'Ille-et-Vilaine", Organisation.Kind.COLLECTIVITE, "K", "35"),
+    ("Région Bretagne", Organisation.Kind.COLLECTIVITE, "K", "53"),
+    ("Chambre d'agriculture de Bretagne", Organisation.Kind.CHAMBRE, "A", "53"),
+    ("Transports Armor Mobilités", Organisation.Kind.ENTREPRISE, "N", "22"),
+    ("CFA Bâtiment Bretagne", Organisation.Kind.FORMATION, "F", "56"),
+    ("France Travail Bretagne", Organisation.Kind.ETAT, "K", "53"),
+    ("Association Elles bougent Bretagne", Organisation.Kind.ASSOCIATION, "H", "35"),
+]
+
+PEOPLE = [
+    # username or None, first, last, organisation index, job title, role model trade
+    ("coordinatrice", "Claire", "Le Gall", 0, "Chargée de mission mixité", ""),
+    ("membre", "Yann", "Morvan", 2, "Chargé de projet insertion", ""),
+    (None, "Nolwenn", "Kerbrat", 1, "Conseillère en insertion", ""),
+    (None, "Erwan", "Le Bihan", 3, "Chargé de mission emploi-formation", ""),
+    (None, "Gwenaëlle", "Tanguy", 4, "Responsable emploi et formation", ""),
+    (None, "Loïc", "Guillou", 5, "Responsable recrutement", ""),
+    (None, "Maëlle", "Riou", 6, "Directrice pédagogique", ""),
+    (None, "Sophie", "Le Roux", 7, "Conseillère entreprises", ""),
+    (None, "Anaïs", "Cadiou", 8, "Coordinatrice régionale", ""),
+    (None, "Julie", "Le Floch", 5, "Conductrice de bus", "Conductrice de transport en commun"),
+    (None, "Thomas", "Briand", 1, "Auxiliaire de puériculture", "Auxiliaire de puériculture"),
+    (None, "Laura", "Quéré", 6, "Maçonne, formatrice", "Maçonne"),
+    (None, "Pierre", "Jézéquel", 0, "Chargé de mission seniors", ""),
+    (None, "Marie", "Nédélec", 3, "Chargée de mission mobilité", ""),
+]
+
+GROUPS = [
+    ("mixite", "Mixité des métiers", "Mixité des métiers", "53",
+     "Faire évoluer les choix d'orientation des filles et des garçons vers les métiers "
+     "dits non mixtes : sensibiliser, former, montrer des rôles modèles."),
+    ("seniors", "Emploi des seniors", "Emploi des seniors", "53",
+     "Partager les pratiques d'accompagnement des publics de plus de 50 ans."),
+    ("mobilite", "Mobilité durable", "Mobilité durable", "35",
+     "Lever les freins de mobilité des jeunes en milieu rural."),
+]
+
+# (group slug, username or "first last", role)
+MEMBERSHIPS = [
+    ("mixite", "coordinatrice", Membership.Role.COORDINATOR),
+    ("mixite", "membre", Membership.Role.MEMBER),
+    ("mixite", "Nolwenn Kerbrat", Membership.Role.MEMBER),
+    ("mixite", "Erwan Le Bihan", Membership.Role.MEMBER),
+    ("mixite", "Gwenaëlle Tanguy", Membership.Role.MEMBER),
+    ("mixite", "Loïc Guillou", Membership.Role.MEMBER),
+    ("mixite", "Maëlle Riou", Membership.Role.MEMBER),
+    ("mixite", "Sophie Le Roux", Membership.Role.MEMBER),
+    ("mixite", "Anaïs Cadiou", Membership.Role.GUEST),
+    ("seniors", "Pierre Jézéquel", Membership.Role.COORDINATOR),
+    ("seniors", "Sophie Le Roux", Membership.Role.MEMBER),
+    ("seniors", "Erwan Le Bihan", Membership.Role.MEMBER),
+    ("mobilite", "coordinatrice", Membership.Role.COORDINATOR),
+    ("mobilite", "Marie Nédélec", Membership.Role.MEMBER),
+    ("mobilite", "Loïc Guillou", Membership.Role.MEMBER),
+]
+
+MIXITE_AGENDA = [
+    ("Tour de table des partenaires", 15, Lever.AUTRE),
+    ("Bilan de la Semaine de la mixité des métiers", 30, Lever.SENSIBILISER),
+    ("Places en formation BTP et transport pour les jeunes femmes", 30, Lever.FORMER),
+    ("Tournage des vidéos de rôles modèles", 20, Lever.ROLES_MODELES),
+    ("Lecture des indicateurs : de la formation à l'emploi", 25, Lever.AUTRE),
+]
+
+MIXITE_ACTIONS = [
+    # title, lever, owner key, due in days (negative: overdue), status, kind
+    ("Organiser la Semaine de la mixité des métiers", Lever.SENSIBILISER, "Anaïs Cadiou", 60, Action.Status.IN_PROGRESS, Action.Kind.EVENT),
+    ("Intervenir au forum des métiers du lycée de Saint-Brieuc", Lever.SENSIBILISER, "membre", 20, Action.Status.TODO, Action.Kind.ACTION),
+    ("Recenser les places en CAP maçonnerie ouvertes aux filles", Lever.FORMER, "Maëlle Riou", -5, Action.Status.TODO, Action.Kind.ACTION),
+    ("Monter une session « découverte conduite de bus » pour jeunes femmes", Lever.FORMER, "Loïc Guillou", 45, Action.Status.IN_PROGRESS, Action.Kind.ACTION),
+    ("Publier trois vidéos de rôles modèles sur YouTube", Lever.ROLES_MODELES, "coordinatrice", 30, Action.Status.TODO, Action.Kind.ACTION),
+    ("Suivre l'accès à l'emploi des filles sorties de formation BTP", Lever.AUTRE, "Erwan Le Bihan", -12, Action.Status.IN_PROGRESS, Action.Kind.ACTION),
+    ("Diffuser la plaquette « Les métiers n'ont pas de sexe »", Lever.SENSIBILISER, "membre", -40, Action.Status.DONE, Action.Kind.ACTION),
+]
+
+
+def _paris(day, hour, minute):
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
+
+
+def _user(username, first, last, **extra):
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    user.first_name, user.last_name = first, last
+    user.email = f"{username}@demo.wekker.invalid"
+    for field, value in extra.items():
+        setattr(user, field, value)
+    user.set_password(DEMO_PASSWORD)
+    user.is_active = True
+    user.save()
+    return user
+
+
+@transaction.atomic
+def seed(today=None):
+    """Create or refresh the demo data; returns a dict of counts."""
+    today = today or timezone.localdate()
+    territories = {t.code: t for t in Territory.objects.filter(code__in=["53", "22", "29", "35", "56"])}
+    sectors = {d.code: d for d in Domain.objects.filter(nomenclature="rome")}
+
+    _user("admin", "Ada", "Admin", is_staff=True, is_superuser=True)
+
+    organisations = []
+    for name, kind, sector, territory in ORGANISATIONS:
+        org, _ = Organisation.objects.update_or_create(
+            name=name,
+            defaults={"kind": kind, "sector": sectors.get(sector), "territory": territories.get(territory)},
+        )
+        organisations.append(org)
+
+    people = {}
+    for username, first, last, org_index, job, trade in PEOPLE:
+        user = _user(username, first, last) if username else None
+        slug = f"{first}.{last}".lower().replace(" ", "-").replace("'", "")
+        contact, _ = Contact.objects.update_or_create(
+            first_name=first,
+            last_name=last,
+            defaults={
+                "organisation": organisations[org_index],
+                "job_title": job,
+                "email": user.email if user else f"{slug}@demo.wekker.invalid",
+                "phone": f"02 99 {10 + len(people):02d} {20 + len(people):02d} 00",
+                "user": user,
+                "is_role_model": bool(trade),
+                "testimony_trade": trade,
+                "testimony_video_url": "https://www.youtube.com/watch?v=demo-wekker" if trade else "",
+            },
+        )
+        people[username or f"{first} {last}"] = contact
+
+    groups = {}
+    for slug, name, theme, territory, description in GROUPS:
+        group, _ = WorkingGroup.objects.update_or_create(
+            slug=slug,
+            defaults={"name": name, "theme": theme, "territory": territories[territory], "description": description},
+        )
+        groups[slug] = group
+
+    year_start = dt.date(today.year, 1, 1)
+    for slug, who, role in MEMBERSHIPS:
+        Membership.objects.update_or_create(
+            group=groups[slug], contact=people[who], defaults={"role": role, "joined": year_start, "left": None}
+        )
+
+    meetings = _seed_mixite_year(groups["mixite"], people, today)
+    _seed_other_groups(groups, today)
+    _seed_actions(groups["mixite"], people, meetings, today)
+
+    indicator_rows = 0
+    try:
+        from indicators.demo import seed_demo_indicators
+    except ImportError:
+        seed_demo_indicators = None
+    if seed_demo_indicators is not None:
+        indicator_rows = seed_demo_indicators()
+
+    return {
+        "organisations": len(organisations),
+        "contacts": len(people),
+        "groups": len(groups),
+        "meetings": Meeting.objects.filter(group__in=groups.values()).count(),
+        "actions": Action.objects.filter(group__in=groups.values()).count(),
+        "indicator rows": indicator_rows,
+    }
+
+
+def _seed_mixite_year(group, people, today):
+    """Seven meetings about two months apart; the next one in three days (a reminder is due)."""
+    next_day = today + dt.timedelta(days=3)
+    members = [m.contact for m in group.memberships.current(on=today).select_related("contact")]
+    meetings = []
+    for k in range(-4, 3):
+        day = next_day + dt.timedelta(weeks=8 * k)
+        starts = _paris(day, 9, 30)
+        past = starts < timezone.now()
+        meeting, _ = Meeting.objects.update_or_create(
+            group=group,
+            title=f"Réunion n°{k + 5}",
+            defaults={
+                "starts_at": starts,
+                "ends_at": _paris(day, 12, 0),
+                "place": "Maison de l'emploi, 12 rue de Brest, Rennes",
+                "video_url": "https://visio.demo.wekker.invalid/mixite",
+                "status": Meeting.Status.HELD if past else Meeting.Status.CONFIRMED if k == 0 else Meeting.Status.PLANNED,
+                "agenda_published_at": starts - dt.timedelta(days=14) if k <= 0 else None,
+            },
+        )
+        _seed_agenda(meeting, people)
+        for index, contact in enumerate(members):
+            if past:
+                presence = Attendance.Presence.ABSENT if (index + k) % 5 == 0 else Attendance.Presence.PRESENT
+                if contact.last_name == "Guillou" and k >= -2:
+                    presence = Attendance.Presence.ABSENT  # a partner drifting away
+                answer = Attendance.Answer.YES if presence == Attendance.Presence.PRESENT else Attendance.Answer.NO
+            else:
+                presence = Attendance.Presence.UNKNOWN
+                answer = Attendance.Answer.YES if index % 3 == 0 and contact.user is None else Attendance.Answer.PENDING
+            Attendance.objects.update_or_create(
+                meeting=meeting, contact=contact, defaults={"answer": answer, "presence": presence}
+            )
+        meetings.append(meeting)
+
+    held = [m for m in meetings if m.status == Meeting.Status.HELD]
+    for index, meeting in enumerate(held):
+        adopted_in = meetings[meetings.index(meeting) + 1]
+        is_last_held = index == len(held) - 1
+        meeting.minutes = _minutes_text(meeting)
+        meeting.minutes_status = Meeting.MinutesStatus.SENT if is_last_held else Meeting.MinutesStatus.ADOPTED
+        meeting.minutes_sent_at = meeting.ends_at + dt.timedelta(days=5)
+        meeting.minutes_updated_at = meeting.minutes_sent_at
+        meeting.minutes_adopted_in = None if is_last_held else adopted_in
+        meeting.minutes_adopted_at = None if is_last_held else adopted_in.ends_at
+        meeting.save()
+    return meetings
+
+
+def _seed_agenda(meeting, people):
+    rows = [("Suivi des actions", 20, "", "coordinatrice", True)]
+    presenters = ["coordinatrice", "Anaïs Cadiou", "Maëlle Riou", "coordinatrice", "Erwan Le Bihan"]
+    for (title, minutes, lever), presenter in zip(MIXITE_AGENDA, presenters):
+        rows.append((title, minutes, lever, presenter, False))
+    for position, (title, minutes, lever, presenter, is_review) in enumerate(rows):
+        AgendaItem.objects.update_or_create(
+            meeting=meeting,
+            position=position,
+            defaults={
+                "title": title,
+                "description": "Point sur les actions en cours du groupe." if is_review else "",
+                "duration_minutes": minutes,
+                "lever": lever,
+                "presenter": people[presenter],
+                "is_action_review": is_review,
+            },
+        )
+    meeting.agenda_items.filter(position__gte=len(rows)).delete()
+
+
+def _minutes_text(meeting):
+    return (
+        f"# Compte rendu – {meeting.group.name}\n\n"
+        "## Présents\n\nVoir le registre de présence.\n\n"
+        "## Relevé de décisions\n\n"
+        "- La Semaine de la mixité des métiers aura lieu en mars.\n"
+        "- Le CFA ouvre une session découverte réservée aux jeunes femmes.\n"
+    )
+
+
+def _seed_other_groups(groups, today):
+    for slug, offset_days in (("seniors", 12), ("mobilite", 20)):
+        group = groups[slug]
+        for k in range(-2, 3):
+            day = today + dt.timedelta(days=offset_days) + dt.timedelta(weeks=9 * k)
+            Meeting.objects.update_or_create(
+                group=group,
+                title=f"Réunion n°{k + 3}",
+                defaults={
+                    "starts_at": _paris(day, 14, 0),
+                    "ends_at": _paris(day, 16, 30),
+                    "place": "Visioconférence",
+                    "video_url": f"https://visio.demo.wekker.invalid/{slug}",
+                    "status": Meeting.Status.HELD if day < today else Meeting.Status.PLANNED,
+                    "agenda_published_at": None,
+                },
+            )
+
+
+def _seed_actions(group, people, meetings, today):
+    deciding = [m for m in meetings if m.status == Meeting.Status.HELD]
+    for index, (title, lever, owner, due_in, status, kind) in enumerate(MIXITE_ACTIONS):
+        Action.objects.update_or_create(
+            group=group,
+            title=title,
+            defaults={
+                "lever": lever,
+                "owner": people[owner],
+                "due_date": today + dt.timedelta(days=due_in),
+                "status": status,
+                "kind": kind,
+                "meeting": deciding[index % len(deciding)] if deciding else None,
+            },
+        )
+    # The Semaine de la mixité des métiers is also a meeting of kind "event".
+    day = today + dt.timedelta(days=60)
+    Meeting.objects.update_or_create(
+        group=group,
+        title="Semaine de la mixité des métiers",
+        defaults={
+            "kind": Meeting.Kind.EVENT,
+            "starts_at": _paris(day, 9, 0),
+            "ends_at": _paris(day + dt.timedelta(days=4), 17, 0),
+            "place": "Missions Locales de Bretagne",
+            "status": Meeting.Status.CONFIRMED,
+        },
+    )

@@ -1,0 +1,78 @@
+"""SPEC.md's role table for the home page and the admin."""
+
+import pytest
+
+from conftest import ROLES
+
+pytestmark = pytest.mark.django_db
+
+HOME = {
+    "anonymous": 302,
+    "outsider": 200,
+    "membre": 200,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
+ADMIN = {
+    "anonymous": 302,
+    "outsider": 302,
+    "membre": 302,
+    "other_coordinator": 302,
+    "coordinatrice": 302,
+    "admin_user": 200,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_each_role_reach_the_home_page_or_login(client, as_role, role):
+    as_role(role)
+    response = client.get("/")
+    assert response.status_code == HOME[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_keeps_the_admin_for_admins(client, as_role, role):
+    as_role(role)
+    response = client.get("/admin/")
+    assert response.status_code == ADMIN[role]
+    if ADMIN[role] == 302:
+        assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ["membre", "coordinatrice"])
+def test_it_shows_the_directory_link_to_coordinators_only(client, as_role, role):
+    as_role(role)
+    html = client.get("/").content.decode()
+    assert ("Partenaires" in html) is (role == "coordinatrice")
+    assert "Administration</a>" not in html
+
+
+def test_it_shows_the_admin_link_to_admins(client, admin_user):
+    client.force_login(admin_user)
+    assert "Administration</a>" in client.get("/").content.decode()
+
+
+def test_it_throttles_login_after_repeated_failures(client, membre, settings):
+    settings.LOGIN_MAX_ATTEMPTS = 3
+    for _ in range(3):
+        response = client.post("/accounts/login/", {"username": "membre", "password": "faux"})
+        assert response.status_code == 200
+    response = client.post("/accounts/login/", {"username": "membre", "password": "wekker-test"})
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_logs_in_with_the_right_password(client, membre):
+    response = client.post("/accounts/login/", {"username": "membre", "password": "wekker-test"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(membre.pk)
+
+
+def test_it_sends_a_french_password_reset_mail(client, membre, mailoutbox):
+    response = client.post("/accounts/password_reset/", {"email": membre.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "choisissez votre mot de passe" in mailoutbox[0].subject
+    assert "Suivez ce lien" in mailoutbox[0].body
