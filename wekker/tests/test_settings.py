@@ -1,0 +1,81 @@
+"""Settings read the environment and fail loudly on a bad value."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def run(code, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL")}
+    environment.update(env, DJANGO_SETTINGS_MODULE="wekker.settings")
+    return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false"}, "SECRET_KEY must be set"),
+        ({"EMAIL_URL": "pigeon://loft"}, "EMAIL_URL has an unknown scheme"),
+        ({"CELERY_BROKER_URL": "carrier://x"}, "CELERY_BROKER_URL has an unknown scheme"),
+        ({"REMINDER_DISPATCH_INTERVAL": "often"}, "REMINDER_DISPATCH_INTERVAL must be an integer"),
+    ],
+)
+def test_it_fails_loudly_on_a_bad_value(env, message):
+    result = run("import django; django.setup()", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_it_reads_the_services_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT)"
+    )
+    result = run(
+        code,
+        DATABASE_URL="postgres://u:p@db.example:5432/wekker",
+        CELERY_BROKER_URL="redis://cache:6379/0",
+        EMAIL_URL="smtp+tls://user:secret@smtp.example.org:587",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "redis://cache:6379/0",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        "587",
+    ]
+
+
+def test_it_defaults_to_the_embedded_setup(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.LANGUAGE_CODE, s.TIME_ZONE)"
+    )
+    result = run(code, WEKKER_VAR_DIR=str(tmp_path))
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "fr",
+        "Europe/Paris",
+    ]
+
+
+def test_it_passes_the_deployment_checks_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env={**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
+             "ALLOWED_HOSTS": "wekker.example.org"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
