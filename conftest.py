@@ -84,6 +84,22 @@ def _fast_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """The ROME/FAP/territory rows come from a data migration; a transactional test's flush
+    removes them, so they are loaded again for the tests that use the database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
+    from indicators.models import Domain, Territory
+    from indicators.reference import load_reference_data
+
+    if not Territory.objects.filter(code="FR").exists():
+        load_reference_data(Territory, Domain)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
