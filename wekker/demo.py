@@ -99,6 +99,11 @@ MIXITE_ACTIONS = [
 ]
 
 
+def _weekday(day):
+    """The same day, or the Monday after when it falls on a weekend."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def _paris(day, hour, minute):
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
 
@@ -190,8 +195,8 @@ def seed(today=None):
 
 
 def _seed_mixite_year(group, people, today):
-    """Seven meetings about two months apart; the next one in three days (a reminder is due)."""
-    next_day = today + dt.timedelta(days=3)
+    """Seven meetings about two months apart; the next one in three to five days (a reminder is due)."""
+    next_day = _weekday(today + dt.timedelta(days=3))
     members = [m.contact for m in group.memberships.current(on=today).select_related("contact")]
     meetings = []
     for k in range(-4, 3):
@@ -274,7 +279,7 @@ def _seed_other_groups(groups, today):
     for slug, offset_days in (("seniors", 12), ("mobilite", 20)):
         group = groups[slug]
         for k in range(-2, 3):
-            day = today + dt.timedelta(days=offset_days) + dt.timedelta(weeks=9 * k)
+            day = _weekday(today + dt.timedelta(days=offset_days)) + dt.timedelta(weeks=9 * k)
             Meeting.objects.update_or_create(
                 group=group,
                 title=f"Réunion n°{k + 3}",
@@ -305,7 +310,7 @@ def _seed_actions(group, people, meetings, today):
             },
         )
     # The Semaine de la mixité des métiers is also a meeting of kind "event".
-    day = today + dt.timedelta(days=60)
+    day = _weekday(today + dt.timedelta(days=60))
     Meeting.objects.update_or_create(
         group=group,
         title="Semaine de la mixité des métiers",
