@@ -49,3 +49,11 @@ def test_it_keeps_the_home_page_queries_constant(client, coordinatrice, mixite, 
     # session, user, memberships, meetings, actions, my groups, coordinated groups with counts
     with django_assert_max_num_queries(8):
         client.get("/")
+
+
+def test_it_switches_to_english_and_back(client, membre):
+    client.force_login(membre)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "My next meetings" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert "Mes prochaines réunions" in client.get("/").content.decode()
