@@ -2,11 +2,19 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Organisation
 
 PHONE = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
+
+
+def https_by_default(model_field, **kwargs):
+    """An address typed without a scheme is taken as https:// (Django 6's default)."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class SectorChoiceField(forms.ModelChoiceField):
@@ -17,6 +25,7 @@ class SectorChoiceField(forms.ModelChoiceField):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
+        formfield_callback = https_by_default
         fields = ["name", "kind", "sector", "territory", "website", "notes"]
         field_classes = {"sector": SectorChoiceField}
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
@@ -32,6 +41,7 @@ class OrganisationForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
+        formfield_callback = https_by_default
         fields = [
             "first_name",
             "last_name",
