@@ -69,7 +69,7 @@ def organisations(request):
         request.GET,
         queryset=Organisation.objects.select_related("sector", "territory").annotate(
             contact_count=Count("contacts", filter=Q(contacts__is_archived=False), distinct=True)
-        ),
+        ).order_by("name"),
     )
     page, query = _page(request, found.qs)
     return render(
