@@ -92,7 +92,9 @@ class ContactChoiceField(forms.ModelChoiceField):
 
 
 class MembershipAddForm(forms.ModelForm):
-    contact = ContactChoiceField(queryset=Contact.objects.none(), label=_("Contact"))
+    contact = ContactChoiceField(
+        queryset=Contact.objects.none(), label=_("Contact"), empty_label=_("Choose a contact…")
+    )
 
     class Meta:
         model = Membership

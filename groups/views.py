@@ -28,7 +28,7 @@ LEVERS = OrderedDict(
         ("autre", gettext_lazy("Other")),
     ]
 )
-OPEN_ACTION_STATUSES = ["todo", "in_progress"]
+OPEN_ACTION_STATUSES = {"todo": gettext_lazy("To do"), "in_progress": gettext_lazy("In progress")}
 NEXT_MEETINGS = 5
 
 
@@ -79,12 +79,13 @@ def year_progress(group, now):
 
 def actions_by_lever(group):
     actions = (
-        group.actions.filter(status__in=OPEN_ACTION_STATUSES)
+        group.actions.filter(status__in=list(OPEN_ACTION_STATUSES))
         .select_related("owner__organisation")
         .order_by("due_date", "pk")
     )
     by_lever = {lever: [] for lever in LEVERS}
     for action in actions:
+        action.status_label = OPEN_ACTION_STATUSES.get(action.status, action.status)
         by_lever.setdefault(action.lever, []).append(action)
     return [(LEVERS.get(lever, lever), items) for lever, items in by_lever.items() if items]
 

@@ -64,6 +64,7 @@ class ContactForm(forms.ModelForm):
         if self.instance.organisation_id:
             organisations = organisations | Organisation.objects.filter(pk=self.instance.organisation_id)
         self.fields["organisation"].queryset = organisations.order_by("name")
+        self.fields["organisation"].empty_label = _("Choose an organisation…")
         self.fields["testimony_video_url"].error_messages["invalid"] = _(
             "Enter a full web address starting with https:// or http://."
         )
