@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.filters import BootstrapFilterSet
+from stakeholders.filters import BootstrapFilterSet, within
 
 from .models import WorkingGroup
 
@@ -21,7 +21,10 @@ class GroupFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     theme = django_filters.ChoiceFilter(choices=theme_choices, label=_("Theme"), empty_label=_("All themes"))
     territory = django_filters.ModelChoiceFilter(
-        queryset=Territory.objects.order_by("code"), label=_("Territory"), empty_label=_("All territories")
+        queryset=Territory.objects.order_by("code"),
+        method="in_territory",
+        label=_("Territory"),
+        empty_label=_("All territories"),
     )
     status = django_filters.ChoiceFilter(
         choices=[
@@ -48,6 +51,9 @@ class GroupFilter(BootstrapFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(theme__icontains=value) | Q(description__icontains=value))
+
+    def in_territory(self, queryset, name, territory):
+        return queryset.filter(within("territory", territory))
 
     def by_status(self, queryset, name, value):
         if value == STATUS_ARCHIVED:

@@ -35,6 +35,14 @@ def group_model():
     return Contact._meta.get_field("memberships").related_model._meta.get_field("group").related_model
 
 
+def within(path, territory):
+    """Rows whose territory is this one or nested in it (country > région > département > Mission Locale)."""
+    query = Q()
+    for depth in range(4):
+        query |= Q(**{f"{path}{'__parent' * depth}": territory})
+    return query
+
+
 def current_members(group):
     """Contacts in the group today (the group filter ignores former members)."""
     today = timezone.localdate()
@@ -59,7 +67,7 @@ class DirectoryFilter(BootstrapFilterSet):
         empty_label=_("All sectors"),
     )
     territory = django_filters.ModelChoiceFilter(
-        field_name="territory",
+        method="in_territory",
         queryset=Territory.objects.order_by("code"),
         label=_("Territory"),
         empty_label=_("All territories"),
@@ -78,11 +86,14 @@ class DirectoryFilter(BootstrapFilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        for name in ("kind", "sector", "territory"):
+        for name in ("kind", "sector"):
             self.filters[name].field_name = f"{self.org}{name}"
         # Archived rows leave the lists unless asked for.
         if not (data or {}).get("archived"):
             self.queryset = self.queryset.filter(is_archived=False)
+
+    def in_territory(self, queryset, name, territory):
+        return queryset.filter(within(f"{self.org}territory", territory))
 
     def by_archived(self, queryset, name, value):
         if value == "yes":

@@ -349,3 +349,14 @@ def test_it_neutralises_script_tags_in_member_names(client, coordinatrice, mixit
         html = client.get(path).content.decode()
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
         assert "<b>Org</b>" not in html
+
+
+def test_it_counts_groups_of_nested_territories_in_a_territory(client, membre, mixite):
+    from indicators.models import Territory
+
+    bretagne = Territory.objects.get(code="53")
+    finistere = Territory.objects.get(code="29")
+    WorkingGroupFactory(name="Mobilité durable", territory=finistere)
+    client.force_login(membre)
+    html = client.get(f"/groups/?territory={bretagne.pk}").content.decode()
+    assert "Mobilité durable" in html and 'href="/groups/mixite/"' in html
