@@ -110,3 +110,19 @@ def require(condition):
     """404 unless the condition holds: a page the user may not use does not exist for them."""
     if not condition:
         raise Http404
+
+
+def can_create_group(user):
+    """Admins and anyone who already coordinates a group may start a new one."""
+    return is_coordinator(user)
+
+
+def can_see_group_members(user, group):
+    """Who is in a group (names, organisations): its members, its coordinators, admins."""
+    return can_view_group_content(user, group)
+
+
+def can_see_role_models(user):
+    """The role models page serves awareness actions: every logged-in user."""
+    return bool(user.is_authenticated and user.is_active)
+

@@ -74,6 +74,16 @@ class WorkingGroupQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=access.member_group_ids(user))
 
+    def for_list(self):
+        """Everything the list of groups shows: territory and current coordinators."""
+        return self.select_related("territory").prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().coordinators().select_related("contact"),
+                to_attr="current_coordinators",
+            )
+        )
+
     def coordinated_by(self, user):
         from groups import access
 
@@ -143,6 +153,20 @@ class MembershipQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(joined__lte=on) | Q(joined__isnull=True)).filter(
             Q(left__isnull=True) | Q(left__gt=on)
+        )
+
+
+    def coordinators(self):
+        return self.filter(role=Membership.Role.COORDINATOR).order_by("contact__last_name", "contact__first_name")
+
+    def former(self, on=None):
+        """Memberships that have ended: the member left on or before the date."""
+        return self.filter(left__lte=on or timezone.localdate())
+
+    def for_group_page(self):
+        """Current members as the group page lists them: grouped by organisation."""
+        return self.current().select_related("contact__organisation").order_by(
+            "contact__organisation__name", "contact__last_name", "contact__first_name"
         )
 
 

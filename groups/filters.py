@@ -1,0 +1,63 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stakeholders.filters import BootstrapFilterSet, within
+
+from .models import WorkingGroup
+
+# groups must not import indicators: reach the territory model through the foreign key.
+Territory = WorkingGroup._meta.get_field("territory").related_model
+
+STATUS_ACTIVE, STATUS_ARCHIVED, STATUS_ALL = "active", "archived", "all"
+
+
+def theme_choices():
+    themes = WorkingGroup.objects.order_by("theme").values_list("theme", flat=True).distinct()
+    return [(theme, theme) for theme in themes]
+
+
+class GroupFilter(BootstrapFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    theme = django_filters.ChoiceFilter(choices=theme_choices, label=_("Theme"), empty_label=_("All themes"))
+    territory = django_filters.ModelChoiceFilter(
+        queryset=Territory.objects.order_by("code"),
+        method="in_territory",
+        label=_("Territory"),
+        empty_label=_("All territories"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[
+            (STATUS_ACTIVE, _("Active groups")),
+            (STATUS_ARCHIVED, _("Archived groups")),
+            (STATUS_ALL, _("All groups")),
+        ],
+        method="by_status",
+        label=_("Status"),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = WorkingGroup
+        fields = ["q", "theme", "territory", "status"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Archived groups leave the list unless asked for.
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = STATUS_ACTIVE
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, theme, description…")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(theme__icontains=value) | Q(description__icontains=value))
+
+    def in_territory(self, queryset, name, territory):
+        return queryset.filter(within("territory", territory))
+
+    def by_status(self, queryset, name, value):
+        if value == STATUS_ARCHIVED:
+            return queryset.filter(status=WorkingGroup.Status.ARCHIVED)
+        if value == STATUS_ALL:
+            return queryset
+        return queryset.filter(status=WorkingGroup.Status.ACTIVE)

@@ -1,0 +1,55 @@
+import pytest
+
+from groups.models import Membership
+from groups.tests.factories import MembershipFactory, WorkingGroupFactory
+from meetings.tests.factories import ActionFactory, MeetingFactory
+from stakeholders.tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_groups(n):
+    for _ in range(n):
+        group = WorkingGroupFactory()
+        MembershipFactory(group=group, role=Membership.Role.COORDINATOR)
+        MembershipFactory(group=group, role=Membership.Role.COORDINATOR)
+
+
+def fill_group(group, n):
+    for _ in range(n):
+        MembershipFactory(group=group, contact=ContactFactory())
+        MeetingFactory(group=group)
+        ActionFactory(group=group, lever="former")
+        ActionFactory(group=group, lever="sensibiliser")
+
+
+@pytest.mark.parametrize("size", [3, 15])
+def test_it_keeps_the_group_list_queries_constant(client, membre, size, django_assert_num_queries):
+    make_groups(size)
+    client.force_login(membre)
+    # session, user, memberships (access), count, groups with territory, their coordinators,
+    # themes for the filter, territories for the filter
+    with django_assert_num_queries(8):
+        response = client.get("/groups/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_it_keeps_the_group_page_queries_constant(client, membre, mixite, size, django_assert_num_queries):
+    fill_group(mixite, size)
+    client.force_login(membre)
+    # session, user, memberships (access), group with territory, coordinators, members,
+    # next meetings, open actions with owners, this year's figures
+    with django_assert_num_queries(9):
+        response = client.get("/groups/mixite/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_it_keeps_the_members_page_queries_constant(client, coordinatrice, mixite, size, django_assert_num_queries):
+    fill_group(mixite, size)
+    client.force_login(coordinatrice)
+    # session, user, memberships (access), group, memberships with contacts, contacts for the form
+    with django_assert_num_queries(6):
+        response = client.get("/groups/mixite/members/")
+    assert response.status_code == 200

@@ -1,0 +1,362 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from conftest import ROLES
+from groups.models import Membership, WorkingGroup
+from groups.tests.factories import MembershipFactory, WorkingGroupFactory
+from meetings.tests.factories import ActionFactory, MeetingFactory
+from stakeholders.tests.factories import ContactFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+# What each role gets: a status code, or "login" for a redirect to the login page.
+EVERYONE = dict(anonymous="login", outsider=200, membre=200, other_coordinator=200, coordinatrice=200, admin_user=200)
+CREATORS = dict(anonymous="login", outsider=404, membre=404, other_coordinator=200, coordinatrice=200, admin_user=200)
+COORDINATORS_OF_MIXITE = dict(
+    anonymous="login", outsider=404, membre=403, other_coordinator=404, coordinatrice=200, admin_user=200
+)
+
+
+def check(response, expected):
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.fixture
+def cast(coordinatrice, membre, outsider, other_coordinator, admin_user):
+    """Everyone exists, whoever is logged in (so group pages have a realistic crowd)."""
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lists_groups_for_every_logged_in_user(client, as_role, role, cast, mixite, seniors):
+    as_role(role)
+    response = client.get("/groups/")
+    check(response, EVERYONE[role])
+    if role != "anonymous":
+        html = response.content.decode()
+        assert "Mixité des métiers" in html and "Emploi des seniors" in html
+        assert "Claire Le Gall" in html  # the coordinator
+        assert "Bretagne" in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_shows_the_group_page_by_role(client, as_role, role, cast, mixite):
+    MeetingFactory(group=mixite, title="Réunion de printemps")
+    ActionFactory(group=mixite, title="Tourner les vidéos", lever="roles_modeles")
+    user = as_role(role)
+    response = client.get("/groups/mixite/")
+    check(response, EVERYONE[role])
+    if user is None:
+        return
+    html = response.content.decode()
+    assert "<h1" in html and "Mixité des métiers" in html
+    assert "Claire Le Gall" in html  # coordinators are public
+    insider = role in ("membre", "coordinatrice", "admin_user")
+    assert ("Réunion de printemps" in html) is insider
+    assert ("Tourner les vidéos" in html) is insider
+    assert ("Yann Morvan" in html) is insider  # fellow members
+    assert ("/groups/mixite/calendar.ics" in html) is insider
+    if not insider:
+        assert "réservés à ses membres" in html
+
+
+def test_it_answers_404_for_an_unknown_group(client, membre):
+    client.force_login(membre)
+    assert client.get("/groups/nope/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_coordinators_and_admins_create_groups(client, as_role, role, cast):
+    as_role(role)
+    check(client.get("/groups/new/"), CREATORS[role])
+
+
+@pytest.mark.parametrize(
+    "path", ["/groups/mixite/edit/", "/groups/mixite/members/"], ids=["edit", "members"]
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_groups_coordinators_manage_it(client, as_role, role, cast, mixite, path):
+    as_role(role)
+    check(client.get(path), COORDINATORS_OF_MIXITE[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_groups_coordinators_archive_it(client, as_role, role, cast, mixite):
+    as_role(role)
+    check(client.post("/groups/mixite/archive/"), {**COORDINATORS_OF_MIXITE, "coordinatrice": 302, "admin_user": 302}[role])
+    mixite.refresh_from_db()
+    assert mixite.is_archived is (role in ("coordinatrice", "admin_user"))
+
+
+@pytest.mark.parametrize("action", ["", "end/", "rejoin/"])
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_groups_coordinators_change_memberships(client, as_role, role, cast, mixite, membre, action):
+    membership = membre.contact.memberships.get()
+    as_role(role)
+    method = client.get if action == "" else client.post
+    expected = COORDINATORS_OF_MIXITE[role]
+    if action and expected == 200:
+        expected = 302
+    check(method(f"/groups/mixite/members/{membership.pk}/{action}"), expected)
+
+
+def test_it_answers_404_for_a_membership_of_another_group(client, coordinatrice, other_coordinator):
+    foreign = other_coordinator.contact.memberships.get()
+    client.force_login(coordinatrice)
+    assert client.get(f"/groups/mixite/members/{foreign.pk}/").status_code == 404
+    assert client.post(f"/groups/mixite/members/{foreign.pk}/end/").status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.left is None
+
+
+# --- The list -----------------------------------------------------------------
+
+
+def test_it_hides_archived_groups_unless_asked(client, membre, mixite):
+    WorkingGroupFactory(name="Ancien groupe mobilité", status=WorkingGroup.Status.ARCHIVED)
+    client.force_login(membre)
+    assert "Ancien groupe mobilité" not in client.get("/groups/").content.decode()
+    html = client.get("/groups/?status=archived").content.decode()
+    assert "Ancien groupe mobilité" in html and 'href="/groups/mixite/"' not in html
+    html = client.get("/groups/?status=all").content.decode()
+    assert "Ancien groupe mobilité" in html and "Mixité des métiers" in html
+    assert "Archivé" in html
+
+
+def test_it_filters_groups_by_theme_territory_and_text(client, membre, mixite, seniors):
+    from indicators.models import Territory
+
+    finistere = Territory.objects.get(code="29")
+    WorkingGroupFactory(name="Mobilité durable", theme="Mobilité", territory=finistere, description="covoiturage")
+    client.force_login(membre)
+    html = client.get("/groups/?theme=Mobilité").content.decode()
+    assert "Mobilité durable" in html and 'href="/groups/mixite/"' not in html
+    html = client.get(f"/groups/?territory={finistere.pk}").content.decode()
+    assert "Mobilité durable" in html and 'href="/groups/seniors/"' not in html
+    html = client.get("/groups/?q=covoit").content.decode()
+    assert "Mobilité durable" in html and 'href="/groups/seniors/"' not in html
+    assert "1 groupe" in html
+
+
+def test_it_paginates_the_list(client, membre):
+    for n in range(25):
+        WorkingGroupFactory(name=f"Groupe {n:02d}")
+    client.force_login(membre)
+    html = client.get("/groups/").content.decode()
+    assert "Groupe 00" in html and "Groupe 24" not in html
+    assert "Page 1 sur 2" in html
+    assert "Groupe 24" in client.get("/groups/?page=2").content.decode()
+
+
+# --- The group page -------------------------------------------------------------
+
+
+def test_it_groups_members_by_organisation_and_shows_details_to_coordinators_only(
+    client, coordinatrice, membre, departement, mixite
+):
+    colleague = ContactFactory(organisation=departement, first_name="Gaëlle", last_name="Tanguy", email="g.tanguy@cd35.fr")
+    MembershipFactory(group=mixite, contact=colleague, role=Membership.Role.GUEST)
+    gone = ContactFactory(first_name="Parti", last_name="Depuis")
+    MembershipFactory(group=mixite, contact=gone, joined=dt.date(2020, 1, 1), left=dt.date(2021, 1, 1))
+    client.force_login(membre)
+    html = client.get("/groups/mixite/").content.decode()
+    assert "Conseil départemental d&#x27;Ille-et-Vilaine" in html
+    assert html.index("Gaëlle Tanguy") > html.index("Conseil départemental")
+    assert "Invité·e" in html
+    assert "Parti Depuis" not in html  # former members are not on the group page
+    assert "g.tanguy@cd35.fr" not in html  # members see no e-mails
+    assert "3 membres" in html
+    client.force_login(coordinatrice)
+    assert "g.tanguy@cd35.fr" in client.get("/groups/mixite/").content.decode()
+
+
+def test_it_shows_next_meetings_actions_by_lever_and_the_years_target(client, membre, mixite):
+    now = timezone.now()
+    this_year = timezone.localdate().year
+    past = max(now - dt.timedelta(days=1), timezone.make_aware(dt.datetime(this_year, 1, 1, 10)))
+    MeetingFactory(group=mixite, title="Passée", starts_at=past, ends_at=past + dt.timedelta(minutes=30))
+    MeetingFactory(group=mixite, title="Annulée", starts_at=now + dt.timedelta(days=3), status="cancelled")
+    MeetingFactory(group=mixite, title="Prochaine", starts_at=now + dt.timedelta(days=5))
+    ActionFactory(group=mixite, title="Forum des métiers", lever="sensibiliser")
+    ActionFactory(group=mixite, title="Stage découverte", lever="former", due_date=timezone.localdate() - dt.timedelta(days=2))
+    ActionFactory(group=mixite, title="Vidéo terminée", lever="roles_modeles", status="done")
+    client.force_login(membre)
+    html = client.get("/groups/mixite/").content.decode()
+    assert "Prochaine" in html and "Passée" not in html.split("Prochaines réunions")[1].split("</ul>")[0]
+    assert "Annulée" in html
+    assert "Actions en cours par levier" in html
+    assert html.index("Sensibiliser") < html.index("Forum des métiers") < html.index("Former") < html.index("Stage découverte")
+    assert "en retard" in html
+    assert "Vidéo terminée" not in html
+    assert f"Réunions en {this_year}" in html
+    # past meeting: held (unless the year just began today); next one planned; 6 is the default target
+    assert "objectif de 6 par an" in html
+
+
+def test_it_neutralises_script_tags_in_group_fields(client, coordinatrice, mixite):
+    mixite.description = "<script>alert('x')</script>"
+    mixite.save()
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+# --- Create and edit --------------------------------------------------------------
+
+
+def test_it_creates_a_group_with_its_creator_as_coordinator(client, coordinatrice, bretagne):
+    client.force_login(coordinatrice)
+    response = client.post(
+        "/groups/new/",
+        {"name": "Mobilité durable", "theme": "Mobilité", "territory": bretagne.pk, "meetings_per_year": 4,
+         "reminder_offsets": "7, 2"},
+    )
+    group = WorkingGroup.objects.get(name="Mobilité durable")
+    assert response["Location"] == "/groups/mobilite-durable/"
+    assert group.reminder_offsets == [7, 2] and group.meetings_per_year == 4
+    assert group.memberships.get().contact == coordinatrice.contact
+    assert group.memberships.get().role == Membership.Role.COORDINATOR
+    follow = client.get("/groups/mobilite-durable/").content.decode()
+    assert "Le groupe « Mobilité durable » a été créé." in follow
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "", "theme": "x", "meetings_per_year": 6}, "Ce champ est obligatoire."),
+        ({"name": "X", "theme": "x", "meetings_per_year": 60}, "plus de 52 réunions"),
+        ({"name": "X", "theme": "x", "meetings_per_year": 6, "reminder_offsets": "sept"}, "nombres entiers de jours"),
+        ({"name": "X", "theme": "x", "meetings_per_year": 6, "reminder_offsets": "7, 7"}, "une seule fois"),
+        ({"name": "X", "theme": "x", "meetings_per_year": 6, "slug": "mixite"}, "utilise déjà ce nom court"),
+        ({"name": "X", "theme": "x", "meetings_per_year": 6, "slug": "new"}, "réservé"),
+    ],
+)
+def test_it_rejects_a_bad_group_and_changes_nothing(client, coordinatrice, mixite, data, message):
+    client.force_login(coordinatrice)
+    before = WorkingGroup.objects.count()
+    response = client.post("/groups/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "Rien n’a été enregistré" in html
+    assert WorkingGroup.objects.count() == before
+
+
+def test_it_edits_a_group_but_not_its_slug(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    response = client.post(
+        "/groups/mixite/edit/",
+        {"name": "Mixité", "theme": "Mixité des métiers", "meetings_per_year": 5, "reminder_offsets": "3",
+         "slug": "autre"},
+    )
+    assert response.status_code == 302
+    mixite.refresh_from_db()
+    assert (mixite.name, mixite.slug, mixite.meetings_per_year, mixite.reminder_offsets) == ("Mixité", "mixite", 5, [3])
+
+
+def test_it_archives_and_restores_a_group(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    client.post("/groups/mixite/archive/")
+    mixite.refresh_from_db()
+    assert mixite.is_archived
+    assert 'href="/groups/mixite/"' not in client.get("/groups/").content.decode()
+    client.post("/groups/mixite/archive/", {"restore": "1"})
+    mixite.refresh_from_db()
+    assert not mixite.is_archived
+
+
+# --- Memberships -------------------------------------------------------------------
+
+
+def test_it_adds_a_member(client, coordinatrice, mixite):
+    contact = ContactFactory(first_name="Nina", last_name="Kerjean")
+    client.force_login(coordinatrice)
+    response = client.post("/groups/mixite/members/", {"contact": contact.pk, "role": "guest", "joined": "2026-01-15"})
+    assert response.status_code == 302
+    membership = Membership.objects.get(contact=contact)
+    assert (membership.group, membership.role, membership.joined) == (mixite, "guest", dt.date(2026, 1, 15))
+    assert "Nina Kerjean a été ajouté·e au groupe." in client.get("/groups/mixite/members/").content.decode()
+
+
+def test_it_refuses_a_duplicate_member_in_french(client, coordinatrice, membre, mixite):
+    client.force_login(coordinatrice)
+    response = client.post("/groups/mixite/members/", {"contact": membre.contact.pk, "role": "member", "joined": "2026-01-15"})
+    assert response.status_code == 400
+    assert "Yann Morvan fait déjà partie de ce groupe." in response.content.decode()
+    assert Membership.objects.filter(contact=membre.contact).count() == 1
+
+
+def test_it_points_a_former_member_to_rejoin(client, coordinatrice, mixite):
+    contact = ContactFactory(first_name="Paul", last_name="Ancien")
+    membership = MembershipFactory(group=mixite, contact=contact, joined=dt.date(2020, 1, 1), left=dt.date(2021, 6, 30))
+    client.force_login(coordinatrice)
+    response = client.post("/groups/mixite/members/", {"contact": contact.pk, "role": "member", "joined": "2026-01-15"})
+    assert "a quitté ce groupe le 30/06/2021" in response.content.decode()
+    html = client.get("/groups/mixite/members/").content.decode()
+    assert "1 ancien membre" in html and "Paul Ancien" in html
+    client.post(f"/groups/mixite/members/{membership.pk}/rejoin/")
+    membership.refresh_from_db()
+    assert membership.left is None and membership.joined == dt.date(2020, 1, 1)
+
+
+def test_it_ends_a_membership_and_keeps_it_in_the_former_list(client, coordinatrice, membre, mixite):
+    membership = membre.contact.memberships.get()
+    client.force_login(coordinatrice)
+    client.post(f"/groups/mixite/members/{membership.pk}/end/")
+    membership.refresh_from_db()
+    assert membership.left == timezone.localdate()
+    html = client.get("/groups/mixite/members/").content.decode()
+    assert "Yann Morvan a quitté le groupe" in html
+    assert "1 ancien membre" in html
+    client.force_login(membre)
+    assert client.get("/groups/mixite/").content.decode().count("Tourner") == 0
+    assert "réservés à ses membres" in client.get("/groups/mixite/").content.decode()
+
+
+def test_it_refuses_leaving_before_joining(client, coordinatrice, membre, mixite):
+    membership = membre.contact.memberships.get()
+    membership.joined = dt.date(2025, 3, 1)
+    membership.save()
+    client.force_login(coordinatrice)
+    response = client.post(
+        f"/groups/mixite/members/{membership.pk}/", {"role": "member", "joined": "2025-03-01", "left": "2025-02-01"}
+    )
+    assert response.status_code == 200
+    assert "La date de départ ne peut pas précéder la date d’arrivée." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.left is None
+
+
+def test_it_changes_a_members_role(client, coordinatrice, membre, mixite):
+    membership = membre.contact.memberships.get()
+    client.force_login(coordinatrice)
+    client.post(f"/groups/mixite/members/{membership.pk}/", {"role": "coordinator", "joined": "2025-03-01", "left": ""})
+    membership.refresh_from_db()
+    assert membership.role == "coordinator"
+
+
+def test_it_neutralises_script_tags_in_member_names(client, coordinatrice, mixite):
+    contact = ContactFactory(first_name="<script>alert(1)</script>", organisation=OrganisationFactory(name="<b>Org</b>"))
+    MembershipFactory(group=mixite, contact=contact)
+    client.force_login(coordinatrice)
+    for path in ("/groups/mixite/", "/groups/mixite/members/"):
+        html = client.get(path).content.decode()
+        assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+        assert "<b>Org</b>" not in html
+
+
+def test_it_counts_groups_of_nested_territories_in_a_territory(client, membre, mixite):
+    from indicators.models import Territory
+
+    bretagne = Territory.objects.get(code="53")
+    finistere = Territory.objects.get(code="29")
+    WorkingGroupFactory(name="Mobilité durable", territory=finistere)
+    client.force_login(membre)
+    html = client.get(f"/groups/?territory={bretagne.pk}").content.decode()
+    assert "Mobilité durable" in html and 'href="/groups/mixite/"' in html

@@ -1,0 +1,274 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.db.models.deletion import ProtectedError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+# The permission module lives in groups (it needs memberships); stakeholders asks it, like every view.
+from groups import access
+
+from . import services
+from .filters import ContactFilter, OrganisationFilter
+from .forms import ContactForm, OrganisationForm
+from .models import Contact, Organisation
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+
+
+def _require_directory(user):
+    access.require(access.can_manage_directory(user))
+
+
+def current_memberships():
+    today = timezone.localdate()
+    Membership = Contact._meta.get_field("memberships").related_model
+    return (
+        Membership.objects.filter(Q(joined__isnull=True) | Q(joined__lte=today))
+        .filter(Q(left__isnull=True) | Q(left__gt=today))
+        .select_related("group")
+        .order_by("group__name")
+    )
+
+
+@login_required
+def directory(request):
+    """The contacts of the network, for coordinators and admins."""
+    _require_directory(request.user)
+    contacts = ContactFilter(
+        request.GET,
+        queryset=Contact.objects.select_related("organisation").prefetch_related(
+            Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
+        ),
+    )
+    page, query = _page(request, contacts.qs)
+    return render(
+        request,
+        "stakeholders/directory.html",
+        {"filter": contacts, "page_obj": page, "query": query, "tab": "contacts"},
+    )
+
+
+@login_required
+def organisations(request):
+    _require_directory(request.user)
+    found = OrganisationFilter(
+        request.GET,
+        queryset=Organisation.objects.select_related("sector", "territory").annotate(
+            contact_count=Count("contacts", filter=Q(contacts__is_archived=False), distinct=True)
+        ).order_by("name"),
+    )
+    page, query = _page(request, found.qs)
+    return render(
+        request,
+        "stakeholders/organisation_list.html",
+        {"filter": found, "page_obj": page, "query": query, "tab": "organisations"},
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    _require_directory(request.user)
+    organisation = get_object_or_404(Organisation.objects.select_related("sector", "territory"), pk=pk)
+    contacts = organisation.contacts.prefetch_related(
+        Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
+    ).order_by("is_archived", "last_name", "first_name")
+    return render(
+        request, "stakeholders/organisation_detail.html", {"organisation": organisation, "contacts": contacts}
+    )
+
+
+@login_required
+def organisation_edit(request, pk=None):
+    _require_directory(request.user)
+    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("The organisation “%(name)s” was saved.") % {"name": organisation.name})
+        return redirect(organisation)
+    return render(request, "stakeholders/organisation_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+@require_POST
+def organisation_archive(request, pk):
+    _require_directory(request.user)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    archived = not request.POST.get("restore")
+    services.set_archived(organisation, archived)
+    messages.success(request, _("The organisation was archived.") if archived else _("The organisation is active again."))
+    return redirect(organisation)
+
+
+@login_required
+@require_POST
+def organisation_delete(request, pk):
+    _require_directory(request.user)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        organisation.delete()
+    except ProtectedError:
+        messages.error(
+            request,
+            _("This organisation cannot be deleted: contacts or groups' records refer to it. Archive it instead."),
+        )
+        return redirect(organisation)
+    messages.success(request, _("The organisation was deleted."))
+    return redirect("stakeholders:organisations")
+
+
+@login_required
+def contact_detail(request, pk):
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact.objects.select_related("organisation", "user"), pk=pk)
+    memberships = contact.memberships.select_related("group").order_by("group__name")
+    return render(
+        request,
+        "stakeholders/contact_detail.html",
+        {
+            "contact": contact,
+            "memberships": memberships,
+            "today": timezone.localdate(),
+            "can_see_details": access.can_see_contact_details(request.user),
+        },
+    )
+
+
+@login_required
+def contact_edit(request, pk=None):
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact, pk=pk) if pk else None
+    initial = {}
+    if contact is None and request.GET.get("organisation", "").isdigit():
+        initial["organisation"] = request.GET["organisation"]
+    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    if form.is_valid():
+        contact = form.save()
+        messages.success(request, _("The contact %(name)s was saved.") % {"name": contact.full_name})
+        return redirect(contact)
+    return render(request, "stakeholders/contact_form.html", {"form": form, "contact": contact})
+
+
+@login_required
+@require_POST
+def contact_invite(request, pk):
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact, pk=pk)
+    try:
+        services.invite(contact, invited_by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("An invitation was sent to %(email)s. The link to choose a password works for %(lifetime)s.")
+            % {"email": contact.email, "lifetime": services.link_lifetime()},
+        )
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def contact_archive(request, pk):
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact, pk=pk)
+    archived = not request.POST.get("restore")
+    services.set_archived(contact, archived)
+    messages.success(request, _("The contact was archived.") if archived else _("The contact is active again."))
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def contact_delete(request, pk):
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact, pk=pk)
+    if contact.user_id is not None:
+        messages.error(
+            request, _("This contact has a login and cannot be deleted. Archive them, or erase their personal data.")
+        )
+        return redirect(contact)
+    organisation = contact.organisation
+    try:
+        contact.delete()
+    except ProtectedError:
+        messages.error(
+            request,
+            _(
+                "This contact cannot be deleted: memberships, attendance or actions refer to them. "
+                "Archive them instead, or erase their personal data."
+            ),
+        )
+        return redirect(contact)
+    messages.success(request, _("The contact was deleted."))
+    return redirect(organisation)
+
+
+@login_required
+def contact_export(request, pk):
+    """RGPD right of access: everything about one contact, as a JSON download."""
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact.objects.select_related("organisation", "user"), pk=pk)
+    body = json.dumps(services.personal_data(contact), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}-donnees-personnelles.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def contact_erase(request, pk):
+    """RGPD right to erasure: a confirmation page, then anonymisation (history rows are kept)."""
+    _require_directory(request.user)
+    contact = get_object_or_404(Contact.objects.select_related("organisation", "user"), pk=pk)
+    refusal = None
+    if contact.user is not None and contact.user.is_staff and not access.is_admin(request.user):
+        refusal = _("This contact's login is an administrator's: only an administrator may erase it.")
+    elif contact.user_id is not None and contact.user_id == request.user.pk:
+        refusal = _("You cannot erase your own contact from here: ask an administrator.")
+    if request.method == "POST" and refusal is None:
+        services.erase(contact, erased_by=request.user)
+        messages.success(request, _("The contact's personal data was erased. Their history is kept anonymously."))
+        return redirect(contact)
+    return render(request, "stakeholders/contact_erase.html", {"contact": contact, "refusal": refusal})
+
+
+@login_required
+def role_models(request):
+    """Role models and their testimonies, for awareness actions: every logged-in user."""
+    access.require(access.can_see_role_models(request.user))
+    found = Contact.objects.filter(is_role_model=True, is_archived=False).select_related("organisation")
+    search = request.GET.get("q", "").strip()
+    if search:
+        found = found.filter(
+            Q(testimony_trade__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(organisation__name__icontains=search)
+        )
+    page, query = _page(request, found.order_by("testimony_trade", "last_name", "first_name"))
+    return render(
+        request,
+        "stakeholders/role_models.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "search": search,
+            "can_see_details": access.can_see_contact_details(request.user),
+            "can_manage": access.can_manage_directory(request.user),
+        },
+    )
