@@ -22,7 +22,7 @@ STAGE_SIZE = {
     "orientes": 0.45,
     "formation": 0.3,
     "alternance": 0.18,
-    "emploi": 0.22,
+    "emploi": 0.15,
 }
 # Domain weight and starting share of women (ROME grands domaines).
 DOMAINS = {
