@@ -56,6 +56,7 @@ def _keys(missions_locales, departements, domains):
 
 
 def _rows(count, seed):
+    """A generator of new rows; its queries run now, before a COPY takes the connection."""
     rng = random.Random(seed)
     missions_locales = ensure_missions_locales()
     departements = list(
@@ -63,16 +64,20 @@ def _rows(count, seed):
     )[:10]
     domains = list(Domain.objects.filter(nomenclature="rome").order_by("code").values_list("id", flat=True))
     taken = set(Observation.objects.values_list("year", "month", "territory_id", "domain_id", "stage"))
-    made = 0
-    for key in _keys(missions_locales, departements, domains):
-        if made >= count:
-            return
-        if key in taken:
-            continue
-        total = rng.randint(0, 120)
-        women = rng.randint(0, total)
-        yield (*key, women, total - women, rng.randint(0, 3))
-        made += 1
+
+    def rows():
+        made = 0
+        for key in _keys(missions_locales, departements, domains):
+            if made >= count:
+                return
+            if key in taken:
+                continue
+            total = rng.randint(0, 120)
+            women = rng.randint(0, total)
+            yield (*key, women, total - women, rng.randint(0, 3))
+            made += 1
+
+    return rows()
 
 
 COLUMNS = ("year", "month", "territory_id", "domain_id", "stage", "women", "men", "unknown")
