@@ -11,10 +11,11 @@ Two rules of SPEC.md shape the SQL:
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Observation, Territory
+from .models import Domain, Observation, Territory
 
 
 @dataclass
@@ -81,55 +82,97 @@ class Figures:
         return sorted({year for year, _s, _d in self.cells})
 
 
-def counted_observations(tree, territory_id, nomenclature):
-    """The observations that make up the figures of a territory: the two rules in SQL."""
+def _labels(tree, territory_id, nomenclature):
+    """Sort the subtree's territories by what may hide their rows.
+
+    Returns (ids of the subtree, or None for every territory; {label: territory ids};
+    {label: ancestors with rows of their own}). A territory with rows of its own gets
+    its own label, so that its keys are known; the others share a label by the chain
+    of their ancestors with rows. Usually no inner territory has rows: one label.
+    """
     subtree = tree.subtree(territory_id)
     internal = [tid for tid in subtree if tree.children.get(tid)]
-    # Which inner territories have rows of their own at all: usually none, and then no
-    # row needs the (costlier) ancestor check.
-    with_rows = set(
-        Observation.objects.filter(territory_id__in=internal, domain__nomenclature=nomenclature)
-        .order_by()
-        .values_list("territory_id", flat=True)
-        .distinct()
-    ) if internal else set()
-    by_chain = defaultdict(list)
+    with_rows = set()
+    if internal:
+        with_rows = set(
+            Observation.objects.filter(territory_id__in=internal, domain__nomenclature=nomenclature)
+            .order_by()
+            .values_list("territory_id", flat=True)
+            .distinct()
+        )
+    members, hidden_by = defaultdict(list), {}
     for tid, ancestors in subtree.items():
-        by_chain[tuple(a for a in ancestors if a in with_rows)].append(tid)
+        chain = tuple(a for a in ancestors if a in with_rows)
+        label = f"t{tid}" if tid in with_rows else "c" + "-".join(map(str, chain))
+        members[label].append(tid)
+        hidden_by[label] = chain
+    ids = None if len(subtree) == len(tree.by_id) else list(subtree)
+    return ids, members, hidden_by
 
-    same_key = {"year": OuterRef("year"), "domain_id": OuterRef("domain_id"), "stage": OuterRef("stage")}
-    in_territories = Q()
-    for chain, ids in by_chain.items():
-        part = Q(territory_id__in=ids)
-        if chain:
-            part &= ~Exists(Observation.objects.filter(territory_id__in=chain, **same_key))
-        in_territories |= part
-    yearly_row_exists = Exists(
-        Observation.objects.filter(month=0, territory_id=OuterRef("territory_id"), **same_key)
-    )
-    return Observation.objects.filter(domain__nomenclature=nomenclature).filter(in_territories).filter(
-        Q(month=0) | ~yearly_row_exists
-    )
+
+FIGURES_SQL = """
+SELECT k.year, k.stage, k.domain_id, k.label,
+       SUM(k.women), SUM(k.men), SUM(k.unknown), SUM(k.fictitious)
+FROM (
+    SELECT o.year, o.stage, o.domain_id, {label} AS label,
+           -- a key's yearly row when it has one, else the sum of its monthly rows
+           CASE WHEN MAX(CASE WHEN o.month = 0 THEN 1 ELSE 0 END) = 1
+                THEN SUM(CASE WHEN o.month = 0 THEN o.women ELSE 0 END) ELSE SUM(o.women) END AS women,
+           CASE WHEN MAX(CASE WHEN o.month = 0 THEN 1 ELSE 0 END) = 1
+                THEN SUM(CASE WHEN o.month = 0 THEN o.men ELSE 0 END) ELSE SUM(o.men) END AS men,
+           CASE WHEN MAX(CASE WHEN o.month = 0 THEN 1 ELSE 0 END) = 1
+                THEN SUM(CASE WHEN o.month = 0 THEN o.unknown ELSE 0 END) ELSE SUM(o.unknown) END AS unknown,
+           MAX(CASE WHEN o.is_fictitious THEN 1 ELSE 0 END) AS fictitious
+    FROM {observation} o
+    INNER JOIN {domain} d ON d.id = o.domain_id
+    WHERE d.nomenclature = %s {in_subtree}
+    GROUP BY o.year, o.territory_id, o.domain_id, o.stage
+) k
+GROUP BY k.year, k.stage, k.domain_id, k.label
+"""
 
 
 def figures_for(tree, territory_id, nomenclature):
-    """All years' counts of a territory by (year, stage, domain), in one GROUP BY query."""
-    rows = (
-        counted_observations(tree, territory_id, nomenclature)
-        .order_by()
-        .values("year", "stage", "domain_id")
-        .annotate(
-            women_sum=Sum("women"),
-            men_sum=Sum("men"),
-            unknown_sum=Sum("unknown"),
-            fictitious=Count("id", filter=Q(is_fictitious=True)),
-        )
+    """All years' counts of a territory by (year, stage, domain), in one query of two GROUP BYs.
+
+    The inner GROUP BY applies the yearly-or-monthly rule to each key of each
+    territory; the outer one sums them by label (see _labels). Then a label's sums
+    count for a key unless an ancestor with rows has a row for that key.
+    """
+    ids, members, hidden_by = _labels(tree, territory_id, nomenclature)
+    params = []  # in the order of the placeholders: the label's CASE, then the WHERE
+    if len(members) == 1:
+        label = "''"
+    else:
+        whens = []
+        for name, tids in members.items():
+            whens.append(f"WHEN o.territory_id IN ({', '.join(['%s'] * len(tids))}) THEN '{name}'")
+            params += tids
+        label = "CASE " + " ".join(whens) + " ELSE '' END"
+    params.append(nomenclature)
+    in_subtree = ""
+    if ids is not None:
+        in_subtree = f"AND o.territory_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    sql = FIGURES_SQL.format(
+        label=label,
+        observation=Observation._meta.db_table,
+        domain=Domain._meta.db_table,
+        in_subtree=in_subtree,
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    present = {(year, stage, domain_id, label) for year, stage, domain_id, label, *_rest in rows}
     figures = Figures()
-    for row in rows:
-        key = (row["year"], row["stage"], row["domain_id"])
-        figures.cells[key] = (row["women_sum"], row["men_sum"], row["unknown_sum"])
-        figures.fictitious = figures.fictitious or bool(row["fictitious"])
+    for year, stage, domain_id, label, women, men, unknown, fictitious in rows:
+        chain = hidden_by.get(label, ())
+        if any((year, stage, domain_id, f"t{a}") in present for a in chain):
+            continue  # an ancestor has its own figure for this key
+        key = (year, stage, domain_id)
+        w, m, u = figures.cells.get(key, (0, 0, 0))
+        figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
+        figures.fictitious = figures.fictitious or bool(fictitious)
     return figures
 
 
