@@ -11,8 +11,9 @@ Two rules of SPEC.md shape the SQL:
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import Coalesce, ExtractYear
 
 from .models import Domain, Observation, Territory
@@ -173,6 +174,25 @@ def figures_for(tree, territory_id, nomenclature):
         w, m, u = figures.cells.get(key, (0, 0, 0))
         figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
         figures.fictitious = figures.fictitious or bool(fictitious)
+    return figures
+
+
+CACHE_SECONDS = 600
+
+
+def cached_figures(tree, territory_id, nomenclature):
+    """figures_for, kept in the cache until the observations change.
+
+    The version is the newest observation and the newest import that wrote one (both
+    read from an index): an import, a demo reload or a generator run moves it. An edit
+    in the admin shows after CACHE_SECONDS at most.
+    """
+    version = Observation.objects.aggregate(last=Max("id"), source=Max("source_id"))
+    key = f"indicators:figures:{territory_id}:{nomenclature}:{version['last']}:{version['source']}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = figures_for(tree, territory_id, nomenclature)
+        cache.set(key, figures, CACHE_SECONDS)
     return figures
 
 

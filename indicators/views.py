@@ -18,7 +18,7 @@ from meetings.models import Lever
 from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import STAGE_ORDER, IndicatorImport, Nomenclature, Stage
-from .queries import Figures, TerritoryTree, actions_by_lever, figures_for
+from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures
 from .summary import Selection, build_summary, domains_of
 
 UPLOAD_DIR = "indicator-imports"
@@ -46,7 +46,7 @@ def _summary(request):
         figures = Figures()
         selection = Selection(territory={"code": "", "name": ""}, nomenclature=nomenclature)
     else:
-        figures = figures_for(tree, selection.territory["id"], nomenclature)
+        figures = cached_figures(tree, selection.territory["id"], nomenclature)
     summary = build_summary(figures, selection, domains, sees_small_cells=access.sees_small_cells(request.user))
     return form, summary
 

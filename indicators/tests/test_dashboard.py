@@ -206,9 +206,21 @@ def _make_data(n_years):
 def test_it_keeps_queries_constant(client, membre, django_assert_num_queries, url, n_years):
     _make_data(n_years)
     client.force_login(membre)
-    # session, user, territories, domains, inner territories with rows, the GROUP BY,
-    # (dashboard: memberships, actions by lever)
-    expected = 8 if url == "/indicators/" else 6
+    # session, user, territories, domains, data version, inner territories with rows,
+    # the GROUP BY, (dashboard: memberships, actions by lever)
+    expected = 9 if url == "/indicators/" else 7
     with django_assert_num_queries(expected):
         response = client.get(url + "?territory=53")
     assert response.status_code == 200
+
+
+def test_it_reuses_the_figures_until_the_data_changes(client, admin_user, django_assert_num_queries):
+    obs("35", "F", "formation", 40, 60)
+    client.force_login(admin_user)
+    client.get("/indicators/summary.json?territory=35")
+    # session, user, territories, domains, data version (figures from the cache)
+    with django_assert_num_queries(5):
+        client.get("/indicators/summary.json?territory=35")
+    obs("35", "F", "emploi", 10, 90)
+    data = client.get("/indicators/summary.json?territory=35").json()
+    assert [s["women"] for s in data["stages"] if s["stage"] == "emploi"] == [10]
