@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Domain, IndicatorImport, Observation, Territory
+from .views import escape_cell
 
 
 @admin.register(Territory)
@@ -12,8 +13,7 @@ class TerritoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["parent"]
-    list_select_related = ["parent"]
+    raw_id_fields = ["parent"]
 
 
 @admin.register(Domain)
@@ -25,31 +25,33 @@ class DomainAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorImport)
 class IndicatorImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "imported_at", "imported_by", "rows_added", "rows_changed", "rows_unchanged"]
+    list_display = ["imported_at", "imported_by", "file_name", "rows_added", "rows_changed", "rows_unchanged"]
     list_select_related = ["imported_by"]
+    date_hierarchy = "imported_at"
     search_fields = ["file_name"]
-    readonly_fields = ["imported_at"]
 
 
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
     list_display = ["year", "month", "territory", "domain", "stage", "women", "men", "unknown", "is_fictitious"]
-    list_filter = ["stage", "is_fictitious", "domain__nomenclature", "year"]
-    search_fields = ["territory__code", "territory__name", "domain__code"]
-    autocomplete_fields = ["territory", "domain"]
+    list_filter = ["year", "stage", "is_fictitious", "domain__nomenclature"]
     list_select_related = ["territory", "domain"]
-    show_full_result_count = False
+    search_fields = ["territory__code", "domain__code"]
+    raw_id_fields = ["territory", "domain", "source"]
+    show_full_result_count = False  # a million rows: no COUNT(*) on every page
     actions = ["export_csv"]
 
     @admin.action(description=_("Export the selected observations as CSV"))
     def export_csv(self, request, queryset):
+        """The import format, so that a file exported here imports back unchanged."""
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="observations.csv"'
         writer = csv.writer(response)
         writer.writerow(["period", "territory", "nomenclature", "domain", "stage", "women", "men", "unknown"])
-        for obs in queryset.select_related("territory", "domain").iterator():
+        for obs in queryset.select_related("territory", "domain").iterator(chunk_size=2000):
             writer.writerow(
-                [obs.period, obs.territory.code, obs.domain.nomenclature, obs.domain.code, obs.stage,
-                 obs.women, obs.men, obs.unknown]
+                escape_cell(value)
+                for value in (obs.period, obs.territory.code, obs.domain.nomenclature, obs.domain.code,
+                              obs.stage, obs.women, obs.men, obs.unknown)
             )
         return response

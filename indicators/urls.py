@@ -1,11 +1,12 @@
 from django.urls import path
 
-from wekker.stub import not_yet
+from . import views
 
 app_name = "indicators"
 
 urlpatterns = [
-    path("", not_yet, name="dashboard"),
-    path("summary.json", not_yet, name="summary"),
-    path("export.csv", not_yet, name="export"),
+    path("", views.dashboard, name="dashboard"),
+    path("summary.json", views.summary_json, name="summary"),
+    path("export.csv", views.export_csv, name="export"),
+    path("import/", views.import_upload, name="import"),
 ]

@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import metrics
+from .importing import ROME_CODE
+from .models import Nomenclature, Stage
+
+RULE_CHOICES = [
+    (metrics.DARES15, _("DARES ±15 points around the overall share")),
+    (metrics.BAND40_60, _("Mixed between 40 % and 60 % of women")),
+]
+
+
+class DashboardFilters(forms.Form):
+    """The dashboard's filters, read from the query string (also for the JSON and CSV)."""
+
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
+    territory = forms.ChoiceField(label=_("Territory"), required=False)
+    nomenclature = forms.ChoiceField(
+        label=_("Nomenclature"), required=False, choices=Nomenclature.choices, initial=Nomenclature.ROME
+    )
+    domain = forms.ChoiceField(label=_("Domain"), required=False)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices])
+    rule = forms.ChoiceField(label=_("Mixité rule"), required=False, choices=RULE_CHOICES, initial=metrics.DARES15)
+
+    def __init__(self, data, *, tree, domains, **kwargs):
+        data = data.copy()
+        domain = (data.get("domain") or "").strip().upper()
+        match = ROME_CODE.match(domain)
+        if match and data.get("nomenclature", "rome") in ("", "rome"):
+            data["domain"] = match.group(1)  # F1703 → F
+        super().__init__(data, **kwargs)
+        self.tree = tree
+        self.fields["territory"].choices = tree.options()
+        self.fields["domain"].choices = [("", _("All domains"))] + [(d.code, f"{d.code} – {d.label}") for d in domains]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def cleaned_or_default(self):
+        """The valid filters; a bad value falls back to its default (the form shows the error)."""
+        self.is_valid()
+        values = {}
+        for name, field in self.fields.items():
+            if name in self.errors or not self.cleaned_data.get(name):
+                values[name] = field.initial if field.initial is not None else ""
+            else:
+                values[name] = self.cleaned_data[name]
+        root = self.tree.root()
+        values["territory"] = self.tree.by_code.get(values["territory"]) or root
+        values["year"] = values["year"] or None
+        return values
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns period, territory, nomenclature, domain, stage, women, men[, unknown] — French headers "
+            "accepted; comma or semicolon; UTF-8 or Windows-1252."
+        ),
+    )

@@ -1,0 +1,342 @@
+"""CSV import of observations: all rows or none (SPEC.md, "CSV import").
+
+`read_file` turns bytes into checked rows or a list of errors (row, column, why, in the
+reader's language); `plan` compares the rows with the database; `apply` writes a plan
+in one transaction with bulk upserts. `import_file` chains them for the command.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import STAGE_ORDER, Domain, IndicatorImport, Nomenclature, Observation, Territory
+
+# Canonical column → accepted headers, compared without accents, case or punctuation.
+COLUMNS = {
+    "period": ("period", "periode", "annee_mois", "date"),
+    "territory": ("territory", "territoire", "code_territoire", "territory_code"),
+    "nomenclature": ("nomenclature",),
+    "domain": ("domain", "domaine", "code_domaine", "domain_code", "rome", "code_rome"),
+    "stage": ("stage", "etape"),
+    "women": ("women", "femmes", "f"),
+    "men": ("men", "hommes", "h"),
+    "unknown": ("unknown", "non_renseigne", "non_renseignes", "nr", "inconnu"),
+}
+REQUIRED = ("period", "territory", "domain", "stage", "women", "men")
+# The French header named in reports.
+FRENCH_NAMES = {
+    "period": "période",
+    "territory": "territoire",
+    "nomenclature": "nomenclature",
+    "domain": "domaine",
+    "stage": "étape",
+    "women": "femmes",
+    "men": "hommes",
+    "unknown": "non_renseigne",
+}
+STAGE_ALIASES = {
+    **{s: s for s in STAGE_ORDER},
+    "sensibilise": "sensibilises",
+    "accueilli": "accueillis",
+    "oriente": "orientes",
+    "awareness": "sensibilises",
+    "reception": "accueillis",
+    "oriented": "orientes",
+    "training": "formation",
+    "work_study": "alternance",
+    "apprenticeship": "alternance",
+    "employment": "emploi",
+}
+NOMENCLATURE_ALIASES = {"rome": "rome", "fap2009": "fap2009", "fap": "fap2009"}
+PERIOD = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
+ROME_CODE = re.compile(r"^([A-N])(\d{4})?$")
+THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
+KEY_FIELDS = ("year", "month", "territory_id", "domain_id", "stage")
+
+
+def normalise(text):
+    """Lower case, no accents, words joined by underscores: 'Non renseigné' → 'non_renseigne'."""
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+@dataclass
+class Row:
+    line: int
+    year: int
+    month: int
+    territory_id: int
+    domain_id: int
+    stage: str
+    women: int
+    men: int
+    unknown: int
+
+    @property
+    def key(self):
+        return (self.year, self.month, self.territory_id, self.domain_id, self.stage)
+
+
+@dataclass
+class Parsed:
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (line or None, column or None, message)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def error(self, line, column, message):
+        self.errors.append((line, column, message))
+
+    def report(self):
+        """The errors as French sentences, one a line."""
+        lines = []
+        for line, column, message in self.errors:
+            where = []
+            if line is not None:
+                where.append(_("line %(line)s") % {"line": line})
+            if column is not None:
+                where.append(_("column “%(column)s”") % {"column": FRENCH_NAMES.get(column, column)})
+            prefix = ", ".join(where)
+            lines.append(f"{prefix[:1].upper()}{prefix[1:]} : {message}" if prefix else message)
+        return lines
+
+
+def decode(data):
+    """UTF-8 with or without BOM, else Windows-1252 (French Excel)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header_line):
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def parse_count(raw):
+    """'1 234' (normal or no-break space), '1234' → 1234; anything else → a French reason."""
+    text = THOUSANDS.sub("", raw or "")
+    if text == "":
+        return None, _("the count is missing")
+    if re.fullmatch(r"\d+", text):
+        return int(text), None
+    if re.fullmatch(r"-\d+([.,]\d+)?", text):
+        return None, _("the count “%(value)s” is negative") % {"value": raw.strip()}
+    if re.fullmatch(r"\d+[.,]\d+", text):
+        # "1,000" may be a thousand or one: a count is written without a decimal mark.
+        return None, _("the count “%(value)s” is not a whole number") % {"value": raw.strip()}
+    return None, _("“%(value)s” is not a number") % {"value": raw.strip()}
+
+
+class Lookups:
+    """The reference codes, loaded once per file."""
+
+    def __init__(self):
+        self.territories = dict(Territory.objects.values_list("code", "id"))
+        self.domains = {(n, c): pk for n, c, pk in Domain.objects.values_list("nomenclature", "code", "id")}
+
+    def territory(self, raw):
+        code = raw.strip().upper()
+        if code.isdigit() and len(code) == 1:  # spreadsheets drop the leading zero
+            code = "0" + code
+        return self.territories.get(code)
+
+    def domain(self, nomenclature, raw):
+        code = raw.strip().upper()
+        if nomenclature == Nomenclature.ROME:
+            match = ROME_CODE.match(code)
+            code = match.group(1) if match else code
+        return self.domains.get((nomenclature, code))
+
+
+def read_file(data, lookups=None):
+    """Parse and check every row of a CSV file given as bytes."""
+    parsed = Parsed()
+    text = decode(data)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if not first:
+        parsed.error(None, None, _("The file is empty."))
+        return parsed
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    header = None
+    columns = {}
+    lookups = lookups or Lookups()
+    seen = {}
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if header is None:
+            header = record
+            for index, name in enumerate(record):
+                key = normalise(name)
+                if not key:
+                    continue  # a trailing separator
+                column = HEADER_TO_COLUMN.get(key)
+                if column is None:
+                    parsed.error(line, None, _("unknown column “%(name)s”") % {"name": name.strip()})
+                elif column in columns:
+                    parsed.error(line, column, _("this column appears twice"))
+                else:
+                    columns[column] = index
+            for column in REQUIRED:
+                if column not in columns:
+                    parsed.error(None, column, _("this column is missing"))
+            if not parsed.ok:
+                return parsed
+            continue
+        row = _check_row(record, line, columns, lookups, parsed)
+        if row is None:
+            continue
+        if row.key in seen:
+            parsed.error(
+                line, None, _("the same key already appears on line %(line)s") % {"line": seen[row.key]}
+            )
+            continue
+        seen[row.key] = line
+        parsed.rows.append(row)
+    if header is None:
+        parsed.error(None, None, _("The file is empty."))
+    return parsed
+
+
+def _check_row(record, line, columns, lookups, parsed):
+    def cell(column):
+        index = columns.get(column)
+        return record[index].strip() if index is not None and index < len(record) else ""
+
+    errors_before = len(parsed.errors)
+    year = month = territory_id = domain_id = None
+    match = PERIOD.match(cell("period"))
+    if match and 1900 <= int(match.group(1)) <= 2100 and 0 <= int(match.group(2) or 0) <= 12:
+        year, month = int(match.group(1)), int(match.group(2) or 0)
+    else:
+        parsed.error(line, "period", _("“%(value)s” is not a year (2024) or a month (2024-03)") % {"value": cell("period")})
+
+    territory_id = lookups.territory(cell("territory"))
+    if territory_id is None:
+        parsed.error(line, "territory", _("unknown territory “%(value)s”") % {"value": cell("territory")})
+
+    nomenclature = NOMENCLATURE_ALIASES.get(normalise(cell("nomenclature")) or "rome")
+    if nomenclature is None:
+        parsed.error(line, "nomenclature", _("unknown nomenclature “%(value)s”") % {"value": cell("nomenclature")})
+    else:
+        domain_id = lookups.domain(nomenclature, cell("domain"))
+        if domain_id is None:
+            parsed.error(
+                line,
+                "domain",
+                _("unknown domain “%(value)s” in the %(nomenclature)s nomenclature")
+                % {"value": cell("domain"), "nomenclature": nomenclature},
+            )
+
+    stage = STAGE_ALIASES.get(normalise(cell("stage")))
+    if stage is None:
+        parsed.error(line, "stage", _("unknown stage “%(value)s”") % {"value": cell("stage")})
+
+    counts = {}
+    for column in ("women", "men", "unknown"):
+        raw = cell(column)
+        if column == "unknown" and raw == "":
+            counts[column] = 0
+            continue
+        value, problem = parse_count(raw)
+        if problem:
+            parsed.error(line, column, problem)
+        counts[column] = value
+    if len(parsed.errors) > errors_before:
+        return None
+    return Row(line, year, month, territory_id, domain_id, stage, **counts)
+
+
+@dataclass
+class Plan:
+    """What an import would do: rows to add, rows whose counts change, rows unchanged."""
+
+    added: list
+    changed: list
+    unchanged: int
+
+
+def plan(rows):
+    """Compare the rows with the database (one query per year and month in the file)."""
+    existing = {}
+    periods = {(r.year, r.month) for r in rows}
+    territories = {r.territory_id for r in rows}
+    for year, month in sorted(periods):
+        found = Observation.objects.filter(year=year, month=month, territory_id__in=territories).values_list(
+            *KEY_FIELDS, "women", "men", "unknown"
+        )
+        for *key, women, men, unknown in found:
+            existing[tuple(key)] = (women, men, unknown)
+    added, changed, unchanged = [], [], 0
+    for row in rows:
+        current = existing.get(row.key)
+        if current is None:
+            added.append(row)
+        elif current != (row.women, row.men, row.unknown):
+            changed.append(row)
+        else:
+            unchanged += 1
+    return Plan(added, changed, unchanged)
+
+
+@transaction.atomic
+def apply(the_plan, *, file_name, user=None):
+    """Write a plan: one IndicatorImport record, then upserts in batches."""
+    record = IndicatorImport.objects.create(
+        imported_by=user if user is not None and user.is_authenticated else None,
+        file_name=file_name[:255],
+        rows_added=len(the_plan.added),
+        rows_changed=len(the_plan.changed),
+        rows_unchanged=the_plan.unchanged,
+    )
+    objects = [
+        Observation(
+            year=r.year,
+            month=r.month,
+            territory_id=r.territory_id,
+            domain_id=r.domain_id,
+            stage=r.stage,
+            women=r.women,
+            men=r.men,
+            unknown=r.unknown,
+            is_fictitious=False,
+            source=record,
+        )
+        for r in [*the_plan.added, *the_plan.changed]
+    ]
+    Observation.objects.bulk_create(
+        objects,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=list(KEY_FIELDS),
+        update_fields=["women", "men", "unknown", "is_fictitious", "source"],
+    )
+    return record
+
+
+def import_file(data, *, file_name, user=None, dry_run=False):
+    """Read, check and (unless dry_run) write a file. Returns (parsed, plan or None, record or None)."""
+    parsed = read_file(data)
+    if not parsed.ok:
+        return parsed, None, None
+    the_plan = plan(parsed.rows)
+    if dry_run:
+        return parsed, the_plan, None
+    return parsed, the_plan, apply(the_plan, file_name=file_name, user=user)

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from indicators.importing import import_file
+
+
+class Command(BaseCommand):
+    help = "Import indicator observations from a CSV file: all rows or none. Exit status 1 when rejected."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV file (comma or semicolon, UTF-8 or Windows-1252)")
+        parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+
+    def handle(self, *args, file, dry_run, **options):
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}, returncode=1)
+        parsed, plan, record = import_file(data, file_name=path.name, dry_run=dry_run)
+        if not parsed.ok:
+            for line in parsed.report():
+                self.stderr.write(line)
+            raise CommandError(
+                _("File rejected: %(count)s error(s), nothing was imported.") % {"count": len(parsed.errors)},
+                returncode=1,
+            )
+        figures = {"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged}
+        if dry_run:
+            self.stdout.write(
+                _("Dry run: %(added)s row(s) to add, %(changed)s to change, %(unchanged)s unchanged. Nothing written.")
+                % figures
+            )
+        else:
+            self.stdout.write(
+                _("Imported: %(added)s row(s) added, %(changed)s changed, %(unchanged)s unchanged.") % figures
+            )

@@ -1,0 +1,49 @@
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def count(value):
+    """A count as shown: withheld small cells read "< 11"."""
+    if value is None:
+        return f"< {settings.INDICATORS_SMALL_CELL_MAX + 1}"
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
+def percent(value):
+    """A share (0–1) as a percentage; an unknown or withheld share reads "—"."""
+    if value is None:
+        return "—"
+    return f"{number_format(value * 100, 1)} %"
+
+
+@register.filter
+def change_points(value):
+    """A change of share in percentage points, signed."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return _("%(sign)s%(points)s pts") % {"sign": sign, "points": number_format(abs(value) * 100, 1)}
+
+
+@register.filter
+def ratio(value):
+    if value is None:
+        return "—"
+    return f"{number_format(value * 100, 0)} %"
+
+
+@register.filter
+def index(value):
+    return "—" if value is None else number_format(value, 1)
+
+
+@register.filter
+def class_label(value):
+    labels = {"masculinised": _("Masculinised"), "mixed": _("Mixed"), "feminised": _("Feminised")}
+    return labels.get(value, "—")

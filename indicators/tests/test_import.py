@@ -1,0 +1,209 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from conftest import ROLES
+from indicators.importing import import_file, read_file
+from indicators.models import IndicatorImport, Observation
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "period,territory,nomenclature,domain,stage,women,men,unknown\n"
+    "2024,35,rome,F,formation,12,140,1\n"
+    "2024,35,rome,F,emploi,3,98,0\n"
+    "2024-03,29,fap2009,B2Z,formation,4,40,\n"
+)
+
+
+def write(tmp_path, content, name="indicateurs.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(content.encode(encoding) if isinstance(content, str) else content)
+    return str(path)
+
+
+def counts():
+    return sorted(Observation.objects.values_list("year", "month", "territory__code", "domain__code", "stage", "women", "men", "unknown"))
+
+
+def test_it_imports_a_plain_file_and_records_the_import(tmp_path, capsys):
+    call_command("import_indicators", write(tmp_path, GOOD))
+    assert counts() == [
+        (2024, 0, "35", "F", "emploi", 3, 98, 0),
+        (2024, 0, "35", "F", "formation", 12, 140, 1),
+        (2024, 3, "29", "B2Z", "formation", 4, 40, 0),
+    ]
+    record = IndicatorImport.objects.get()
+    assert (record.file_name, record.rows_added, record.rows_changed) == ("indicateurs.csv", 3, 0)
+    assert "3 ligne(s) ajoutée(s)" in capsys.readouterr().out
+
+
+def test_it_changes_nothing_when_the_same_file_is_imported_again(tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    call_command("import_indicators", path)
+    before = counts()
+    call_command("import_indicators", path)
+    assert counts() == before
+    assert "0 ligne(s) ajoutée(s), 0 modifiée(s), 3 inchangée(s)" in capsys.readouterr().out
+
+
+def test_it_replaces_the_counts_of_an_existing_key(tmp_path):
+    call_command("import_indicators", write(tmp_path, GOOD))
+    call_command("import_indicators", write(tmp_path, GOOD.replace("12,140,1", "15,150,1")))
+    assert Observation.objects.get(stage="formation", territory__code="35").women == 15
+    assert IndicatorImport.objects.first().rows_changed == 1
+
+
+def test_it_writes_nothing_on_a_dry_run(tmp_path, capsys):
+    call_command("import_indicators", write(tmp_path, GOOD), "--dry-run")
+    assert Observation.objects.count() == 0 and IndicatorImport.objects.count() == 0
+    assert "Essai à blanc : 3 ligne(s) à ajouter" in capsys.readouterr().out
+
+
+def test_it_reads_french_excel_files(tmp_path):
+    """Semicolons, Windows-1252, French headers in another order, thousands with spaces,
+    a full ROME code, blank lines, trailing separators, no nomenclature column."""
+    content = (
+        "Étape;Territoire;Période;Domaine;Femmes;Hommes;Non renseigné;\r\n"
+        "formation;35;2024;F1703;1 234;2\u00a0345;;\r\n"
+        "\r\n"
+        ";;;;;;;\r\n"
+        "orientés;56;2024;K;1234;12;0;\r\n"
+    )
+    call_command("import_indicators", write(tmp_path, content, encoding="cp1252"))
+    assert counts() == [(2024, 0, "35", "F", "formation", 1234, 2345, 0), (2024, 0, "56", "K", "orientes", 1234, 12, 0)]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_it_reads_utf8_with_or_without_bom(tmp_path, bom):
+    content = bom + "période,territoire,domaine,étape,femmes,hommes\n2023,22,A,emploi,\u202f1 000,20\n".encode()
+    call_command("import_indicators", write(tmp_path, content))
+    assert counts() == [(2023, 0, "22", "A", "emploi", 1000, 20, 0)]
+
+
+BAD_ROWS = [
+    ("2024,99,rome,F,formation,1,2,0", "Ligne 3, colonne « territoire » : territoire inconnu « 99 »"),
+    ("2024,35,nafa,F,formation,1,2,0", "Ligne 3, colonne « nomenclature » : nomenclature inconnue « nafa »"),
+    ("2024,35,rome,Z,formation,1,2,0", "Ligne 3, colonne « domaine » : domaine inconnu « Z » dans la nomenclature rome"),
+    ("2024,35,rome,F,stage,1,2,0", "Ligne 3, colonne « étape » : étape inconnue « stage »"),
+    ("2024,35,rome,F,formation,-1,2,0", "Ligne 3, colonne « femmes » : l’effectif « -1 » est négatif"),
+    ("2024,35,rome,F,formation,1,2.5,0", "Ligne 3, colonne « hommes » : l’effectif « 2.5 » n’est pas un nombre entier"),
+    ("2024,35,rome,F,formation,1,2,beaucoup", "Ligne 3, colonne « non_renseigne » : « beaucoup » n’est pas un nombre"),
+    ("24-13,35,rome,F,formation,1,2,0", "Ligne 3, colonne « période » : « 24-13 » n’est ni une année (2024) ni un mois (2024-03)"),
+    ("2024,29,rome,F,formation,1,2,0", "Ligne 3 : la même clé figure déjà à la ligne 2"),
+]
+
+
+@pytest.mark.parametrize("bad, message", BAD_ROWS)
+def test_it_rejects_the_whole_file_for_one_bad_row(tmp_path, capsys, bad, message):
+    Observation.objects.create(year=2024, territory_id=1, domain_id=1, stage="emploi", women=1, men=1)
+    before = counts()
+    content = "period,territory,nomenclature,domain,stage,women,men,unknown\n2024,29,rome,F,formation,1,2,0\n" + bad + "\n"
+    with pytest.raises(CommandError) as error:
+        call_command("import_indicators", write(tmp_path, content))
+    assert error.value.returncode == 1
+    assert counts() == before
+    assert IndicatorImport.objects.count() == 0
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Fichier refusé : 1 erreur(s), rien n’a été importé." in str(error.value)
+
+
+def test_it_names_each_bad_row(tmp_path, capsys):
+    content = "period,territory,domain,stage,women,men\n2024,99,F,formation,1,2\n2024,35,F,emploi,x,-2\n"
+    with pytest.raises(CommandError):
+        call_command("import_indicators", write(tmp_path, content))
+    err = capsys.readouterr().err
+    assert "Ligne 2, colonne « territoire »" in err
+    assert "Ligne 3, colonne « femmes »" in err and "Ligne 3, colonne « hommes »" in err
+
+
+def test_it_rejects_a_file_with_a_missing_column(tmp_path, capsys):
+    with pytest.raises(CommandError):
+        call_command("import_indicators", write(tmp_path, "period,territory,domain,stage,women\n2024,35,F,emploi,1\n"))
+    assert "Colonne « hommes » : cette colonne manque" in capsys.readouterr().err
+    assert Observation.objects.count() == 0
+
+
+def test_it_rejects_an_empty_file(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("import_indicators", write(tmp_path, ""))
+
+
+def test_it_imports_through_the_web_with_a_preview(client, coordinatrice):
+    client.force_login(coordinatrice)
+    Observation.objects.create(year=2024, territory_id=_id("35"), domain_id=_dom("F"), stage="emploi", women=3, men=98)
+    Observation.objects.create(year=2024, territory_id=_id("35"), domain_id=_dom("F"), stage="formation", women=1, men=1)
+    upload = SimpleUploadedFile("fichier.csv", GOOD.encode(), content_type="text/csv")
+    response = client.post("/indicators/import/", {"file": upload})
+    html = response.content.decode()
+    assert "Aperçu de « fichier.csv »" in html
+    plan = response.context["plan"]
+    assert (len(plan.added), len(plan.changed), plan.unchanged) == (1, 1, 1)
+    assert Observation.objects.count() == 2  # nothing written yet
+    response = client.post("/indicators/import/", {"token": response.context["token"]}, follow=True)
+    assert "fichier.csv importé : 1 ligne(s) ajoutée(s), 1 modifiée(s), 1 inchangée(s)." in response.content.decode()
+    assert Observation.objects.count() == 3
+    assert IndicatorImport.objects.get().imported_by == coordinatrice
+
+
+def test_it_shows_the_report_of_a_rejected_upload(client, coordinatrice):
+    client.force_login(coordinatrice)
+    upload = SimpleUploadedFile("mauvais.csv", b"period,territory,domain,stage,women,men\n2024,99,F,emploi,1,2\n")
+    response = client.post("/indicators/import/", {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Le fichier « mauvais.csv » a été refusé" in html
+    assert "Ligne 2, colonne « territoire » : territoire inconnu « 99 »" in html
+
+
+def test_it_refuses_a_forged_confirmation(client, coordinatrice):
+    client.force_login(coordinatrice)
+    response = client.post("/indicators/import/", {"token": "forged"}, follow=True)
+    assert "Cet aperçu a expiré" in response.content.decode()
+    assert Observation.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_and_admins_import(client, as_role, role):
+    as_role(role)
+    response = client.get("/indicators/import/")
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role in ("coordinatrice", "other_coordinator", "admin_user"):
+        assert response.status_code == 200
+        assert "Importer des indicateurs" in response.content.decode()
+    else:
+        assert response.status_code == 404
+        upload = SimpleUploadedFile("f.csv", GOOD.encode())
+        assert client.post("/indicators/import/", {"file": upload}).status_code == 404
+        assert Observation.objects.count() == 0
+
+
+def _id(code):
+    from indicators.models import Territory
+
+    return Territory.objects.get(code=code).pk
+
+
+def _dom(code):
+    from indicators.models import Domain
+
+    return Domain.objects.get(nomenclature="rome", code=code).pk
+
+
+def test_it_imports_many_rows_with_few_queries(django_assert_max_num_queries):
+    lines = ["period,territory,domain,stage,women,men"]
+    stages = ["sensibilises", "accueillis", "orientes", "formation", "alternance", "emploi"]
+    for month in range(1, 13):
+        for dom in "ABCDEFGHIJKLMN":
+            for stage in stages:
+                for territory in ("22", "29", "35", "56"):
+                    lines.append(f"2024-{month:02d},{territory},{dom},{stage},{month},{month + 20}")
+    data = "\n".join(lines).encode()
+    # references, 12 months compared, the import record, the insert batches (SQLite's
+    # 999-parameter limit makes ~40 of them for 4,032 rows; PostgreSQL 3): never one per row.
+    with django_assert_max_num_queries(80):
+        parsed, plan, record = import_file(data, file_name="gros.csv")
+    assert parsed.ok and record.rows_added == 12 * 14 * 6 * 4 == Observation.objects.count()
+    assert read_file(b"period,territory,domain,stage,women,men\n").rows == []

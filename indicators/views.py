@@ -1,0 +1,214 @@
+import csv
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from groups import access
+from meetings.models import Lever
+
+from . import charts, importing
+from .forms import RULE_CHOICES, DashboardFilters, ImportForm
+from .models import STAGE_ORDER, IndicatorImport, Nomenclature, Stage
+from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures
+from .summary import Selection, build_summary, domains_of
+
+UPLOAD_DIR = "indicator-imports"
+UPLOAD_SALT = "indicators.import"
+
+
+def _summary(request):
+    """The filters of the request and the figures they select: territories, domains, figures."""
+    tree = TerritoryTree.load()
+    nomenclature = request.GET.get("nomenclature") or Nomenclature.ROME
+    if nomenclature not in Nomenclature.values:
+        nomenclature = Nomenclature.ROME
+    domains = list(domains_of(nomenclature))
+    form = DashboardFilters(request.GET, tree=tree, domains=domains)
+    values = form.cleaned_or_default()
+    selection = Selection(
+        territory=values["territory"],
+        nomenclature=nomenclature,
+        year=values["year"],
+        domain=values["domain"],
+        stage=values["stage"],
+        rule=values["rule"],
+    )
+    if selection.territory is None:  # no territory at all: nothing to show
+        figures = Figures()
+        selection = Selection(territory={"code": "", "name": ""}, nomenclature=nomenclature)
+    else:
+        figures = cached_figures(tree, selection.territory["id"], nomenclature)
+    summary = build_summary(figures, selection, domains, sees_small_cells=access.sees_small_cells(request.user))
+    return form, summary
+
+
+@login_required
+def dashboard(request):
+    form, summary = _summary(request)
+    summary["stage_labels"] = [(s["stage"], s["label"]) for s in summary["stages"]]
+    years = summary["years"]
+    levers = [(code, str(label)) for code, label in Lever.choices]
+    counts = actions_by_lever(request.user, years)
+    focus = next((s for s in summary["stages"] if s["stage"] == Stage.FORMATION), summary["stages"][0])
+    if summary["stage"]:
+        focus = summary["stages"][0]
+    context = {
+        "form": form,
+        "summary": summary,
+        "rule_label": dict(RULE_CHOICES)[summary["rule"]],
+        "focus": focus,
+        "domain_rows": _domain_rows(summary),
+        "biggest_leak": _biggest_leak(summary["path"]),
+        "levers": levers,
+        "action_rows": [(y, [counts.get((y, code), 0) for code, _label in levers]) for y in years],
+        "has_actions": bool(counts),
+        "trend_rows": [(t["year"], [t["share_women"][code] for code in STAGE_ORDER]) for t in summary["trend"]],
+        "charts": {
+            "shares": charts.shares_by_stage(summary),
+            "path": charts.path_by_sex(summary),
+            "domains": charts.domains(focus),
+            "trend": charts.trend(summary),
+            "segregation": charts.segregation(summary),
+            "actions": charts.actions(years, levers, counts),
+        },
+        "can_import": access.can_import_indicators(request.user),
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+def _domain_rows(summary):
+    """One row per domain with its figures at every stage shown."""
+    rows = {}
+    for block in summary["stages"]:
+        for d in block["domains"]:
+            rows.setdefault(d["code"], {"code": d["code"], "label": d["label"], "cells": []})["cells"].append(d)
+    return list(rows.values())
+
+
+def _biggest_leak(path):
+    gaps = [p for p in path if p["gap"] is not None]
+    return min(gaps, key=lambda p: p["gap"]) if gaps else None
+
+
+@login_required
+def summary_json(request):
+    _form, summary = _summary(request)
+    return JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    """A cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _shown(count):
+    """A withheld count reads "< 11" (with the threshold of the settings)."""
+    return f"< {settings.INDICATORS_SMALL_CELL_MAX + 1}" if count is None else count
+
+
+@login_required
+def export_csv(request):
+    _form, summary = _summary(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"indicateurs-{summary['territory']}-{summary['year'] or 'vide'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "annee", "territoire", "nomenclature", "regle", "etape", "domaine", "libelle",
+            "femmes", "hommes", "non_renseigne", "part_femmes", "classe", "indice_duncan", "masque",
+        ]
+    )
+    for block in summary["stages"]:
+        for row in [{"code": "TOTAL", "label": _("All domains"), **block}, *block["domains"]]:
+            writer.writerow(
+                [
+                    escape_cell(x)
+                    for x in (
+                        summary["year"],
+                        summary["territory"],
+                        summary["nomenclature"],
+                        summary["rule"],
+                        block["stage"],
+                        row["code"],
+                        row["label"],
+                        _shown(row["women"]),
+                        _shown(row["men"]),
+                        _shown(row["unknown"]),
+                        "" if row["share_women"] is None else f"{row['share_women']:.4f}",
+                        row.get("class") or "",
+                        "" if row is not block or block["duncan_index"] is None else block["duncan_index"],
+                        "oui" if row["suppressed"] else "non",
+                    )
+                ]
+            )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """Upload a CSV, see what it would change, then confirm."""
+    access.require(access.can_import_indicators(request.user))
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "imports": IndicatorImport.objects.select_related("imported_by")[:10]}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        parsed = importing.read_file(data)
+        context["file_name"] = upload.name
+        if not parsed.ok:
+            context["report"] = parsed.report()
+            return render(request, "indicators/import.html", context, status=400)
+        plan = importing.plan(parsed.rows)
+        stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
+        context["plan"] = plan
+        context["token"] = signing.dumps(
+            {"path": stored, "name": upload.name, "user": request.user.pk}, salt=UPLOAD_SALT
+        )
+    return render(request, "indicators/import.html", context)
+
+
+def _import_confirm(request):
+    try:
+        ticket = signing.loads(request.POST["token"], salt=UPLOAD_SALT, max_age=3600)
+    except signing.BadSignature:
+        ticket = None
+    if not ticket or ticket["user"] != request.user.pk or not default_storage.exists(ticket["path"]):
+        messages.error(request, _("This preview has expired: please upload the file again."))
+        return redirect("indicators:import")
+    with default_storage.open(ticket["path"], "rb") as f:
+        data = f.read()
+    # The database may have changed since the preview: check and compare again.
+    parsed, plan, record = importing.import_file(data, file_name=ticket["name"], user=request.user)
+    default_storage.delete(ticket["path"])
+    if not parsed.ok:
+        context = {"form": ImportForm(), "report": parsed.report(), "file_name": ticket["name"]}
+        return render(request, "indicators/import.html", context, status=400)
+    messages.success(
+        request,
+        _("Imported %(name)s: %(added)s row(s) added, %(changed)s changed, %(unchanged)s unchanged.")
+        % {"name": ticket["name"], "added": record.rows_added, "changed": record.rows_changed,
+           "unchanged": record.rows_unchanged},
+    )
+    return redirect("indicators:import")
+
