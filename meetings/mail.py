@@ -84,6 +84,7 @@ def build_message(delivery, batch, *, connection=None):
         }
         if delivery.kind == Delivery.Kind.DIGEST:
             context["actions_url"] = calendar.absolute_url(reverse("meetings:actions"))
+            context["actions"] = batch.digest_actions.get(contact.pk, [])
         else:
             context.update(
                 meeting=meeting,

@@ -349,6 +349,12 @@ class _Batch:
             Action.objects.open().filter(owner_id__in=contact_ids).select_related("group").order_by("due_date", "pk")
         ):
             self.actions[action.owner_id].append(action)
+        self.digest_actions = defaultdict(list)
+        if any(d.kind == Delivery.Kind.DIGEST for d in deliveries):
+            for action in (
+                digest_actions(today).filter(owner_id__in=contact_ids).select_related("group").order_by("due_date", "pk")
+            ):
+                self.digest_actions[action.owner_id].append(action)
         self.ics = {}
 
 
