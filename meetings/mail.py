@@ -1,0 +1,116 @@
+"""Each recipient's own mail: French, plain text and HTML, with the meeting's .ics.
+
+One message per recipient (nobody sees another address), with the agenda, the
+recipient's own open actions and signed one-click links to answer.
+"""
+
+import zoneinfo
+from email.mime.text import MIMEText
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail import get_connection as django_get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from . import calendar, signing
+from .models import Delivery
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def get_connection():
+    return django_get_connection(fail_silently=False)
+
+
+def _when(value):
+    return formats.date_format(timezone.localtime(value, PARIS), "l j F Y, H:i")
+
+
+def subject_for(delivery):
+    meeting = delivery.meeting
+    if delivery.kind == Delivery.Kind.DIGEST:
+        return _("Your actions due soon or overdue")
+    names = {"group": meeting.group.name, "title": meeting.title, "date": _when(meeting.starts_at)}
+    if delivery.kind == Delivery.Kind.REMINDER:
+        return _("Reminder: %(group)s – %(title)s, %(date)s") % names
+    if delivery.kind == Delivery.Kind.UPDATE:
+        return _("Meeting moved: %(group)s – %(title)s, now %(date)s") % names
+    if delivery.kind == Delivery.Kind.CANCELLATION:
+        return _("Meeting cancelled: %(group)s – %(title)s, %(date)s") % names
+    return _("Minutes missing: %(group)s – %(title)s of %(date)s") % names
+
+
+def _ics_part(body, method):
+    part = MIMEText(body.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    filename = "annulation.ics" if method == "CANCEL" else "reunion.ics"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def meeting_ics(meeting, agenda, *, method, attendee=None):
+    """The meeting's .ics for a mail: PUBLISH for reminders and updates, CANCEL for a cancellation."""
+    meeting._prefetched_objects_cache = {"agenda_items": agenda}
+
+    def organizer_and_attendee(_meeting, event):
+        event.add("organizer", f"mailto:{_from_address()}")
+        if attendee:
+            event.add("attendee", f"mailto:{attendee}")
+
+    cal = calendar.build_calendar([meeting], method=method, extra=organizer_and_attendee)
+    return calendar.to_bytes(cal)
+
+
+def _from_address():
+    from email.utils import parseaddr
+
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "wekker@localhost"
+
+
+def build_message(delivery, batch, *, connection=None):
+    """The EmailMultiAlternatives of one delivery; `batch` holds the agendas and actions read once."""
+    with translation.override("fr"), timezone.override(PARIS):
+        contact = delivery.contact
+        meeting = delivery.meeting
+        context = {
+            "delivery": delivery,
+            "contact": contact,
+            "site_url": settings.SITE_URL,
+            "actions": batch.actions.get(contact.pk, []),
+            "today": batch.today,
+        }
+        if delivery.kind == Delivery.Kind.DIGEST:
+            context["actions_url"] = calendar.absolute_url(reverse("meetings:actions"))
+            context["actions"] = batch.digest_actions.get(contact.pk, [])
+        else:
+            context.update(
+                meeting=meeting,
+                group=meeting.group,
+                agenda=batch.agendas.get(meeting.pk, []),
+                meeting_url=calendar.absolute_url(meeting.get_absolute_url()),
+                group_actions=[a for a in context["actions"] if a.group_id == meeting.group_id],
+            )
+            if delivery.kind in (Delivery.Kind.REMINDER, Delivery.Kind.UPDATE):
+                context["rsvp"] = signing.rsvp_urls(meeting.pk, contact.pk)
+        template = f"meetings/emails/{delivery.kind}"
+        message = EmailMultiAlternatives(
+            subject=subject_for(delivery),
+            body=render_to_string(f"{template}.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[contact.email],
+            connection=connection,
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+        if delivery.kind in (Delivery.Kind.REMINDER, Delivery.Kind.UPDATE):
+            key = (meeting.pk, meeting.sequence)
+            if key not in batch.ics:
+                batch.ics[key] = meeting_ics(meeting, context["agenda"], method="PUBLISH")
+            message.attach(_ics_part(batch.ics[key], "PUBLISH"))
+        elif delivery.kind == Delivery.Kind.CANCELLATION:
+            body = meeting_ics(meeting, context["agenda"], method="CANCEL", attendee=contact.email)
+            message.attach(_ics_part(body, "CANCEL"))
+    return message

@@ -1,0 +1,267 @@
+"""End to end: a real Celery worker (with its beat) sends reminders through a real SMTP server.
+
+On SQLite with the filesystem broker by default; on PostgreSQL and Redis when
+DATABASE_URL / CELERY_BROKER_URL say so. `transactional_db`: the worker, another
+process, must see committed rows.
+"""
+
+import datetime as dt
+import email
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from meetings import reminders
+from meetings.models import Delivery
+
+from .test_reminders_helpers import PARIS, make_group, make_meeting
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """What the SMTP server received: one parsed message per recipient envelope."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.messages.append((rcpt, message))
+        return "250 OK"
+
+    def recipients(self):
+        with self.lock:
+            return sorted(rcpt for rcpt, _ in self.messages)
+
+    def wait_for(self, count, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.messages) >= count:
+                return True
+            time.sleep(0.2)
+        return False
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.url = f"smtp://127.0.0.1:{port}"
+    yield inbox
+    controller.stop()
+
+
+def database_url():
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def service_env(smtp, broker_url=None, **extra):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": smtp.url,
+        "CELERY_BROKER_URL": broker_url if broker_url is not None else os.getenv("CELERY_BROKER_URL", ""),
+        "REMINDER_DISPATCH_INTERVAL": "1",
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "wekker.settings",
+        **extra,
+    }
+
+
+def start_worker(env, tmp_path, name="w1"):
+    """A worker with its beat: the schedule fires a dispatch every second."""
+    log = open(tmp_path / f"{name}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "wekker", "worker", "-B", "-s", str(tmp_path / f"{name}-beat"),
+         "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h",
+         "--loglevel=INFO"],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    process.log_path = tmp_path / f"{name}.log"
+    return process
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def due_in(seconds, offset=1):
+    """A meeting start whose `offset`-day reminder falls due in `seconds`."""
+    due = (timezone.now() + dt.timedelta(seconds=seconds)).astimezone(PARIS)
+    return (due.replace(tzinfo=None) + dt.timedelta(days=offset)).replace(tzinfo=PARIS)
+
+
+@pytest.mark.celery
+def test_it_sends_reminders_through_a_real_worker_and_smtp_server(transactional_db, smtp_server, tmp_path):
+    group, people = make_group(members=2, offsets=[1])
+    meeting = make_meeting(group, timezone.now() + dt.timedelta(hours=3), title="Forum des métiers")
+    worker = start_worker(service_env(smtp_server), tmp_path)
+    try:
+        assert smtp_server.wait_for(3, timeout=90), worker.log_path.read_text()[-3000:]
+        time.sleep(3)  # a few more passes: nothing more goes out
+    finally:
+        stop(worker)
+    assert smtp_server.recipients() == sorted(c.email for c in people)
+    rcpt, message = smtp_server.messages[0]
+    assert message["To"] == rcpt
+    assert str(message["Subject"]).strip().startswith("Rappel : ")
+    assert "Forum des métiers" in message["Subject"]
+    kinds = {part.get_content_type() for part in message.walk()}
+    assert {"text/plain", "text/html", "text/calendar"} <= kinds
+    assert Delivery.objects.filter(meeting=meeting, status="sent").count() == 3
+
+
+@pytest.mark.celery
+def test_it_sends_each_message_once_with_two_dispatchers_at_the_same_moment(transactional_db, smtp_server):
+    group, people = make_group(members=40, coordinators=1, offsets=[1])
+    make_meeting(group, timezone.now() + dt.timedelta(hours=3))
+    make_meeting(group, timezone.now() + dt.timedelta(hours=5))
+    env = service_env(smtp_server)
+    command = [sys.executable, "manage.py", "send_reminders"]
+    dispatchers = [
+        subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [d.communicate(timeout=180) for d in dispatchers]
+    assert all(d.returncode == 0 for d in dispatchers), outputs
+    expected = sorted(c.email for c in people) * 2
+    assert sorted(smtp_server.recipients()) == sorted(expected)
+    assert Delivery.objects.filter(status="sent").count() == 82
+    printed = sum(out.count("envoyé : ") for out, _err in outputs)
+    assert printed == 82
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of our own on a free port, which the test may stop and start again."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is needed for the broker-down test") if os.getenv("CI") else pytest.skip(
+            "needs redis-server"
+        )
+    port = free_port()
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+        process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(tmp_path)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    return
+                except OSError:
+                    time.sleep(0.1)
+            raise RuntimeError("redis-server did not start")
+
+        def stop(self):
+            if self.process and self.process.poll() is None:
+                self.process.terminate()
+                self.process.wait(timeout=10)
+
+    server = Server()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.celery
+@pytest.mark.redis
+def test_it_loses_nothing_while_the_broker_is_down(transactional_db, smtp_server, own_redis, tmp_path):
+    group, people = make_group(members=0, coordinators=1, offsets=[1])
+    worker = start_worker(service_env(smtp_server, broker_url=own_redis.url), tmp_path)
+    try:
+        time.sleep(6)  # the worker and its beat are up and passing
+        own_redis.stop()
+        meeting = make_meeting(group, due_in(4))
+        time.sleep(10)  # the reminder falls due while the broker is down
+        assert smtp_server.messages == []
+        own_redis.start()
+        assert smtp_server.wait_for(1, timeout=120), worker.log_path.read_text()[-3000:]
+        time.sleep(4)
+    finally:
+        stop(worker)
+    assert smtp_server.recipients() == [people[0].email]
+    assert Delivery.objects.get(meeting=meeting).status == "sent"
+
+
+@pytest.mark.postgres
+def test_it_never_hands_the_same_row_to_two_claims_at_once(transactional_db):
+    """Two claims in open transactions: the second skips the rows the first holds, without waiting."""
+    from django.db import connections
+
+    group, people = make_group(members=9, coordinators=1, offsets=[1])
+    make_meeting(group, timezone.now() + dt.timedelta(hours=3))
+    now = timezone.now()
+    reminders.plan(now)
+    results = {}
+    holding = threading.Event()
+    release = threading.Event()
+
+    def first():
+        from django.db import transaction
+
+        with transaction.atomic():
+            pks = list(
+                Delivery.objects.select_for_update(skip_locked=True).filter(status="pending")
+                .order_by("pk").values_list("pk", flat=True)[:5]
+            )
+            results["first"] = pks
+            holding.set()
+            release.wait(10)
+        connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    holding.wait(10)
+    started = time.monotonic()
+    results["second"] = reminders.claim_batch(now)
+    results["waited"] = time.monotonic() - started
+    release.set()
+    thread.join()
+    assert len(results["first"]) == 5 and len(results["second"]) == 5
+    assert not set(results["first"]) & set(results["second"])
+    assert results["waited"] < 2

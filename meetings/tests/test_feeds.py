@@ -1,0 +1,158 @@
+"""The calendar feeds: who may read them, conditional GET, constant queries."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import ROLES
+from groups.models import Membership
+from groups.tests.factories import MembershipFactory
+from meetings.tests.factories import AgendaItemFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = {"membre", "coordinatrice", "admin_user"}
+
+
+@pytest.fixture
+def mixite_meeting(mixite):
+    meeting = MeetingFactory(group=mixite, title="Forum des métiers", starts_at=timezone.now() + dt.timedelta(days=5))
+    AgendaItemFactory(meeting=meeting, title="Suivi des actions")
+    return meeting
+
+
+@pytest.fixture
+def seniors_meeting(seniors):
+    return MeetingFactory(group=seniors, title="Réunion seniors")
+
+
+def events(response):
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return icalendar.Calendar.from_ical(body).walk("VEVENT")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_serves_a_meetings_ics_to_its_groups_members_only(as_role, client, role, mixite_meeting):
+    as_role(role)
+    response = client.get(reverse("meetings:meeting_ics", args=[mixite_meeting.pk]))
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role in MEMBERS:
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        assert [str(e["UID"]) for e in events(response)] == [f"{mixite_meeting.uid}@wekker"]
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_serves_a_groups_feed_to_its_members_only(as_role, client, role, mixite_meeting, seniors_meeting):
+    as_role(role)
+    response = client.get(reverse("meetings:group_feed", args=["mixite"]))
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role in MEMBERS:
+        assert response.status_code == 200
+        assert [str(e["SUMMARY"]) for e in events(response)] == ["Mixité des métiers – Forum des métiers"]
+    else:
+        assert response.status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_group(client, membre):
+    client.force_login(membre)
+    assert client.get(reverse("meetings:group_feed", args=["inconnu"])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_serves_the_personal_feed_by_token_to_anyone_holding_it(as_role, client, role, membre, mixite_meeting, seniors_meeting):
+    token = membre.contact.feed_token
+    as_role(role)
+    response = client.get(reverse("meetings:personal_feed", args=[token]))
+    assert response.status_code == 200
+    assert [str(e["UID"]) for e in events(response)] == [f"{mixite_meeting.uid}@wekker"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_refuses_an_unknown_token(as_role, client, role, membre):
+    as_role(role)
+    assert client.get(reverse("meetings:personal_feed", args=["not-a-token"])).status_code == 404
+
+
+def test_it_revokes_the_old_address_when_the_token_is_renewed(client, membre, mixite_meeting):
+    contact = membre.contact
+    old = contact.feed_token
+    contact.renew_feed_token()
+    assert client.get(reverse("meetings:personal_feed", args=[old])).status_code == 404
+    assert client.get(reverse("meetings:personal_feed", args=[contact.feed_token])).status_code == 200
+
+
+def test_it_leaves_out_the_groups_a_person_left(client, membre, mixite_meeting, seniors, seniors_meeting):
+    contact = membre.contact
+    MembershipFactory(group=seniors, contact=contact, left=timezone.localdate() - dt.timedelta(days=1))
+    response = client.get(reverse("meetings:personal_feed", args=[contact.feed_token]))
+    assert [str(e["UID"]) for e in events(response)] == [f"{mixite_meeting.uid}@wekker"]
+    Membership.objects.filter(contact=contact, group=seniors).update(left=None)
+    response = client.get(reverse("meetings:personal_feed", args=[contact.feed_token]))
+    assert len(events(response)) == 2
+
+
+def test_it_answers_304_to_a_client_that_has_the_current_feed(client, membre, mixite_meeting):
+    url = reverse("meetings:personal_feed", args=[membre.contact.feed_token])
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    # A change of time makes a new feed.
+    mixite_meeting.starts_at += dt.timedelta(hours=1)
+    mixite_meeting.ends_at += dt.timedelta(hours=1)
+    mixite_meeting.sequence += 1
+    mixite_meeting.save()
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
+def test_it_answers_304_for_the_meeting_and_group_files_too(client, membre, mixite_meeting):
+    client.force_login(membre)
+    for url in (reverse("meetings:meeting_ics", args=[mixite_meeting.pk]), reverse("meetings:group_feed", args=["mixite"])):
+        etag = client.get(url)["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def make_meetings(group, count):
+    for n in range(count):
+        meeting = MeetingFactory(group=group, starts_at=timezone.now() + dt.timedelta(days=n + 1))
+        AgendaItemFactory(meeting=meeting)
+        AgendaItemFactory(meeting=meeting)
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_it_reads_the_personal_feed_in_constant_queries(client, membre, mixite, count, django_assert_num_queries):
+    make_meetings(mixite, count)
+    url = reverse("meetings:personal_feed", args=[membre.contact.feed_token])
+    # contact by token, meetings (with group; memberships as a subquery), agenda items
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_it_reads_the_group_feed_in_constant_queries(client, membre, mixite, count, django_assert_num_queries):
+    make_meetings(mixite, count)
+    client.force_login(membre)
+    # session, user, memberships (access), group, meetings with group, agenda items
+    with django_assert_num_queries(6):
+        assert client.get(reverse("meetings:group_feed", args=["mixite"])).status_code == 200
+
+
+@pytest.mark.parametrize("items", [1, 15])
+def test_it_reads_a_meetings_ics_in_constant_queries(client, membre, mixite, items, django_assert_num_queries):
+    meeting = MeetingFactory(group=mixite)
+    for _ in range(items):
+        AgendaItemFactory(meeting=meeting)
+    client.force_login(membre)
+    # session, user, memberships (access), meeting with group, agenda items
+    with django_assert_num_queries(5):
+        assert client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).status_code == 200

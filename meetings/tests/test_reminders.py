@@ -1,0 +1,389 @@
+"""The dispatch, tested directly with a fixed `now`."""
+
+import datetime as dt
+import email
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from groups.models import Membership
+from meetings import reminders
+from meetings.models import Attendance, Delivery, Meeting
+from meetings.signing import read_rsvp_token
+from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
+from stakeholders.tests.factories import ContactFactory
+
+from .test_reminders_helpers import PARIS, make_group, make_meeting, paris, recipients
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def dispatch(now):
+    return reminders.dispatch_due(now=now)
+
+
+def test_it_sends_each_offset_once_at_the_same_paris_time():
+    group, people = make_group(members=2, offsets=[7, 1])
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    emails = sorted(c.email for c in people)
+
+    assert dispatch(paris(2027, 2, 2, 9, 29)).sent == []
+    result = dispatch(paris(2027, 2, 2, 9, 30))
+    assert recipients(mail.outbox) == emails
+    assert {d.offset_days for d in result.sent} == {7}
+    assert dispatch(paris(2027, 2, 2, 9, 45)).sent == []
+    assert dispatch(paris(2027, 2, 8, 9, 29)).sent == []
+
+    mail.outbox.clear()
+    result = dispatch(paris(2027, 2, 8, 9, 30))
+    assert recipients(mail.outbox) == emails
+    assert {d.offset_days for d in result.sent} == {1}
+    assert dispatch(paris(2027, 2, 9, 9, 0)).sent == []
+    assert Delivery.objects.filter(meeting=meeting, status="sent").count() == 6
+
+
+def test_it_follows_each_groups_own_offsets():
+    group, people = make_group(members=1, coordinators=0, offsets=[3])
+    make_meeting(group, paris(2027, 2, 9, 14, 0))
+    assert dispatch(paris(2027, 2, 2, 14, 0)).sent == []
+    assert len(dispatch(paris(2027, 2, 6, 14, 0)).sent) == 1
+    assert dispatch(paris(2027, 2, 8, 14, 0)).sent == []
+
+
+@pytest.mark.parametrize(
+    "starts_at, offset, expected_utc",
+    [
+        # Monday after the spring change (Sunday 28 March 2027): a week before is still winter time.
+        (paris(2027, 3, 29, 9, 30), 1, dt.datetime(2027, 3, 28, 7, 30, tzinfo=dt.UTC)),
+        (paris(2027, 3, 29, 9, 30), 7, dt.datetime(2027, 3, 22, 8, 30, tzinfo=dt.UTC)),
+        # On the day of the spring change: the day before is 23 hours earlier.
+        (paris(2027, 3, 28, 9, 30), 1, dt.datetime(2027, 3, 27, 8, 30, tzinfo=dt.UTC)),
+        # Monday after the autumn change (Sunday 31 October 2027).
+        (paris(2027, 11, 1, 9, 30), 1, dt.datetime(2027, 10, 31, 8, 30, tzinfo=dt.UTC)),
+        (paris(2027, 11, 1, 9, 30), 7, dt.datetime(2027, 10, 25, 7, 30, tzinfo=dt.UTC)),
+        (paris(2027, 10, 31, 9, 30), 1, dt.datetime(2027, 10, 30, 7, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_it_reminds_at_the_paris_wall_clock_time_across_clock_changes(starts_at, offset, expected_utc):
+    group, people = make_group(members=1, coordinators=0, offsets=[offset])
+    make_meeting(group, starts_at)
+    assert reminders.reminder_due_at(starts_at, offset) == expected_utc
+    assert reminders.reminder_due_at(starts_at, offset).astimezone(PARIS).time() == dt.time(9, 30)
+
+    assert dispatch(expected_utc - MINUTE).sent == []
+    sent = dispatch(expected_utc).sent
+    assert [d.contact for d in sent] == people
+    assert sent[0].sent_at == expected_utc
+
+
+def test_it_sends_one_update_and_reminders_for_the_new_time():
+    group, people = make_group(members=2)
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    dispatch(paris(2027, 2, 2, 9, 30))
+    mail.outbox.clear()
+
+    # The meeting pages move it two days later and bump the sequence.
+    meeting.starts_at = paris(2027, 2, 11, 14, 0)
+    meeting.ends_at = paris(2027, 2, 11, 16, 0)
+    meeting.sequence += 1
+    meeting.save()
+    result = dispatch(paris(2027, 2, 3, 10, 0))
+    assert {d.kind for d in result.sent} == {"update"}
+    assert len(mail.outbox) == 3
+    update = mail.outbox[0]
+    assert update.subject.startswith("Réunion déplacée")
+    assert "jeudi 11 février 2027" in update.body
+    ics = icalendar.Calendar.from_ical(update.attachments[0].get_payload(decode=True))
+    assert ics["METHOD"] == "PUBLISH"
+    event = ics.walk("VEVENT")[0]
+    assert event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART") == paris(2027, 2, 11, 14, 0)
+    assert dispatch(paris(2027, 2, 3, 11, 0)).sent == []
+
+    # Nothing at the old time; the 7-day reminder of the new time, then the 1-day one.
+    mail.outbox.clear()
+    assert {d.offset_days for d in dispatch(paris(2027, 2, 4, 14, 0)).sent} == {7}
+    assert dispatch(paris(2027, 2, 8, 9, 30)).sent == []
+    assert dispatch(paris(2027, 2, 10, 13, 59)).sent == []
+    assert {d.offset_days for d in dispatch(paris(2027, 2, 10, 14, 0)).sent} == {1}
+
+
+def test_it_sends_a_cancellation_and_no_more_reminders():
+    group, people = make_group(members=2)
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    dispatch(paris(2027, 2, 2, 9, 30))
+    mail.outbox.clear()
+
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save()
+    result = dispatch(paris(2027, 2, 4, 10, 0))
+    assert {d.kind for d in result.sent} == {"cancellation"}
+    assert len(mail.outbox) == 3
+    message = mail.outbox[0]
+    assert message.subject.startswith("Réunion annulée")
+    assert "Cette réunion est annulée." in message.body
+    part = message.attachments[0]
+    assert part.get_param("method") == "CANCEL"
+    ics = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    assert ics["METHOD"] == "CANCEL"
+    assert ics.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+    assert ics.walk("VEVENT")[0]["SEQUENCE"] == 1
+
+    mail.outbox.clear()
+    assert dispatch(paris(2027, 2, 8, 9, 30)).sent == []
+    assert dispatch(paris(2027, 2, 8, 9, 31)).sent == []
+    assert mail.outbox == []
+
+
+def test_it_sends_nothing_to_those_who_declined():
+    group, people = make_group(members=2)
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    declined = people[1]
+    AttendanceFactory(meeting=meeting, contact=declined, answer=Attendance.Answer.NO)
+    AttendanceFactory(meeting=meeting, contact=people[2], answer=Attendance.Answer.MAYBE)
+    dispatch(paris(2027, 2, 2, 9, 30))
+    assert declined.email not in recipients(mail.outbox)
+    assert len(mail.outbox) == 2
+    meeting.starts_at += dt.timedelta(hours=1)
+    meeting.ends_at += dt.timedelta(hours=1)
+    meeting.sequence += 1
+    meeting.save()
+    mail.outbox.clear()
+    dispatch(paris(2027, 2, 3, 9, 0))  # the update (and the 7-day reminder of the new time)
+    assert declined.email not in recipients(mail.outbox)
+    assert set(recipients(mail.outbox)) == {people[0].email, people[2].email}
+
+
+def test_it_sends_nothing_to_former_members():
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    Membership.objects.filter(contact=people[1]).update(left=dt.date(2027, 1, 15))
+    dispatch(paris(2027, 2, 2, 9, 30))
+    assert people[1].email not in recipients(mail.outbox)
+    assert len(mail.outbox) == 2
+
+
+def test_it_drops_a_claimed_reminder_when_the_recipient_declines_before_sending():
+    group, people = make_group(members=1, coordinators=0)
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 1
+    AttendanceFactory(meeting=meeting, contact=people[0], answer=Attendance.Answer.NO)
+    result = reminders.send_due(paris(2027, 2, 8, 9, 31))
+    assert result.sent == [] and len(result.dropped) == 1
+    assert mail.outbox == []
+
+
+def test_it_catches_up_a_missed_reminder_while_the_meeting_is_ahead():
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    # The worker was down at the 7-day time: the next pass, two days later, sends it.
+    result = dispatch(paris(2027, 2, 4, 11, 0))
+    assert {d.offset_days for d in result.sent} == {7}
+    assert len(mail.outbox) == 3
+
+
+def test_it_sends_only_the_latest_missed_reminder():
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    # Down for a week: one mail each (the 1-day reminder), not two.
+    result = dispatch(paris(2027, 2, 8, 18, 0))
+    assert {d.offset_days for d in result.sent} == {1}
+    assert len(mail.outbox) == 3
+    assert dispatch(paris(2027, 2, 8, 18, 5)).sent == []
+
+
+def test_it_sends_nothing_once_the_meeting_has_started():
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    assert dispatch(paris(2027, 2, 9, 9, 30)).sent == []
+    assert dispatch(paris(2027, 2, 9, 11, 0)).sent == []
+    assert mail.outbox == []
+
+
+def test_it_never_sends_a_claimed_reminder_after_the_start():
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    # Claimed the day before, then the worker died before sending.
+    assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 3
+    result = reminders.send_due(paris(2027, 2, 9, 9, 31))
+    assert result.sent == []
+    assert len(result.dropped) == 3
+    assert mail.outbox == []
+
+
+def test_it_writes_each_recipient_their_own_french_mail():
+    group, people = make_group(members=2)
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30), title="Bilan de la Semaine de la mixité")
+    AgendaItemFactory(meeting=meeting, title="Suivi des actions", position=0)
+    AgendaItemFactory(meeting=meeting, title="Vidéos de rôles modèles", position=1)
+    mine = ActionFactory(group=group, owner=people[1], title="Contacter le lycée <script>x</script>", due_date=dt.date(2027, 6, 1))
+    ActionFactory(group=group, owner=people[2], title="Réserver la salle", due_date=dt.date(2027, 6, 1))
+    dispatch(paris(2027, 2, 8, 9, 30))
+
+    assert len(mail.outbox) == 3
+    message = next(m for m in mail.outbox if m.to == [people[1].email])
+    assert message.cc == [] and message.bcc == []
+    others = {c.email for c in people} - {people[1].email}
+    raw = message.message().as_string()
+    assert not any(address in raw for address in others)
+    assert message.subject == f"Rappel : {group.name} – Bilan de la Semaine de la mixité, mardi 9 février 2027, 09:30"
+    assert "la réunion du groupe a lieu demain" in message.body.lower()
+    assert "Ordre du jour" in message.body and "1. Suivi des actions" in message.body
+    assert "Vidéos de rôles modèles" in message.body
+    assert mine.title in message.body and "Réserver la salle" not in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert '<html lang="fr">' in html and "Ordre du jour" in html
+    assert "<script>x</script>" not in html and "&lt;script&gt;" in html
+    # Three signed links, each for this invitation and one answer.
+    answers = {}
+    for line in message.body.splitlines():
+        if "/rsvp/" in line:
+            token = line.split("/rsvp/")[1].rstrip("/")
+            meeting_id, contact_id, answer = read_rsvp_token(token)
+            assert (meeting_id, contact_id) == (meeting.pk, people[1].pk)
+            answers[answer] = line
+    assert set(answers) == {"yes", "no", "maybe"}
+    part = message.attachments[0]
+    assert part.get_content_type() == "text/calendar"
+    ics = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    assert ics.walk("VEVENT")[0]["UID"] == f"{meeting.uid}@wekker"
+    assert "Vidéos de rôles modèles" in str(ics.walk("VEVENT")[0]["DESCRIPTION"])
+    parsed = email.message_from_string(raw)
+    assert parsed.is_multipart()
+
+
+def test_it_retries_a_failed_send_with_back_off_then_records_the_failure(settings):
+    settings.EMAIL_BACKEND = "meetings.tests.test_reminders_helpers.FailingBackend"
+    group, people = make_group(members=0, coordinators=1)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 2, 9, 30)
+    result = dispatch(now)
+    assert len(result.retrying) == 1
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending" and delivery.attempts == 1
+    assert delivery.due_at == now + dt.timedelta(minutes=2)
+    assert "SMTPServerDisconnected" in delivery.last_error
+    # Not before its time.
+    assert dispatch(now + dt.timedelta(minutes=1)).retrying == []
+    waits = [dt.timedelta(minutes=2), dt.timedelta(minutes=10), dt.timedelta(minutes=30), dt.timedelta(hours=2)]
+    for attempt, wait in enumerate(waits, start=2):
+        now += wait
+        result = dispatch(now)
+        delivery.refresh_from_db()
+        assert delivery.attempts == attempt
+    assert delivery.status == "failed"
+    assert result.failed == [delivery]
+    # The admin's resend, once the server answers again.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    result = reminders.resend([delivery.pk], now)
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and len(mail.outbox) == 1
+
+
+def test_it_claims_each_message_once_under_a_unique_constraint():
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 2, 9, 30)
+    assert reminders.plan(now) == 3
+    # A second dispatcher planning at the same moment finds nothing new to claim.
+    assert reminders.plan(now) == 0
+    Delivery.objects.bulk_create(reminders.plan_reminders(paris(2027, 2, 2, 9, 0)), ignore_conflicts=True)
+    assert Delivery.objects.count() == 3
+    row = Delivery.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(
+            kind="reminder", contact=row.contact, meeting=row.meeting, offset_days=7,
+            meeting_starts_at=row.meeting_starts_at, due_at=now,
+        )
+    first = reminders.claim_batch(now)
+    assert len(first) == 3
+    assert reminders.claim_batch(now) == []  # leased: a second dispatcher gets nothing
+    reminders.send_claimed(first, now)
+    assert len(mail.outbox) == 3
+
+
+def test_it_takes_up_a_lease_left_by_a_dead_dispatcher():
+    group, people = make_group(members=0, coordinators=1)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 2, 9, 30)
+    reminders.plan(now)
+    assert len(reminders.claim_batch(now)) == 1  # …and the dispatcher dies
+    assert dispatch(now + dt.timedelta(minutes=5)).sent == []
+    assert len(dispatch(now + reminders.LEASE).sent) == 1
+
+
+def test_it_sends_the_weekly_digest_on_monday_morning_paris_time():
+    group, people = make_group(members=2)
+    owner, other, former = people
+    overdue = ActionFactory(group=group, owner=owner, title="Relancer la CCI", due_date=dt.date(2027, 2, 1))
+    soon = ActionFactory(group=group, owner=owner, title="Préparer le forum", due_date=dt.date(2027, 2, 12))
+    ActionFactory(group=group, owner=owner, title="Plus tard", due_date=dt.date(2027, 4, 1))
+    ActionFactory(group=group, owner=owner, title="Déjà fait", due_date=dt.date(2027, 2, 2), status="done")
+    ActionFactory(group=group, owner=former, title="Action d'un ancien", due_date=dt.date(2027, 2, 2))
+    Membership.objects.filter(contact=former).update(left=dt.date(2027, 1, 1))
+
+    assert dispatch(paris(2027, 2, 8, 7, 59)).sent == []  # Monday, before 8:00
+    result = dispatch(paris(2027, 2, 8, 8, 0))
+    assert [d.contact for d in result.sent] == [owner]
+    message = mail.outbox[0]
+    assert message.subject == "Vos actions à échéance proche ou en retard"
+    assert overdue.title in message.body and soon.title in message.body
+    assert "(en retard)" in message.body
+    assert "Plus tard" not in message.body and "Déjà fait" not in message.body
+    assert dispatch(paris(2027, 2, 9, 8, 0)).sent == []  # once a week
+    assert len(dispatch(paris(2027, 2, 15, 8, 0)).sent) == 1
+
+
+def test_it_catches_up_a_missed_digest_later_in_the_week():
+    group, people = make_group(members=1, coordinators=0)
+    ActionFactory(group=group, owner=people[0], due_date=dt.date(2027, 2, 1))
+    assert len(dispatch(paris(2027, 2, 10, 15, 0)).sent) == 1
+
+
+def test_it_tells_the_coordinator_when_minutes_are_missing_after_three_days():
+    group, people = make_group(members=2, coordinators=1)
+    coordinator = people[0]
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    written = make_meeting(group, paris(2027, 2, 9, 14, 0), minutes="Compte rendu", minutes_status="draft")
+    assert dispatch(paris(2027, 2, 12, 11, 59)).sent == []
+    result = dispatch(paris(2027, 2, 12, 12, 0))
+    assert [(d.kind, d.contact, d.meeting) for d in result.sent] == [("minutes_missing", coordinator, meeting)]
+    assert mail.outbox[0].subject.startswith("Compte rendu manquant")
+    assert written.deliveries.count() == 0
+    assert dispatch(paris(2027, 2, 13, 12, 0)).sent == []
+
+
+def test_it_prints_what_the_command_sent():
+    from io import StringIO
+
+    from django.utils import timezone
+
+    group, people = make_group(members=1, coordinators=0, offsets=[1])
+    meeting = make_meeting(group, timezone.now() + dt.timedelta(hours=3), title="Point d'étape")
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    text = out.getvalue()
+    assert f"envoyé : Rappel de réunion (J-1) · {people[0].full_name} <{people[0].email}> · {meeting}" in text
+    assert "1 envoyé(s), 0 à réessayer, 0 en échec." in text
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "0 envoyé(s)" in out.getvalue()
+    assert len(mail.outbox) == 1
+
+
+def test_it_runs_the_same_pass_as_a_celery_task():
+    from django.utils import timezone
+
+    from meetings.tasks import dispatch_reminders
+
+    group, people = make_group(members=1, coordinators=0, offsets=[1])
+    make_meeting(group, timezone.now() + dt.timedelta(hours=3))
+    assert dispatch_reminders.apply().get()["sent"] == 1
+    assert len(mail.outbox) == 1
