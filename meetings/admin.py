@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Action, AgendaItem, Attendance, Delivery, Meeting
+from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
+from .models import Action, AgendaItem, Attendance, Meeting
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -69,13 +70,3 @@ class ActionAdmin(admin.ModelAdmin):
         updated = queryset.update(status=Action.Status.DONE)
         self.message_user(request, _("%(count)d actions marked as done.") % {"count": updated})
 
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["kind", "contact", "meeting", "status", "due_at", "sent_at", "attempts"]
-    list_filter = ["status", "kind"]
-    search_fields = ["contact__last_name", "contact__email", "meeting__title"]
-    list_select_related = ["contact", "meeting"]
-
-    def has_add_permission(self, request):
-        return False
