@@ -96,6 +96,13 @@ MIXITE_ACTIONS = [
     ("Publier trois vidéos de rôles modèles sur YouTube", Lever.ROLES_MODELES, "coordinatrice", 30, Action.Status.TODO, Action.Kind.ACTION),
     ("Suivre l'accès à l'emploi des filles sorties de formation BTP", Lever.AUTRE, "Erwan Le Bihan", -12, Action.Status.IN_PROGRESS, Action.Kind.ACTION),
     ("Diffuser la plaquette « Les métiers n'ont pas de sexe »", Lever.SENSIBILISER, "membre", -40, Action.Status.DONE, Action.Kind.ACTION),
+    # Earlier years, so that the dashboard shows the work beside the indicators.
+    ("Semaine de la mixité des métiers, première édition", Lever.SENSIBILISER, "Anaïs Cadiou", -1000, Action.Status.DONE, Action.Kind.EVENT),
+    ("Partenariat CFA : places réservées aux jeunes femmes", Lever.FORMER, "Maëlle Riou", -820, Action.Status.DONE, Action.Kind.ACTION),
+    ("Premières vidéos de rôles modèles", Lever.ROLES_MODELES, "coordinatrice", -700, Action.Status.DONE, Action.Kind.ACTION),
+    ("Semaine de la mixité des métiers, deuxième édition", Lever.SENSIBILISER, "Anaïs Cadiou", -630, Action.Status.DONE, Action.Kind.EVENT),
+    ("Stages de découverte du transport routier", Lever.FORMER, "Loïc Guillou", -450, Action.Status.DONE, Action.Kind.ACTION),
+    ("Semaine de la mixité des métiers, troisième édition", Lever.SENSIBILISER, "Anaïs Cadiou", -270, Action.Status.DONE, Action.Kind.EVENT),
 ]
 
 
