@@ -34,7 +34,7 @@ from .models import Action, AgendaItem, Attendance, Meeting
 
 def _meeting_for_member(user, pk):
     """A meeting of one of the user's groups, or 404."""
-    meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("group", "minutes_adopted_in"), pk=pk)
     access.require(access.can_view_group_content(user, meeting.group))
     return meeting
 
@@ -441,6 +441,12 @@ def _minutes_page(request, meeting, form, *, error=None, status=200):
             "preview": render_markdown(meeting.minutes),
             "saved_at": meeting.minutes_updated_at,
             "recipients": len(services.minutes_recipients(meeting)),
+            "autosave_messages": {
+                "saved_local": _("Not saved on the server yet: a copy is kept in this browser."),
+                "restored": _("Your unsaved text from this browser was restored; it is being saved."),
+                "session": _("Your session has ended: log in again, your text is kept in this browser."),
+                "saving": _("Saving…"),
+            },
         },
         status=status,
     )
