@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,9 +144,9 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["presenter"] = ContactChoiceField(
             queryset=group_contacts(group), required=False, label=_("Presenter")
         )
-        self.fields["duration_minutes"].min_value = 1
-        self.fields["duration_minutes"].max_value = 600
-        self.fields["duration_minutes"].widget.attrs.update(min=1, max=600)
+        duration = self.fields["duration_minutes"]
+        duration.validators += [MinValueValidator(1), MaxValueValidator(600)]
+        duration.widget.attrs.update(min=1, max=600)
 
 
 class AttendanceRowForm(forms.Form):
