@@ -153,7 +153,12 @@ class AttendanceRowForm(forms.Form):
     """One line of the register: presence, and who stood in for an absent person."""
 
     presence = forms.ChoiceField(choices=Attendance.Presence.choices, widget=forms.RadioSelect)
-    represented_by = forms.TypedChoiceField(coerce=int, empty_value=None, required=False)
+    represented_by = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("A substitute must be a colleague from the same organisation.")},
+    )
 
     def __init__(self, *args, attendance, colleagues, **kwargs):
         super().__init__(*args, prefix=f"a{attendance.pk}", **kwargs)
