@@ -142,7 +142,7 @@ def create_meeting(*, group, title, starts_at, ends_at, place="", video_url="", 
             duration_minutes=ACTION_REVIEW_MINUTES,
             is_action_review=True,
         )
-    ensure_invitations(meeting)
+    _invite_current_members(meeting)
     return meeting
 
 
@@ -153,6 +153,10 @@ def ensure_invitations(meeting):
     """
     if meeting.is_cancelled or meeting.ends_at < timezone.now():
         return 0
+    return _invite_current_members(meeting)
+
+
+def _invite_current_members(meeting):
     missing = (
         Membership.objects.current()
         .filter(group_id=meeting.group_id)
