@@ -237,6 +237,8 @@ class ActionForm(forms.ModelForm):
             label=_("Owner"),
             error_messages={"required": _("Choose who owns this action.")},
         )
+        if self.instance.pk is None:
+            del self.fields["progress"]  # nothing to report on an action just decided
 
 
 class ActionProgressForm(forms.ModelForm):
