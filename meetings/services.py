@@ -444,8 +444,8 @@ def draft_minutes(meeting):
             _("Meeting of %(date)s, %(start)s–%(end)s%(place)s.")
             % {
                 "date": formats.date_format(local, "l j F Y"),
-                "start": formats.time_format(local, "H:i"),
-                "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "H:i"),
+                "start": formats.time_format(local, "G\\hi"),
+                "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "G\\hi"),
                 "place": f", {meeting.place}" if meeting.place else "",
             },
             "",
