@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import Membership
 from stakeholders.models import Contact
@@ -90,7 +91,14 @@ class MeetingForm(TimesMixin, forms.Form):
         }
 
 
-ORDINALS = [(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, _("last"))]
+# A context keeps "second" from borrowing Django's translation of the unit of time.
+ORDINALS = [
+    (1, pgettext_lazy("nth weekday of a month", "first")),
+    (2, pgettext_lazy("nth weekday of a month", "second")),
+    (3, pgettext_lazy("nth weekday of a month", "third")),
+    (4, pgettext_lazy("nth weekday of a month", "fourth")),
+    (-1, pgettext_lazy("nth weekday of a month", "last")),
+]
 WEEKDAYS = [
     (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
     (5, _("Saturday")), (6, _("Sunday")),
@@ -152,7 +160,9 @@ class AgendaItemForm(forms.ModelForm):
 class AttendanceRowForm(forms.Form):
     """One line of the register: presence, and who stood in for an absent person."""
 
-    presence = forms.ChoiceField(choices=Attendance.Presence.choices, widget=forms.RadioSelect)
+    presence = forms.ChoiceField(
+        choices=Attendance.Presence.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     represented_by = forms.TypedChoiceField(
         coerce=int,
         empty_value=None,

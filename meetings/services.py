@@ -44,6 +44,8 @@ def default_title(starts_at, kind=Meeting.Kind.MEETING):
     """"Réunion du 9 décembre": the title a planned meeting gets, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         day = formats.date_format(timezone.localtime(starts_at, PARIS), "j F")
+        if day.startswith("1 ") and translation.get_language() == "fr":
+            day = "1er" + day[1:]  # "Réunion du 1er décembre"
         if kind == Meeting.Kind.EVENT:
             return _("Event of %(day)s") % {"day": day}
         return _("Meeting of %(day)s") % {"day": day}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import Action, Attendance, Meeting
@@ -17,6 +18,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 SHOTS = Path(os.getenv("WEKKER_SCREENSHOTS", "/tmp/wekker-screenshots/meetings"))
 
 
+@pytest.fixture
+def bretagne(transactional_db):
+    """The région, even after an earlier transactional test flushed the reference data."""
+    from indicators.models import Territory
+
+    return Territory.objects.get_or_create(code="53", defaults={"name": "Bretagne", "level": "region"})[0]
+
+
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -25,6 +34,13 @@ def shot(page, name):
 def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser_login, axe, coordinatrice, membre,
                                                        departement):
     colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
+    # Two past meetings the département missed, for the attendance report.
+    for days in (40, 100):
+        past = services.create_meeting(group=coordinatrice.contact.memberships.get().group, title="",
+                                       starts_at=timezone.now() - dt.timedelta(days=days),
+                                       ends_at=timezone.now() - dt.timedelta(days=days, hours=-2))
+        past.attendances.filter(contact=membre.contact).update(presence="absent")
+        past.attendances.filter(contact=coordinatrice.contact).update(presence="present")
     browser_login(page, coordinatrice)
 
     # Plan the year: preview, then create.
@@ -42,7 +58,7 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     page.get_by_role("button", name="Créer ces réunions").click()
     page.get_by_text("6 réunions créées.").wait_for()
     shot(page, "02-plan-created")
-    assert Meeting.objects.filter(group__slug="mixite").count() == 6
+    assert Meeting.objects.filter(group__slug="mixite", starts_at__year=2027).count() == 6
 
     # Build and publish the first meeting's agenda, reordering an item.
     page.get_by_role("link", name="Réunion du 12 janvier", exact=True).click()
@@ -118,6 +134,7 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     axe(page)
     page.goto("/groups/mixite/attendance/")
     axe(page)
+    assert page.get_by_text("en retrait", exact=True).count() == 1
     shot(page, "07-attendance-report")
 
 
