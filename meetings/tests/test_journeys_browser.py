@@ -110,6 +110,10 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     assert page.get_by_role("link", name="Tourner trois vidéos").is_visible()
     axe(page)
     shot(page, "05-meeting-page")
+    page.emulate_media(media="print")
+    shot(page, "05b-meeting-printed")
+    assert not page.get_by_role("button", name="Je viendrai").is_visible()
+    page.emulate_media(media="screen")
     assert Action.objects.get(title="Tourner trois vidéos").meeting == meeting
 
     # Minutes: the generated draft, typed into, autosaved, then sent.
