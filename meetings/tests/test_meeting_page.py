@@ -144,3 +144,28 @@ def test_it_counts_past_meetings_as_not_answerable(client, membre, mixite):
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Je viendrai" not in html
     assert timezone.now() > meeting.ends_at
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_group_answer(client, as_role, meeting, role):
+    user = as_role(role)
+    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"})
+    assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
+    answered = Attendance.objects.filter(meeting=meeting, answer="yes").values_list("contact__user", flat=True)
+    assert list(answered) == ([user.pk] if role in ("membre", "coordinatrice") else [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_remove_items_and_adopt_minutes(client, as_role, mixite, meeting, role):
+    later = meeting_of(mixite, days=60)
+    item = services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
+    services.save_minutes(meeting, text="Texte")
+    services.send_minutes(meeting)
+    as_role(role)
+    expected = {**MEMBER_PAGE, "membre": 403, "coordinatrice": 302, "admin_user": 302}[role]
+    assert client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/delete/").status_code == expected
+    assert client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": later.pk}).status_code == expected
+    meeting.refresh_from_db()
+    allowed = role in ("coordinatrice", "admin_user")
+    assert meeting.agenda_items.filter(pk=item.pk).exists() == (not allowed)
+    assert meeting.minutes_frozen == allowed

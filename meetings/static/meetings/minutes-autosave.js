@@ -65,8 +65,8 @@
     dirty = true;
     say(texts.restored);
     save();
-  } else if (copy && copy.text === textarea.value) {
-    localStorage.removeItem(key);
+  } else if (copy) {
+    localStorage.removeItem(key);  // the server has this text, or a newer one
   }
 
   textarea.addEventListener("input", function () {
