@@ -160,3 +160,12 @@ def test_it_keeps_the_actions_list_query_count_constant(client, coordinatrice, m
     with django_assert_num_queries(7):
         response = client.get("/actions/?status=open")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_the_owner_and_coordinators_update_progress(client, as_role, action, coordinatrice, role):
+    as_role(role)
+    response = client.post(action.get_absolute_url(), {"status": "done", "progress": "Fait"})
+    assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
+    action.refresh_from_db()
+    assert (action.status == "done") == (role in ("membre", "coordinatrice", "admin_user"))
