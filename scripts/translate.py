@@ -31,9 +31,11 @@ def main(folder, json_path):
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.save()
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
-    missing = [e.msgid for e in po if not e.obsolete and not (e.msgstr or any(e.msgstr_plural.values()))]
-    for msgid in missing:
-        print(f"untranslated: {msgid!r}")
+    missing = [e.msgid for e in po if not e.obsolete and not e.translated()]
+    for entry in po:
+        if not entry.obsolete and not entry.translated():
+            guess = f"  (fuzzy guess: {entry.msgstr!r})" if "fuzzy" in entry.flags else ""
+            print(f"untranslated: {entry.msgid!r}{guess}")
     print(f"{po_path}: {len(po) - len(missing)}/{len(po)} translated")
     return 1 if missing else 0
 

@@ -1,0 +1,51 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import WorkingGroup
+from stakeholders.models import Contact
+
+from .models import Action, Lever
+
+OPEN = "open"
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The actions page: by group, owner, lever, status, overdue."""
+
+    group = django_filters.ModelChoiceFilter(queryset=WorkingGroup.objects.none(), label=_("Group"))
+    owner = django_filters.ModelChoiceFilter(queryset=Contact.objects.none(), label=_("Owner"))
+    lever = django_filters.ChoiceFilter(choices=Lever.choices, label=_("Lever"), empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        choices=[(OPEN, _("Open (to do or in progress)")), *Action.Status.choices],
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("All"),
+    )
+    kind = django_filters.ChoiceFilter(choices=Action.Kind.choices, label=_("Kind"), empty_label=_("All"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Action
+        fields = ["group", "owner", "lever", "status", "kind", "overdue"]
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].queryset = groups
+        self.filters["group"].empty_label = _("All")
+        owners = Contact.objects.filter(owned_actions__group__in=groups).distinct().order_by("last_name", "first_name")
+        self.filters["owner"].queryset = owners
+        self.filters["owner"].empty_label = _("All")
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.open()
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.overdue(today=timezone.localdate())
+        return queryset

@@ -1,0 +1,586 @@
+"""What people do with meetings, agendas, attendance, minutes and actions.
+
+Every write that touches more than one row, or sends mail, is a named function here,
+with keyword arguments, called by views, the admin, commands and tasks alike. The
+reminders engine reads the database state these functions leave behind: a change of
+time or place bumps `Meeting.sequence`, a cancellation sets the status and bumps it too.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from groups.models import Membership
+from stakeholders.models import Contact
+
+from .markdown import render_markdown
+from .models import Action, AgendaItem, Attendance, Lever, Meeting
+
+PARIS = ZoneInfo("Europe/Paris")
+MINUTES_MAX_LENGTH = 200_000
+ACTION_REVIEW_MINUTES = 15
+
+
+# --- Times -----------------------------------------------------------------
+
+
+def paris_datetime(day, time):
+    """A wall-clock time in Paris on a day, as an aware datetime (DST handled by zoneinfo)."""
+    return dt.datetime.combine(day, time, tzinfo=PARIS)
+
+
+def default_title(starts_at, kind=Meeting.Kind.MEETING):
+    """"Réunion du 9 décembre": the title a planned meeting gets, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        day = formats.date_format(timezone.localtime(starts_at, PARIS), "j F")
+        if day.startswith("1 ") and translation.get_language() == "fr":
+            day = "1er" + day[1:]  # "Réunion du 1er décembre"
+        if kind == Meeting.Kind.EVENT:
+            return _("Event of %(day)s") % {"day": day}
+        return _("Meeting of %(day)s") % {"day": day}
+
+
+# --- Planning a year ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedDate:
+    day: dt.date
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    clash: bool  # the group already meets that day
+
+
+def nth_weekday(year, month, *, ordinal, weekday):
+    """The ordinal-th (1…4, or -1 for the last) weekday (0 = Monday) of a month."""
+    days = [
+        dt.date(year, month, d)
+        for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        if dt.date(year, month, d).weekday() == weekday
+    ]
+    return days[-1] if ordinal == -1 else days[ordinal - 1]
+
+
+def plan_dates(*, group, start_month, ordinal, weekday, every_months, count, start_time, end_time):
+    """The dates a year's pattern gives ("every second Tuesday of every other month")."""
+    existing = {
+        timezone.localtime(starts_at, PARIS).date()
+        for starts_at in group.meetings.exclude(status=Meeting.Status.CANCELLED).values_list(
+            "starts_at", flat=True
+        )
+    }
+    planned = []
+    year, month = start_month.year, start_month.month
+    for _index in range(count):
+        day = nth_weekday(year, month, ordinal=ordinal, weekday=weekday)
+        planned.append(
+            PlannedDate(
+                day=day,
+                starts_at=paris_datetime(day, start_time),
+                ends_at=paris_datetime(day, end_time),
+                clash=day in existing,
+            )
+        )
+        month += every_months
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return planned
+
+
+@transaction.atomic
+def plan_year(*, group, dates, title="", place="", video_url="", kind=Meeting.Kind.MEETING):
+    """Create the meetings of a plan in one step, skipping days the group already meets."""
+    return [
+        create_meeting(
+            group=group,
+            title=title or default_title(date.starts_at, kind),
+            starts_at=date.starts_at,
+            ends_at=date.ends_at,
+            place=place,
+            video_url=video_url,
+            kind=kind,
+        )
+        for date in dates
+        if not date.clash
+    ]
+
+
+# --- A meeting's life ------------------------------------------------------------
+
+
+def _check_times(starts_at, ends_at):
+    if ends_at <= starts_at:
+        raise ValidationError(_("A meeting must end after it starts."))
+
+
+@transaction.atomic
+def create_meeting(*, group, title, starts_at, ends_at, place="", video_url="", kind=Meeting.Kind.MEETING):
+    """A new meeting, its invitations, and an agenda opening with "Suivi des actions"."""
+    _check_times(starts_at, ends_at)
+    meeting = Meeting.objects.create(
+        group=group,
+        title=title or default_title(starts_at, kind),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        video_url=video_url,
+        kind=kind,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        AgendaItem.objects.create(
+            meeting=meeting,
+            position=1,
+            title=_("Follow-up of actions"),
+            duration_minutes=ACTION_REVIEW_MINUTES,
+            is_action_review=True,
+        )
+    _invite_current_members(meeting)
+    return meeting
+
+
+def ensure_invitations(meeting):
+    """One invitation per current member; members who joined since get theirs now.
+
+    Past and cancelled meetings keep the invitations they had.
+    """
+    if meeting.is_cancelled or meeting.ends_at < timezone.now():
+        return 0
+    return _invite_current_members(meeting)
+
+
+def _invite_current_members(meeting):
+    missing = (
+        Membership.objects.current()
+        .filter(group_id=meeting.group_id)
+        .exclude(contact__attendances__meeting=meeting)
+        .values_list("contact_id", flat=True)
+    )
+    rows = [Attendance(meeting=meeting, contact_id=contact_id) for contact_id in missing]
+    if rows:
+        Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def ensure_my_invitations(contact, meetings):
+    """Invite a contact to those of the upcoming meetings of their groups they lack."""
+    have = set(
+        Attendance.objects.filter(contact=contact, meeting__in=[m.pk for m in meetings]).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    rows = [
+        Attendance(meeting=m, contact=contact)
+        for m in meetings
+        if m.pk not in have and not m.is_cancelled
+    ]
+    if rows:
+        Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kind=None, status=None):
+    """Change a meeting; a new time, place or video link bumps its calendar sequence."""
+    _check_times(starts_at, ends_at)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    moved = (meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_url) != (
+        starts_at,
+        ends_at,
+        place,
+        video_url,
+    )
+    # A title still "Réunion du 9 décembre" follows its meeting to the new day.
+    title = meeting.title if title is None else title
+    if title == default_title(meeting.starts_at, meeting.kind):
+        title = default_title(starts_at, kind or meeting.kind)
+    meeting.title = title
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.place, meeting.video_url = place, video_url
+    if kind is not None:
+        meeting.kind = kind
+    if status is not None and status != Meeting.Status.CANCELLED:
+        meeting.status = status
+    if moved:
+        meeting.sequence = F("sequence") + 1
+    meeting.save()
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def cancel(meeting, *, by=None):
+    """Cancel a meeting: no more reminders, and calendars show it cancelled."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        return meeting
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence = F("sequence") + 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    meeting.refresh_from_db()
+    return meeting
+
+
+def answer(attendance, answer):
+    """A member's answer to an invitation: yes, no or maybe."""
+    if answer not in (Attendance.Answer.YES, Attendance.Answer.NO, Attendance.Answer.MAYBE):
+        raise ValidationError(_("Unknown answer."))
+    meeting = attendance.meeting
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting is cancelled."))
+    if meeting.ends_at < timezone.now():
+        raise ValidationError(_("This meeting is over: it is too late to answer."))
+    attendance.answer = answer
+    attendance.answered_at = timezone.now()
+    attendance.save(update_fields=["answer", "answered_at"])
+    return attendance
+
+
+# --- Agenda -------------------------------------------------------------------
+
+
+def add_agenda_item(*, meeting, title, duration_minutes, description="", presenter=None, lever=""):
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        position=last + 1,
+        title=title,
+        duration_minutes=duration_minutes,
+        description=description,
+        presenter=presenter,
+        lever=lever,
+    )
+
+
+@transaction.atomic
+def move_agenda_item(item, *, direction):
+    """Swap an item with its neighbour above ("up") or below ("down")."""
+    items = list(AgendaItem.objects.select_for_update().filter(meeting_id=item.meeting_id).order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(items):
+        return False
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items, start=1):
+        other.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+    return True
+
+
+@transaction.atomic
+def delete_agenda_item(item):
+    meeting_id = item.meeting_id
+    item.delete()
+    items = list(AgendaItem.objects.filter(meeting_id=meeting_id).order_by("position", "pk"))
+    for position, other in enumerate(items, start=1):
+        other.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+def open_actions_markdown(group):
+    lines = []
+    for action in Action.objects.open().filter(group=group).select_related("owner").order_by("due_date", "pk"):
+        due = formats.date_format(action.due_date, "j F Y") if action.due_date else _("no due date")
+        lines.append(f"- {action.title} ({action.owner.full_name}, {due})")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def publish_agenda(meeting, *, by=None):
+    """Show the agenda to members; the action review item keeps the open actions of this day."""
+    with translation.override(settings.LANGUAGE_CODE):
+        for item in meeting.agenda_items.filter(is_action_review=True, description=""):
+            item.description = open_actions_markdown(meeting.group) or _("No open action.")
+            item.save(update_fields=["description"])
+    meeting.agenda_published_at = timezone.now()
+    meeting.save(update_fields=["agenda_published_at", "updated_at"])
+    return meeting
+
+
+def unpublish_agenda(meeting, *, by=None):
+    meeting.agenda_published_at = None
+    meeting.save(update_fields=["agenda_published_at", "updated_at"])
+    return meeting
+
+
+# --- Attendance register --------------------------------------------------------
+
+
+def validate_substitute(attendance, substitute):
+    if substitute is None:
+        return
+    if substitute.pk == attendance.contact_id:
+        raise ValidationError(_("A person cannot be represented by themselves."))
+    if substitute.organisation_id != attendance.contact.organisation_id:
+        raise ValidationError(_("A substitute must be a colleague from the same organisation."))
+
+
+@transaction.atomic
+def record_attendance(meeting, *, register, by=None):
+    """Record presence for each invitation: {attendance: (presence, substitute or None)}."""
+    for attendance, (presence, substitute) in register.items():
+        validate_substitute(attendance, substitute)
+        if attendance.meeting_id != meeting.pk:
+            raise ValidationError(_("This invitation belongs to another meeting."))
+        attendance.presence = presence
+        attendance.represented_by = substitute
+    Attendance.objects.bulk_update(list(register), ["presence", "represented_by"])
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.CONFIRMED) and meeting.starts_at <= timezone.now():
+        meeting.status = Meeting.Status.HELD
+        meeting.save(update_fields=["status", "updated_at"])
+    return meeting
+
+
+@dataclass
+class OrganisationAttendance:
+    organisation: object
+    cells: list  # one per meeting: "present", "represented", "absent", "excused", "unrecorded", None
+    invited: int
+    absences: int
+
+    @property
+    def drifting(self):
+        return self.absences > 0 and self.absences * 2 >= self.invited
+
+
+def attendance_report(group, *, last=6, now=None):
+    """Attendance by organisation over the group's last meetings, flagging bodies drifting away.
+
+    An organisation is absent from a meeting when none of its invited people came and
+    none was represented by a colleague (absent or excused alike); it is drifting away
+    when absent from half or more of the meetings it was invited to.
+    """
+    now = now or timezone.now()
+    meetings = list(
+        group.meetings.filter(kind=Meeting.Kind.MEETING, starts_at__lt=now)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")[:last]
+    )[::-1]
+    index = {m.pk: i for i, m in enumerate(meetings)}
+    rows = (
+        Attendance.objects.filter(meeting__in=meetings)
+        .select_related("contact__organisation")
+        .order_by()
+    )
+    by_org = {}
+    for row in rows:
+        org = row.contact.organisation
+        states = by_org.setdefault(org.pk, (org, [set() for _m in meetings]))[1]
+        if row.presence == Attendance.Presence.PRESENT:
+            states[index[row.meeting_id]].add("present")
+        elif row.represented_by_id:
+            states[index[row.meeting_id]].add("represented")
+        else:
+            states[index[row.meeting_id]].add(row.presence)
+    report = []
+    for org, states in by_org.values():
+        cells = []
+        for state in states:
+            if not state:
+                cells.append(None)
+            elif "present" in state:
+                cells.append("present")
+            elif "represented" in state:
+                cells.append("represented")
+            elif state == {Attendance.Presence.UNKNOWN}:
+                cells.append("unrecorded")
+            elif Attendance.Presence.ABSENT in state:
+                cells.append("absent")
+            elif Attendance.Presence.EXCUSED in state:
+                cells.append("excused")
+            else:
+                cells.append("unrecorded")
+        invited = sum(1 for c in cells if c not in (None, "unrecorded"))
+        absences = sum(1 for c in cells if c in ("absent", "excused"))
+        report.append(OrganisationAttendance(organisation=org, cells=cells, invited=invited, absences=absences))
+    report.sort(key=lambda r: (not r.drifting, r.organisation.name))
+    return meetings, report
+
+
+# --- Minutes ----------------------------------------------------------------------
+
+
+def _check_not_frozen(meeting):
+    if meeting.minutes_frozen:
+        raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+
+
+def save_minutes(meeting, *, text, by=None):
+    """Save the minutes as they are typed; a draft is never lost."""
+    _check_not_frozen(meeting)
+    if len(text) > MINUTES_MAX_LENGTH:
+        raise ValidationError(
+            _("The minutes are too long: %(max)s characters at most.")
+            % {"max": formats.number_format(MINUTES_MAX_LENGTH, force_grouping=True)}
+        )
+    updated = {"minutes": text, "minutes_updated_at": timezone.now()}
+    if meeting.minutes_status == Meeting.MinutesStatus.NONE:
+        updated["minutes_status"] = Meeting.MinutesStatus.DRAFT
+    # An update that must not touch adopted minutes, even if adopted a moment ago.
+    changed = (
+        Meeting.objects.filter(pk=meeting.pk)
+        .exclude(minutes_status=Meeting.MinutesStatus.ADOPTED)
+        .update(**updated)
+    )
+    if not changed:
+        raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+    for name, value in updated.items():
+        setattr(meeting, name, value)
+    return meeting
+
+
+def draft_minutes(meeting):
+    """A starting draft in Markdown from the agenda, the register and the decisions."""
+    with translation.override(settings.LANGUAGE_CODE):
+        local = timezone.localtime(meeting.starts_at, PARIS)
+        lines = [
+            _("Meeting of %(date)s, %(start)s–%(end)s%(place)s.")
+            % {
+                "date": formats.date_format(local, "l j F Y"),
+                "start": formats.time_format(local, "G\\hi"),
+                "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "G\\hi"),
+                "place": f", {meeting.place}" if meeting.place else "",
+            },
+            "",
+            "## " + _("Attendance"),
+            "",
+        ]
+        attendances = list(meeting.attendances.select_related("contact__organisation", "represented_by"))
+        groups = {
+            _("Present"): [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
+            _("Represented"): [a for a in attendances if a.presence != Attendance.Presence.PRESENT and a.represented_by_id],
+            _("Excused"): [
+                a for a in attendances if a.presence == Attendance.Presence.EXCUSED and not a.represented_by_id
+            ],
+            _("Absent"): [a for a in attendances if a.presence == Attendance.Presence.ABSENT and not a.represented_by_id],
+        }
+        for label, people in groups.items():
+            if not people:
+                continue
+            names = []
+            for a in people:
+                name = f"{a.contact.full_name} ({a.contact.organisation.name})"
+                if a.represented_by_id and a.presence != Attendance.Presence.PRESENT:
+                    name += " – " + _("represented by %(name)s") % {"name": a.represented_by.full_name}
+                names.append(name)
+            lines.append(f"**{label}** : " + ", ".join(names))
+            lines.append("")
+        if not any(groups.values()):
+            lines += [_("The attendance register has not been recorded yet."), ""]
+        lines += ["## " + _("Agenda"), ""]
+        for number, item in enumerate(meeting.agenda_items.select_related("presenter"), start=1):
+            heading = f"### {number}. {item.title}"
+            if item.presenter_id:
+                heading += f" ({item.presenter.full_name})"
+            lines += [heading, "", item.description or _("(notes)"), ""]
+        lines += ["## " + _("Decisions"), ""]
+        actions = list(meeting.decided_actions.select_related("owner"))
+        for action in actions:
+            due = formats.date_format(action.due_date, "j F Y") if action.due_date else _("no due date")
+            lines.append(f"- {action.title} – {action.owner.full_name}, {due}")
+        if not actions:
+            lines.append(_("(no decision recorded)"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def minutes_recipients(meeting):
+    """Current members of the group with an e-mail address, each once."""
+    contact_ids = Membership.objects.current().filter(group_id=meeting.group_id).values("contact_id")
+    return list(Contact.objects.filter(pk__in=contact_ids, is_archived=False).exclude(email="").order_by("pk"))
+
+
+def _minutes_message(meeting, contact):
+    url = settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk])
+    context = {
+        "meeting": meeting,
+        "contact": contact,
+        "url": url,
+        "minutes_html": render_markdown(meeting.minutes),
+        "starts_at": timezone.localtime(meeting.starts_at, PARIS),
+    }
+    with translation.override("fr"):
+        subject = _("Minutes: %(group)s – %(title)s") % {"group": meeting.group.name, "title": meeting.title}
+        text = render_to_string("meetings/emails/minutes.txt", context)
+        html = render_to_string("meetings/emails/minutes.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[contact.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@transaction.atomic
+def send_minutes(meeting, *, by=None):
+    """Send the minutes to each current member, one mail each, once the change is committed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_not_frozen(meeting)
+    if not meeting.minutes.strip():
+        raise ValidationError(_("The minutes are empty: write them before sending."))
+    meeting.minutes_status = Meeting.MinutesStatus.SENT
+    meeting.minutes_sent_at = timezone.now()
+    meeting.save(update_fields=["minutes_status", "minutes_sent_at", "updated_at"])
+    recipients = minutes_recipients(meeting)
+    messages = [_minutes_message(meeting, contact) for contact in recipients]
+
+    def deliver():
+        with get_connection() as connection:
+            connection.send_messages(messages)
+
+    transaction.on_commit(deliver)
+    return len(messages)
+
+
+@transaction.atomic
+def adopt_minutes(meeting, *, adopted_in, by=None):
+    """The minutes were adopted at a later meeting of the group: from now on they are frozen."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_not_frozen(meeting)
+    if meeting.minutes_status != Meeting.MinutesStatus.SENT:
+        raise ValidationError(_("Minutes are adopted after they were sent to members."))
+    if adopted_in.group_id != meeting.group_id or adopted_in.starts_at <= meeting.starts_at:
+        raise ValidationError(_("Minutes are adopted at a later meeting of the same group."))
+    meeting.minutes_status = Meeting.MinutesStatus.ADOPTED
+    meeting.minutes_adopted_in = adopted_in
+    meeting.minutes_adopted_at = timezone.now()
+    meeting.save(update_fields=["minutes_status", "minutes_adopted_in", "minutes_adopted_at", "updated_at"])
+    return meeting
+
+
+# --- Actions --------------------------------------------------------------------
+
+
+def create_action(*, group, title, owner, meeting=None, description="", due_date=None, lever=Lever.AUTRE, kind=Action.Kind.ACTION, status=Action.Status.TODO):
+    """A decision becomes an action, owned by one contact."""
+    if owner is None:
+        raise ValidationError(_("An action needs an owner."))
+    if meeting is not None and meeting.group_id != group.pk:
+        raise ValidationError(_("The meeting belongs to another group."))
+    return Action.objects.create(
+        group=group,
+        meeting=meeting,
+        title=title,
+        owner=owner,
+        description=description,
+        due_date=due_date,
+        lever=lever,
+        kind=kind,
+        status=status,
+    )
+
+
+def update_action(action, *, by=None, **fields):
+    """Change an action (status and progress by its owner; anything by a coordinator)."""
+    if "owner" in fields and fields["owner"] is None:
+        raise ValidationError(_("An action needs an owner."))
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    return action

@@ -1,0 +1,171 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from conftest import ROLES
+from meetings.models import Action
+from meetings.tests.factories import ActionFactory
+
+from .pages_helpers import COORDINATOR_PAGE, MEMBER_PAGE, meeting_of, members
+
+pytestmark = pytest.mark.django_db
+
+ALL_SEE = {**MEMBER_PAGE, "outsider": 200, "other_coordinator": 200}
+
+
+@pytest.fixture
+def action(mixite, membre):
+    return ActionFactory(group=mixite, owner=membre.contact, title="Préparer le forum", lever="sensibiliser")
+
+
+def new_action(owner, **extra):
+    return {"title": "Tourner trois vidéos", "kind": "action", "owner": owner.pk if owner else "",
+            "due_date": "2031-03-01", "lever": "roles_modeles", "status": "todo", "description": "", "progress": "",
+            **extra}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lists_only_the_actions_of_my_groups(client, as_role, action, seniors, other_coordinator, role):
+    ActionFactory(group=seniors, owner=other_coordinator.contact, title="Action des seniors")
+    as_role(role)
+    response = client.get("/actions/")
+    assert response.status_code == ALL_SEE[role]
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert ("Préparer le forum" in html) == (role in ("membre", "coordinatrice", "admin_user"))
+        assert ("Action des seniors" in html) == (role in ("other_coordinator", "admin_user"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_shows_an_action_to_its_group_only(client, as_role, action, coordinatrice, role):
+    as_role(role)
+    assert client.get(action.get_absolute_url()).status_code == MEMBER_PAGE[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_create_and_edit_actions(client, as_role, mixite, action, coordinatrice, role):
+    meeting = meeting_of(mixite)
+    as_role(role)
+    expected = COORDINATOR_PAGE[role]
+    assert client.get("/groups/mixite/actions/new/").status_code == expected
+    assert client.get(f"/meetings/{meeting.pk}/actions/new/").status_code == expected
+    assert client.get(f"/actions/{action.pk}/edit/").status_code == expected
+    response = client.post("/groups/mixite/actions/new/", new_action(coordinatrice.contact))
+    assert response.status_code == (302 if expected == 200 else expected)
+    assert Action.objects.filter(title="Tourner trois vidéos").exists() == (expected == 200)
+
+
+def test_it_lets_the_owner_update_status_and_progress(client, membre, action):
+    client.force_login(membre)
+    response = client.post(action.get_absolute_url(), {"status": "in_progress", "progress": "Salle réservée"}, follow=True)
+    html = response.content.decode()
+    assert "Action modifiée." in html and "Salle réservée" in html
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+
+
+def test_it_refuses_updates_from_a_member_who_does_not_own_it(client, mixite, coordinatrice, membre):
+    action = ActionFactory(group=mixite, owner=coordinatrice.contact, status="todo")
+    client.force_login(membre)
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "Mettre à jour le statut" not in html
+    assert client.post(action.get_absolute_url(), {"status": "done", "progress": ""}).status_code == 403
+    action.refresh_from_db()
+    assert action.status == "todo"
+
+
+def test_it_turns_a_decision_into_an_action(client, coordinatrice, membre, mixite):
+    meeting = meeting_of(mixite)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/actions/new/").content.decode()
+    assert "Une décision de Mixité des métiers – " in html
+    response = client.post(f"/meetings/{meeting.pk}/actions/new/", new_action(membre.contact), follow=True)
+    assert "Action créée." in response.content.decode()
+    action = Action.objects.get(title="Tourner trois vidéos")
+    assert action.meeting == meeting and action.group == mixite and action.owner == membre.contact
+    assert "Tourner trois vidéos" in response.content.decode()  # listed among the decisions
+
+
+def test_it_refuses_an_action_without_an_owner(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    html = client.post("/groups/mixite/actions/new/", new_action(None)).content.decode()
+    assert "Choisissez la personne responsable de cette action." in html
+    assert not Action.objects.exists()
+
+
+def test_it_refuses_an_owner_from_another_group(client, coordinatrice, other_coordinator):
+    client.force_login(coordinatrice)
+    html = client.post("/groups/mixite/actions/new/", new_action(other_coordinator.contact)).content.decode()
+    assert "Sélectionnez un choix valide" in html
+    assert not Action.objects.exists()
+
+
+def test_it_neutralises_scripts_in_actions(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    client.post("/groups/mixite/actions/new/", new_action(
+        coordinatrice.contact, title="<script>alert(1)</script>", description="<script>alert(2)</script>",
+        progress="<script>alert(3)</script>"))
+    action = Action.objects.get()
+    for url in ("/actions/", action.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_filters_by_group_owner_lever_status_and_overdue(client, coordinatrice, membre, mixite):
+    today = timezone.localdate()
+    ActionFactory(group=mixite, owner=membre.contact, title="En retard", due_date=today - dt.timedelta(days=3))
+    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Vidéos", lever="roles_modeles")
+    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Finie", status="done",
+                  due_date=today - dt.timedelta(days=30))
+    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Semaine de la mixité", kind="event")
+    client.force_login(coordinatrice)
+
+    def shown(query):
+        html = client.get("/actions/?" + query).content.decode()
+        return {t for t in ["En retard", "Vidéos", "Finie", "Semaine de la mixité"] if f">{t}</a>" in html}
+
+    assert shown("") == {"En retard", "Vidéos", "Finie", "Semaine de la mixité"}
+    assert shown("overdue=on") == {"En retard"}
+    assert shown(f"owner={membre.contact.pk}") == {"En retard"}
+    assert shown("lever=roles_modeles") == {"Vidéos"}
+    assert shown("status=open") == {"En retard", "Vidéos", "Semaine de la mixité"}
+    assert shown("status=done") == {"Finie"}
+    assert shown("kind=event") == {"Semaine de la mixité"}
+    assert shown(f"group={mixite.pk}") == {"En retard", "Vidéos", "Finie", "Semaine de la mixité"}
+
+
+def test_it_ignores_a_group_filter_for_a_group_i_cannot_see(client, membre, seniors, other_coordinator):
+    ActionFactory(group=seniors, owner=other_coordinator.contact, title="Secret")
+    client.force_login(membre)
+    html = client.get(f"/actions/?group={seniors.pk}").content.decode()
+    assert "Secret" not in html
+
+
+def test_it_keeps_the_actions_list_query_count_constant(client, coordinatrice, mixite, django_assert_num_queries):
+    client.force_login(coordinatrice)
+
+    def grow(n):
+        meeting = meeting_of(mixite)
+        for contact in members(mixite, n):
+            ActionFactory(group=mixite, owner=contact, meeting=meeting)
+
+    grow(2)
+    client.get("/actions/")
+    # session, user, memberships, groups (filter choices), owners (filter choices),
+    # actions + groups + owners + organisations + meetings, coordinated groups
+    with django_assert_num_queries(7):
+        client.get("/actions/?status=open")
+    grow(25)
+    with django_assert_num_queries(7):
+        response = client.get("/actions/?status=open")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_the_owner_and_coordinators_update_progress(client, as_role, action, coordinatrice, role):
+    as_role(role)
+    response = client.post(action.get_absolute_url(), {"status": "done", "progress": "Fait"})
+    assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
+    action.refresh_from_db()
+    assert (action.status == "done") == (role in ("membre", "coordinatrice", "admin_user"))

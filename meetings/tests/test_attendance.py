@@ -1,0 +1,160 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from conftest import ROLES
+from meetings import services
+from meetings.models import Attendance, Meeting
+from stakeholders.tests.factories import ContactFactory
+
+from .pages_helpers import COORDINATOR_PAGE, MEMBER_PAGE, meeting_of, members
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(mixite, coordinatrice, membre):
+    return meeting_of(mixite, days=0, hours=3)  # under way
+
+
+def row(attendance, presence, substitute=""):
+    return {f"a{attendance.pk}-presence": presence, f"a{attendance.pk}-represented_by": substitute}
+
+
+def register_data(meeting, **overrides):
+    data = {}
+    for a in meeting.attendances.all():
+        data.update(row(a, "present"))
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_keep_the_register(client, as_role, meeting, role):
+    as_role(role)
+    expected = COORDINATOR_PAGE[role]
+    assert client.get(f"/meetings/{meeting.pk}/attendance/").status_code == expected
+    response = client.post(f"/meetings/{meeting.pk}/attendance/", register_data(meeting))
+    assert response.status_code == (302 if expected == 200 else expected)
+    present = meeting.attendances.filter(presence="present").count()
+    assert present == (meeting.attendances.count() if expected == 200 else 0)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_shows_the_attendance_report_to_the_group_only(client, as_role, mixite, coordinatrice, role):
+    as_role(role)
+    assert client.get("/groups/mixite/attendance/").status_code == MEMBER_PAGE[role]
+
+
+def test_it_records_presence_with_a_substitute_from_the_same_organisation(
+    client, coordinatrice, membre, departement, meeting
+):
+    colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
+    mine = meeting.attendances.get(contact=membre.contact)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
+    assert "Gwen Collègue" in html and "Registre des présences" in html
+    data = register_data(meeting, **row(mine, "excused", colleague.pk))
+    response = client.post(f"/meetings/{meeting.pk}/attendance/", data, follow=True)
+    html = response.content.decode()
+    assert "Registre des présences enregistré." in html
+    assert "représenté·e par Gwen Collègue" in html
+    mine.refresh_from_db()
+    assert mine.presence == "excused" and mine.represented_by == colleague
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+
+
+def test_it_refuses_a_substitute_from_another_organisation(client, coordinatrice, membre, meeting):
+    stranger = ContactFactory(first_name="Sam", last_name="Ailleurs")
+    mine = meeting.attendances.get(contact=membre.contact)
+    client.force_login(coordinatrice)
+    data = register_data(meeting, **row(mine, "excused", stranger.pk))
+    html = client.post(f"/meetings/{meeting.pk}/attendance/", data).content.decode()
+    assert "Le ou la remplaçant·e doit être un·e collègue de la même organisation." in html
+    assert not meeting.attendances.exclude(presence="unknown").exists()
+
+
+def test_it_refuses_a_person_representing_themselves(client, coordinatrice, membre, meeting):
+    mine = meeting.attendances.get(contact=membre.contact)
+    client.force_login(coordinatrice)
+    data = register_data(meeting, **row(mine, "absent", membre.contact.pk))
+    html = client.post(f"/meetings/{meeting.pk}/attendance/", data).content.decode()
+    assert "Le registre n’a pas été enregistré" in html
+    mine.refresh_from_db()
+    assert mine.presence == "unknown" and mine.represented_by is None
+
+
+def test_it_refuses_self_representation_in_the_service(membre, meeting):
+    mine = meeting.attendances.get(contact=membre.contact)
+    with pytest.raises(Exception, match="elle-même|themselves"):
+        services.validate_substitute(mine, membre.contact)
+
+
+def _past_meeting(group, days_ago):
+    starts = timezone.now() - dt.timedelta(days=days_ago)
+    meeting = Meeting.objects.create(group=group, title=f"Passée {days_ago}", starts_at=starts,
+                                     ends_at=starts + dt.timedelta(hours=2))
+    return meeting
+
+
+def test_it_flags_organisations_drifting_away(client, coordinatrice, mixite):
+    faithful, fading = members(mixite, 2)
+    client.force_login(coordinatrice)
+    for i in range(6):
+        meeting = _past_meeting(mixite, 10 + i * 30)
+        Attendance.objects.create(meeting=meeting, contact=faithful, presence="present")
+        # Absent from 3 of the 6 (absent or excused without substitute count alike).
+        presence = ["absent", "excused", "absent", "present", "present", "present"][i]
+        Attendance.objects.create(meeting=meeting, contact=fading, presence=presence)
+    html = client.get("/groups/mixite/attendance/").content.decode()
+    assert "Sur les 6 dernières réunions." in html
+    _meetings, report = services.attendance_report(mixite)
+    by_name = {r.organisation.name: r for r in report}
+    assert by_name[fading.organisation.name].drifting
+    assert by_name[fading.organisation.name].absences == 3
+    assert not by_name[faithful.organisation.name].drifting
+    assert report[0].organisation == fading.organisation  # drifting bodies first
+    assert html.count("en retrait</span>") == 1
+
+
+def test_it_counts_a_represented_organisation_as_present(mixite, departement, membre):
+    colleague = ContactFactory(organisation=departement)
+    for i in range(2):
+        meeting = _past_meeting(mixite, 5 + i)
+        Attendance.objects.create(meeting=meeting, contact=membre.contact, presence="excused", represented_by=colleague)
+    _meetings, [row_] = services.attendance_report(mixite)
+    assert row_.cells == ["represented", "represented"] and not row_.drifting
+
+
+def test_it_keeps_the_report_query_count_constant(client, coordinatrice, mixite, django_assert_num_queries):
+    client.force_login(coordinatrice)
+
+    def grow(people):
+        contacts = members(mixite, people)
+        for i in range(6):
+            meeting = _past_meeting(mixite, 10 + i * 30 + people)
+            for contact in contacts:
+                Attendance.objects.create(meeting=meeting, contact=contact, presence="absent")
+
+    grow(2)
+    # session, user, memberships (access), group, last meetings, attendances + contacts + organisations
+    with django_assert_num_queries(6):
+        client.get("/groups/mixite/attendance/")
+    grow(15)
+    with django_assert_num_queries(6):
+        response = client.get("/groups/mixite/attendance/")
+    assert response.status_code == 200
+
+
+def test_it_keeps_the_register_query_count_constant(client, coordinatrice, mixite, meeting, django_assert_num_queries):
+    client.force_login(coordinatrice)
+    client.get(f"/meetings/{meeting.pk}/attendance/")
+    # session, user, memberships, meeting + group, missing invitations, attendances + organisations, colleagues
+    with django_assert_num_queries(7):
+        client.get(f"/meetings/{meeting.pk}/attendance/")
+    members(mixite, 15)
+    services.ensure_invitations(meeting)
+    with django_assert_num_queries(7):
+        client.get(f"/meetings/{meeting.pk}/attendance/")

@@ -1,0 +1,195 @@
+"""The journeys of the meeting pages, in a real browser, with axe-core on every page."""
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Action, Attendance, Meeting
+from stakeholders.tests.factories import ContactFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SHOTS = Path(os.getenv("WEKKER_SCREENSHOTS", "/tmp/wekker-screenshots/meetings"))
+
+
+@pytest.fixture
+def bretagne(transactional_db):
+    """The région, even after an earlier transactional test flushed the reference data."""
+    from indicators.models import Territory
+
+    return Territory.objects.get_or_create(code="53", defaults={"name": "Bretagne", "level": "region"})[0]
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser_login, axe, coordinatrice, membre,
+                                                       departement):
+    colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
+    # Two past meetings the département missed, for the attendance report.
+    for days in (40, 100):
+        past = services.create_meeting(group=coordinatrice.contact.memberships.get().group, title="",
+                                       starts_at=timezone.now() - dt.timedelta(days=days),
+                                       ends_at=timezone.now() - dt.timedelta(days=days, hours=-2))
+        past.attendances.filter(contact=membre.contact).update(presence="absent")
+        past.attendances.filter(contact=coordinatrice.contact).update(presence="present")
+    browser_login(page, coordinatrice)
+
+    # Plan the year: preview, then create.
+    page.goto("/groups/mixite/plan/")
+    axe(page)
+    page.fill("#id_start_month", "2027-01")
+    page.select_option("#id_ordinal", "2")
+    page.select_option("#id_weekday", "1")
+    page.select_option("#id_every_months", "2")
+    page.fill("#id_place", "Maison de l'emploi, Rennes")
+    page.get_by_role("button", name="Prévisualiser les dates").click()
+    page.get_by_text("mardi 12 janvier 2027").wait_for()
+    axe(page)
+    shot(page, "01-plan-preview")
+    page.get_by_role("button", name="Créer ces réunions").click()
+    page.get_by_text("6 réunions créées.").wait_for()
+    shot(page, "02-plan-created")
+    assert Meeting.objects.filter(group__slug="mixite", starts_at__year=2027).count() == 6
+
+    # Build and publish the first meeting's agenda, reordering an item.
+    page.get_by_role("link", name="Réunion du 12 janvier", exact=True).click()
+    assert page.locator("h1").inner_text() == "Mixité des métiers – Réunion du 12 janvier"
+    axe(page)
+    page.get_by_role("link", name="Préparer l’ordre du jour").click()
+    for title, minutes in [("Forum des métiers", "30"), ("Vidéos de rôles modèles", "20")]:
+        page.fill("#id_title", title)
+        page.fill("#id_duration_minutes", minutes)
+        page.select_option("#id_presenter", label="Yann Morvan (Conseil départemental d'Ille-et-Vilaine)")
+        page.select_option("#id_lever", "roles_modeles")
+        page.get_by_role("button", name="Ajouter à l’ordre du jour").click()
+        page.get_by_text("Point ajouté à l’ordre du jour.").wait_for()
+    page.get_by_role("button", name="Monter « Vidéos de rôles modèles »").click()
+    page.wait_for_load_state()
+    rows = page.locator("tbody th[scope=row]").all_inner_texts()
+    assert rows[0].startswith("Suivi des actions")
+    assert rows[1].startswith("Vidéos de rôles modèles") and rows[2].startswith("Forum des métiers")
+    axe(page)
+    page.get_by_role("button", name="Publier l’ordre du jour").click()
+    page.get_by_text("Ordre du jour publié : les membres peuvent le voir.").wait_for()
+    shot(page, "03-agenda-published")
+    meeting = Meeting.objects.get(group__slug="mixite", starts_at__date=dt.date(2027, 1, 12))
+    assert meeting.agenda_published_at is not None
+
+    # Attendance with a substitute.
+    page.goto(f"/meetings/{meeting.pk}/attendance/")
+    axe(page)
+    mine = Attendance.objects.get(meeting=meeting, contact=membre.contact)
+    coord = Attendance.objects.get(meeting=meeting, contact=coordinatrice.contact)
+    page.check(f"#id_a{coord.pk}-presence_1")  # present
+    page.check(f"#id_a{mine.pk}-presence_3")  # excused
+    page.select_option(f"#id_a{mine.pk}-represented_by", str(colleague.pk))
+    shot(page, "04-attendance")
+    page.get_by_role("button", name="Enregistrer le registre").click()
+    page.get_by_text("Registre des présences enregistré.").wait_for()
+    mine.refresh_from_db()
+    assert mine.presence == "excused" and mine.represented_by == colleague
+
+    # A decision becomes an action.
+    page.get_by_role("link", name="Transformer une décision en action").click()
+    axe(page)
+    page.fill("#id_title", "Tourner trois vidéos")
+    page.select_option("#id_owner", label="Yann Morvan (Conseil départemental d'Ille-et-Vilaine)")
+    page.fill("#id_due_date", "2027-03-01")
+    page.select_option("#id_lever", "roles_modeles")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Action créée.").wait_for()
+    assert page.get_by_role("link", name="Tourner trois vidéos").is_visible()
+    axe(page)
+    shot(page, "05-meeting-page")
+    page.emulate_media(media="print")
+    shot(page, "05b-meeting-printed")
+    assert not page.get_by_role("button", name="Je viendrai").is_visible()
+    page.emulate_media(media="screen")
+    assert Action.objects.get(title="Tourner trois vidéos").meeting == meeting
+
+    # Minutes: the generated draft, typed into, autosaved, then sent.
+    page.get_by_role("link", name="Compte rendu").first.click()
+    textarea = page.locator("#id_text")
+    assert "Tourner trois vidéos" in textarea.input_value()
+    assert "représenté·e par Gwen Collègue" in textarea.input_value()
+    axe(page)
+    textarea.press("Control+End")
+    textarea.type("\n\nLa séance est levée à 12h.")
+    page.get_by_text(re.compile("Brouillon enregistré à")).wait_for(timeout=10000)
+    meeting.refresh_from_db()
+    assert meeting.minutes.endswith("La séance est levée à 12h.")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_text("Compte rendu enregistré.").wait_for()
+    shot(page, "06-minutes")
+    page.get_by_role("button", name="Envoyer le compte rendu aux membres").click()
+    page.get_by_text("Compte rendu envoyé à 2 membres.").wait_for()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinatrice.email, membre.email])
+
+    page.goto("/actions/")
+    axe(page)
+    page.goto("/groups/mixite/attendance/")
+    axe(page)
+    assert page.get_by_text("en retrait", exact=True).count() == 1
+    shot(page, "07-attendance-report")
+
+
+def test_it_keeps_a_draft_through_a_session_timeout(page, live_server, browser_login, coordinatrice, mixite):
+    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=services.PARIS)
+    meeting = services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    services.save_minutes(meeting, text="Début")
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    page.context.clear_cookies()  # the session is gone
+    page.fill("#id_text", "Début et suite tapée après la fin de session")
+    page.locator("#id_text").dispatch_event("input")
+    page.get_by_text(re.compile("Votre session a expiré")).wait_for(timeout=10000)
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Début"
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    assert page.locator("#id_text").input_value() == "Début et suite tapée après la fin de session"
+    page.get_by_text(re.compile("Brouillon enregistré à")).wait_for(timeout=10000)
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Début et suite tapée après la fin de session"
+
+
+def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, live_server, browser_login, axe,
+                                                                    membre, coordinatrice, mixite):
+    page = phone_page
+    starts = dt.datetime.now(tz=services.PARIS).replace(hour=9, minute=30, second=0, microsecond=0) + dt.timedelta(days=5)
+    meeting = services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
+                                      place="Maison de l'emploi, Rennes")
+    services.add_agenda_item(meeting=meeting, title="Forum des métiers", duration_minutes=30,
+                             presenter=coordinatrice.contact, lever="sensibiliser")
+    services.publish_agenda(meeting)
+    services.create_action(group=mixite, title="Préparer le forum", owner=membre.contact,
+                           due_date=dt.date.today() + dt.timedelta(days=7))
+    browser_login(page, membre)
+
+    page.goto(meeting.get_absolute_url())
+    axe(page)
+    page.get_by_role("button", name="Je viendrai").click()
+    page.get_by_text("Votre réponse est enregistrée : Oui.").wait_for()
+    assert Attendance.objects.get(meeting=meeting, contact=membre.contact).answer == "yes"
+    shot(page, "08-phone-meeting")
+
+    page.goto("/my/agenda/")
+    axe(page)
+    page.get_by_text("Ordre du jour (2 points)").click()
+    assert page.get_by_text("Forum des métiers").is_visible()
+    assert page.get_by_text("Préparer le forum").is_visible()
+    assert page.locator("#feed-url").input_value().endswith(f"/calendar/{membre.contact.feed_token}.ics")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Peut-être").click()
+    page.get_by_text("Votre réponse est enregistrée : Peut-être.").wait_for()
+    assert page.url.endswith("/my/agenda/")
+    shot(page, "09-phone-my-agenda")

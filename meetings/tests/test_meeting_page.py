@@ -1,0 +1,171 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from conftest import ROLES
+from meetings import services
+from meetings.models import Attendance, Meeting
+from meetings.tests.factories import ActionFactory, AgendaItemFactory
+
+from .pages_helpers import MEMBER_PAGE, meeting_of, members
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(mixite, coordinatrice, membre):
+    meeting = meeting_of(mixite)
+    return meeting
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_group_see_a_meeting(client, as_role, meeting, role):
+    as_role(role)
+    assert client.get(meeting.get_absolute_url()).status_code == MEMBER_PAGE[role]
+
+
+def test_it_names_the_group_in_the_title_and_heading(client, membre, mixite):
+    starts = dt.datetime(2030, 12, 9, 9, 30, tzinfo=services.PARIS)
+    meeting = services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2, minutes=30)
+    )
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<title>Mixité des métiers – Réunion du 9 décembre · Wekker</title>" in html
+    assert '<h1 class="h2">Mixité des métiers – Réunion du 9 décembre</h1>' in html
+    assert "lundi 9 décembre 2030, 9h30–12h00" in html
+    assert f"/meetings/{meeting.pk}/calendar.ics" in html
+
+
+def test_it_hides_an_unpublished_agenda_from_members(client, membre, coordinatrice, meeting):
+    AgendaItemFactory(meeting=meeting, title="Bilan du forum", position=2)
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Bilan du forum" not in html
+    assert "L’ordre du jour n’a pas encore été publié." in html
+    client.force_login(coordinatrice)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Bilan du forum" in html and "non publié" in html
+    services.publish_agenda(meeting)
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Bilan du forum" in html and "Suivi des actions" in html
+
+
+def test_it_lets_a_member_answer_in_one_click(client, membre, meeting):
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Je viendrai" in html
+    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"}, follow=True)
+    assert "Votre réponse est enregistrée : Oui." in response.content.decode()
+    attendance = Attendance.objects.get(meeting=meeting, contact=membre.contact)
+    assert attendance.answer == "yes"
+
+
+def test_it_invites_a_member_who_joined_after_the_meeting_was_planned(client, mixite, meeting):
+    [late] = members(mixite, 1)
+    assert not Attendance.objects.filter(meeting=meeting, contact=late).exists()
+    from stakeholders.tests.factories import UserFactory
+
+    late.user = UserFactory(username="late")
+    late.save()
+    client.force_login(late.user)
+    assert "Je viendrai" in client.get(meeting.get_absolute_url()).content.decode()
+    assert Attendance.objects.filter(meeting=meeting, contact=late).exists()
+
+
+def test_it_refuses_an_answer_to_a_cancelled_meeting(client, membre, meeting):
+    services.cancel(meeting)
+    client.force_login(membre)
+    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"}, follow=True)
+    assert "Cette réunion est annulée." in response.content.decode()
+    assert Attendance.objects.get(meeting=meeting, contact=membre.contact).answer == "pending"
+
+
+def test_it_neutralises_scripts_in_the_meeting_page(client, coordinatrice, mixite):
+    meeting = meeting_of(mixite, title="<script>alert('t')</script>", place="<script>alert('p')</script>")
+    services.add_agenda_item(meeting=meeting, title="<script>alert('i')</script>", duration_minutes=10,
+                             description="<script>alert('d')</script>")
+    ActionFactory(group=mixite, meeting=meeting, owner=coordinatrice.contact, title="<script>alert('a')</script>")
+    services.save_minutes(meeting, text="Texte <script>alert('m')</script> **gras**")
+    client.force_login(coordinatrice)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;t&#x27;)" in html
+    assert "<strong>gras</strong>" in html
+
+
+def test_it_keeps_its_query_count_when_the_meeting_grows(client, coordinatrice, mixite, django_assert_num_queries):
+    meeting = meeting_of(mixite)
+
+    def grow(n):
+        people = members(mixite, n)
+        services.ensure_invitations(meeting)
+        for i in range(n):
+            services.add_agenda_item(meeting=meeting, title=f"Point {i}", duration_minutes=5, presenter=people[i])
+            ActionFactory(group=mixite, meeting=meeting, owner=people[i])
+        Attendance.objects.filter(meeting=meeting).update(presence="present")
+
+    client.force_login(coordinatrice)
+    grow(2)
+    client.get(meeting.get_absolute_url())
+    # session, user, contact of the user, memberships (access), meeting + group, missing invitations,
+    # attendances + organisations + substitutes, agenda items + presenters,
+    # open actions (live "Suivi des actions"), decided actions + owners
+    with django_assert_num_queries(10):
+        client.get(meeting.get_absolute_url())
+    grow(20)
+    with django_assert_num_queries(10):
+        response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_it_shows_an_event_like_a_meeting(client, membre, mixite):
+    event = meeting_of(mixite, title="Semaine de la mixité des métiers", kind=Meeting.Kind.EVENT)
+    client.force_login(membre)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Mixité des métiers – Semaine de la mixité des métiers" in html
+    assert "Événement" in html
+
+
+def test_it_hides_draft_minutes_from_members(client, membre, meeting):
+    services.save_minutes(meeting, text="Brouillon confidentiel")
+    client.force_login(membre)
+    assert "Brouillon confidentiel" not in client.get(meeting.get_absolute_url()).content.decode()
+    services.send_minutes(meeting)
+    assert "Brouillon confidentiel" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_it_counts_past_meetings_as_not_answerable(client, membre, mixite):
+    meeting = meeting_of(mixite, days=-3)
+    assert Attendance.objects.filter(meeting=meeting, contact=membre.contact).exists()
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Je viendrai" not in html
+    assert timezone.now() > meeting.ends_at
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_group_answer(client, as_role, meeting, role):
+    user = as_role(role)
+    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"})
+    assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
+    answered = Attendance.objects.filter(meeting=meeting, answer="yes").values_list("contact__user", flat=True)
+    assert list(answered) == ([user.pk] if role in ("membre", "coordinatrice") else [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_remove_items_and_adopt_minutes(client, as_role, mixite, meeting, role):
+    later = meeting_of(mixite, days=60)
+    item = services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
+    services.save_minutes(meeting, text="Texte")
+    services.send_minutes(meeting)
+    as_role(role)
+    expected = {**MEMBER_PAGE, "membre": 403, "coordinatrice": 302, "admin_user": 302}[role]
+    assert client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/delete/").status_code == expected
+    assert client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": later.pk}).status_code == expected
+    meeting.refresh_from_db()
+    allowed = role in ("coordinatrice", "admin_user")
+    assert meeting.agenda_items.filter(pk=item.pk).exists() == (not allowed)
+    assert meeting.minutes_frozen == allowed

@@ -1,0 +1,188 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import ROLES
+from meetings import services
+from meetings.models import Meeting
+from meetings.tests.factories import ActionFactory
+from stakeholders.tests.factories import ContactFactory
+
+from .pages_helpers import COORDINATOR_PAGE, meeting_of, members
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(mixite, coordinatrice, membre):
+    return meeting_of(mixite, days=-1)
+
+
+@pytest.fixture
+def next_meeting(mixite, meeting):
+    return meeting_of(mixite, days=40)
+
+
+def stored(meeting):
+    meeting.refresh_from_db()
+    return meeting.minutes
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_write_minutes(client, as_role, meeting, role):
+    as_role(role)
+    expected = COORDINATOR_PAGE[role]
+    assert client.get(f"/meetings/{meeting.pk}/minutes/").status_code == expected
+    assert client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Compte rendu"}).status_code == (
+        302 if expected == 200 else expected
+    )
+    assert client.post(f"/meetings/{meeting.pk}/minutes/send/").status_code == (302 if expected == 200 else expected)
+    assert (stored(meeting) == "Compte rendu") == (expected == 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_autosave(client, as_role, meeting, role):
+    as_role(role)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Brouillon"})
+    expected = {**COORDINATOR_PAGE, "anonymous": 401}[role]
+    assert response.status_code == expected
+    assert (stored(meeting) == "Brouillon") == (expected == 200)
+
+
+def test_it_starts_with_a_draft_from_the_agenda_register_and_decisions(client, coordinatrice, membre, departement, meeting):
+    colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
+    services.add_agenda_item(meeting=meeting, title="Forum des métiers", duration_minutes=20, presenter=membre.contact)
+    ActionFactory(group=meeting.group, meeting=meeting, owner=membre.contact, title="Réserver la salle",
+                  due_date=dt.date(2031, 1, 15))
+    attendances = {a.contact_id: a for a in meeting.attendances.select_related("contact")}
+    services.record_attendance(meeting, register={
+        attendances[coordinatrice.contact.pk]: ("present", None),
+        attendances[membre.contact.pk]: ("excused", colleague),
+    })
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    assert "Un premier brouillon a été préparé" in html
+    assert "**Présent·e** : Claire Le Gall" in html
+    assert "Yann Morvan (Conseil départemental d&#x27;Ille-et-Vilaine) – représenté·e par Gwen Collègue" in html
+    assert "### 2. Forum des métiers (Yann Morvan)" in html
+    assert "- Réserver la salle – Yann Morvan, 15 janvier 2031" in html
+    assert stored(meeting) == ""  # only a proposal until saved
+
+
+def test_it_autosaves_and_answers_json(client, coordinatrice, meeting):
+    client.force_login(coordinatrice)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "## Présents\n\nTout le monde"})
+    assert response.status_code == 200
+    assert response.json()["message"].startswith("Brouillon enregistré à ")
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "draft" and meeting.minutes.startswith("## Présents")
+
+
+def test_it_checks_csrf_on_autosave(coordinatrice, meeting):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinatrice)
+    assert client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "x"}).status_code == 403
+    assert client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "x"}).status_code == 403
+    assert stored(meeting) == ""
+
+
+def test_it_rejects_10_mb_of_minutes_without_losing_the_draft(client, coordinatrice, meeting):
+    services.save_minutes(meeting, text="Brouillon précieux")
+    client.force_login(coordinatrice)
+    huge = "x" * (10 * 1024 * 1024)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": huge})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "Le compte rendu est trop long" in html and "Votre brouillon enregistré est inchangé." in html
+    assert "Brouillon précieux" in html
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": huge})
+    assert response.status_code == 413 and "trop long" in response.json()["error"]
+    assert stored(meeting) == "Brouillon précieux"
+
+
+def test_it_rejects_minutes_over_200_000_characters(client, coordinatrice, meeting):
+    services.save_minutes(meeting, text="Brouillon précieux")
+    client.force_login(coordinatrice)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "é" * 200_001})
+    assert response.status_code == 400
+    assert "Le compte rendu est trop long : 200 000 caractères au maximum." in response.content.decode()
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "é" * 200_001})
+    assert response.status_code == 400
+    assert stored(meeting) == "Brouillon précieux"
+
+
+def test_it_sanitises_the_minutes(client, coordinatrice, membre, meeting):
+    services.save_minutes(
+        meeting,
+        text="**Décidé** <script>alert(1)</script> <img src=x onerror=alert(2)> [lien](javascript:alert(3))",
+    )
+    services.send_minutes(meeting)
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<strong>Décidé</strong>" in html
+    assert "<script>alert" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_it_sends_one_french_mail_per_current_member(
+    client, coordinatrice, membre, mixite, meeting, django_capture_on_commit_callbacks
+):
+    members(mixite, 2)
+    services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
+    client.force_login(coordinatrice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/meetings/{meeting.pk}/minutes/send/", follow=True)
+    assert "Compte rendu envoyé à 4 membres." in response.content.decode()
+    assert len(mail.outbox) == 4
+    assert all(len(message.to) == 1 for message in mail.outbox)
+    message = next(m for m in mail.outbox if m.to == [membre.email])
+    assert message.subject.startswith("Compte rendu : Mixité des métiers – Réunion du ")
+    assert "Bonjour Yann," in message.body and "Forum en mars" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and "<li>Forum en mars</li>" in html
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "sent"
+
+
+def test_it_sends_nothing_if_the_transaction_fails(meeting, django_capture_on_commit_callbacks):
+    services.save_minutes(meeting, text="Texte")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.send_minutes(meeting)
+    assert len(callbacks) == 1 and mail.outbox == []
+
+
+def test_it_refuses_to_send_empty_minutes(client, coordinatrice, meeting):
+    client.force_login(coordinatrice)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/send/", follow=True)
+    assert "Le compte rendu est vide" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_it_freezes_adopted_minutes(client, coordinatrice, meeting, next_meeting):
+    services.save_minutes(meeting, text="Version adoptée")
+    services.send_minutes(meeting)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    assert "Marquer comme adopté" in html
+    response = client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": next_meeting.pk}, follow=True)
+    assert "Compte rendu adopté : il n’est plus modifiable." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == Meeting.MinutesStatus.ADOPTED and meeting.minutes_adopted_in == next_meeting
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Réécriture"})
+    assert response.status_code == 403
+    assert "Ce compte rendu a été adopté : il ne peut plus être modifié." in response.content.decode()
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Réécriture"})
+    assert response.status_code == 403 and "adopté" in response.json()["error"]
+    assert stored(meeting) == "Version adoptée"
+    assert "Adopté lors de la" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_it_refuses_adoption_at_an_earlier_meeting(client, coordinatrice, mixite, meeting):
+    earlier = meeting_of(mixite, days=-60)
+    services.save_minutes(meeting, text="Texte")
+    services.send_minutes(meeting)
+    client.force_login(coordinatrice)
+    client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": earlier.pk})
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "sent"

@@ -1,0 +1,104 @@
+import pytest
+
+from conftest import ROLES
+from meetings import services
+from meetings.models import Attendance
+from meetings.tests.factories import ActionFactory
+
+from .pages_helpers import meeting_of, members
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {"anonymous": 302, "outsider": 200, "membre": 200, "other_coordinator": 200, "coordinatrice": 200,
+            "admin_user": 200}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_shows_my_agenda_to_every_logged_in_user(client, as_role, mixite, role):
+    as_role(role)
+    response = client.get("/my/agenda/")
+    assert response.status_code == EVERYONE[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_a_contact_renew_their_feed(client, as_role, role):
+    user = as_role(role)
+    response = client.post("/my/agenda/feed/renew/")
+    if role == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    elif role == "admin_user":
+        assert response.status_code == 404  # no contact record
+    else:
+        old = user.contact.feed_token
+        assert response.status_code == 302
+        user.contact.refresh_from_db()
+        assert user.contact.feed_token != old
+
+
+def test_it_shows_my_meetings_with_published_agendas_and_my_actions(client, membre, mixite, seniors, coordinatrice):
+    published = meeting_of(mixite, days=5, title="Réunion de rentrée")
+    services.add_agenda_item(meeting=published, title="Bilan du forum", duration_minutes=10)
+    services.publish_agenda(published)
+    hidden = meeting_of(mixite, days=50, title="Réunion d’hiver")
+    services.add_agenda_item(meeting=hidden, title="Point secret", duration_minutes=10)
+    meeting_of(seniors, days=6, title="Réunion des seniors")
+    meeting_of(mixite, days=-10, title="Réunion passée")
+    ActionFactory(group=mixite, owner=membre.contact, title="Préparer le forum")
+    ActionFactory(group=mixite, owner=membre.contact, title="Action finie", status="done")
+    client.force_login(membre)
+    html = client.get("/my/agenda/").content.decode()
+    assert "Mixité des métiers – Réunion de rentrée" in html and "Bilan du forum" in html
+    assert "Réunion d’hiver" in html and "Point secret" not in html
+    assert "Réunion des seniors" not in html and "Réunion passée" not in html
+    assert "Préparer le forum" in html and "Action finie" not in html
+    assert f"http://testserver/calendar/{membre.contact.feed_token}.ics" in html
+    assert "Je viendrai" in html
+
+
+def test_it_answers_from_my_agenda_and_comes_back(client, membre, mixite):
+    meeting = meeting_of(mixite, days=5)
+    client.force_login(membre)
+    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "maybe", "next": "/my/agenda/"})
+    assert response.status_code == 302 and response["Location"] == "/my/agenda/"
+    assert Attendance.objects.get(meeting=meeting, contact=membre.contact).answer == "maybe"
+
+
+def test_it_refuses_to_redirect_elsewhere(client, membre, mixite):
+    meeting = meeting_of(mixite, days=5)
+    client.force_login(membre)
+    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes", "next": "https://evil.example/"})
+    assert response["Location"] == meeting.get_absolute_url()
+
+
+def test_it_renews_the_feed_secret(client, membre):
+    client.force_login(membre)
+    old = membre.contact.feed_token
+    response = client.post("/my/agenda/feed/renew/", follow=True)
+    html = response.content.decode()
+    assert "L’adresse de votre calendrier a été renouvelée" in html
+    membre.contact.refresh_from_db()
+    assert old not in html and membre.contact.feed_token in html
+
+
+def test_it_keeps_my_agenda_query_count_constant(client, membre, mixite, django_assert_num_queries):
+    client.force_login(membre)
+
+    def grow(n):
+        people = members(mixite, 2)
+        for i in range(n):
+            meeting = meeting_of(mixite, days=3 + i)
+            for j in range(3):
+                services.add_agenda_item(meeting=meeting, title=f"Point {j}", duration_minutes=10, presenter=people[0])
+            services.publish_agenda(meeting)
+            ActionFactory(group=mixite, owner=membre.contact)
+
+    grow(2)
+    client.get("/my/agenda/")
+    # session, user, contact, memberships, meetings + groups, my existing invitations,
+    # agenda items + presenters, my answers, my open actions
+    with django_assert_num_queries(9):
+        client.get("/my/agenda/")
+    grow(12)
+    with django_assert_num_queries(9):
+        response = client.get("/my/agenda/")
+    assert response.status_code == 200

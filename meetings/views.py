@@ -1,0 +1,686 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from groups import access
+from groups.models import WorkingGroup
+from stakeholders.models import Contact
+
+from . import services
+from .filters import ActionFilter
+from .forms import (
+    ActionForm,
+    ActionProgressForm,
+    AdoptForm,
+    AgendaItemForm,
+    AttendanceRowForm,
+    MeetingForm,
+    MinutesForm,
+    PlanForm,
+)
+from .markdown import render_markdown
+from .models import Action, AgendaItem, Attendance, Meeting
+
+# --- Access: every view asks groups.access, through these two --------------------------
+
+
+def _meeting_for_member(user, pk):
+    """A meeting of one of the user's groups, or 404."""
+    meeting = get_object_or_404(Meeting.objects.select_related("group", "minutes_adopted_in"), pk=pk)
+    access.require(access.can_view_group_content(user, meeting.group))
+    return meeting
+
+
+def _meeting_for_coordinator(user, pk):
+    """A meeting of a group the user coordinates; 404 for outsiders, 403 for its members."""
+    meeting = _meeting_for_member(user, pk)
+    if not access.can_coordinate(user, meeting.group):
+        raise PermissionDenied
+    return meeting
+
+
+def _error_text(error):
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def _next_url(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+# --- Planning ----------------------------------------------------------------------
+
+
+@login_required
+def plan(request, slug):
+    """Plan a year of meetings from a pattern, preview them, create them in one step."""
+    group = access.group_for_coordinator(request.user, slug)
+    form = PlanForm(
+        request.POST or None,
+        initial={"count": group.meetings_per_year, "start_month": _next_month().strftime("%Y-%m")},
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        preview = services.plan_dates(
+            group=group,
+            start_month=data["start_month"],
+            ordinal=data["ordinal"],
+            weekday=data["weekday"],
+            every_months=data["every_months"],
+            count=data["count"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+        )
+        if "create" in request.POST:
+            created = services.plan_year(
+                group=group, dates=preview, title=data["title"], place=data["place"], video_url=data["video_url"]
+            )
+            messages.success(
+                request,
+                _("%(count)s meetings created. Adjust each one below if needed.") % {"count": len(created)},
+            )
+            return redirect("meetings:plan", slug=group.slug)
+    meetings = (
+        group.meetings.filter(ends_at__gte=timezone.now() - timezone.timedelta(days=365))
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "meetings/plan.html",
+        {"group": group, "form": form, "preview": preview, "meetings": meetings},
+    )
+
+
+def _next_month():
+    today = timezone.localdate()
+    return (today.replace(day=1) + timezone.timedelta(days=32)).replace(day=1)
+
+
+@login_required
+def meeting_new(request, slug):
+    group = access.group_for_coordinator(request.user, slug)
+    form = MeetingForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        meeting = services.create_meeting(
+            group=group,
+            title=data["title"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+            video_url=data["video_url"],
+            kind=data["kind"],
+        )
+        messages.success(request, _("Meeting created."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"group": group, "form": form, "meeting": None})
+
+
+@login_required
+def edit(request, pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    if meeting.is_cancelled:
+        messages.error(request, _("This meeting is cancelled: it can no longer be changed."))
+        return redirect(meeting)
+    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    if form.is_valid():
+        data = form.cleaned_data
+        meeting = services.reschedule(
+            meeting,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+            video_url=data["video_url"],
+            title=data["title"] or None,
+            kind=data["kind"],
+            status=data["status"],
+        )
+        messages.success(request, _("Meeting updated."))
+        return redirect(meeting)
+    return render(
+        request, "meetings/meeting_form.html", {"group": meeting.group, "form": form, "meeting": meeting}
+    )
+
+
+@login_required
+def cancel(request, pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    if request.method == "POST":
+        services.cancel(meeting, by=request.user)
+        messages.success(request, _("Meeting cancelled. Members will be told."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "group": meeting.group})
+
+
+# --- The meeting page ------------------------------------------------------------------
+
+
+@login_required
+def detail(request, pk):
+    user = request.user
+    meeting = _meeting_for_member(user, pk)
+    services.ensure_invitations(meeting)
+    coordinates = access.can_coordinate(user, meeting.group)
+    contact = access.contact_of(user)
+    attendances = list(
+        meeting.attendances.select_related("contact__organisation", "represented_by").order_by(
+            "contact__last_name", "contact__first_name"
+        )
+    )
+    mine = next((a for a in attendances if contact is not None and a.contact_id == contact.pk), None)
+    agenda_visible = coordinates or meeting.agenda_published_at is not None
+    items = list(meeting.agenda_items.select_related("presenter")) if agenda_visible else []
+    review_actions = []
+    if any(item.is_action_review and not item.description for item in items):
+        review_actions = list(
+            Action.objects.open().filter(group_id=meeting.group_id).select_related("owner").order_by("due_date", "pk")
+        )
+    minutes_visible = meeting.minutes and (
+        coordinates or meeting.minutes_status in (Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED)
+    )
+    counts = {answer: 0 for answer in Attendance.Answer.values}
+    for a in attendances:
+        counts[a.answer] += 1
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "coordinates": coordinates,
+            "attendances": attendances,
+            "mine": mine,
+            "can_answer": _can_answer(meeting, mine),
+            "agenda_visible": agenda_visible,
+            "items": items,
+            "agenda_total": sum(item.duration_minutes for item in items),
+            "review_actions": review_actions,
+            "minutes_html": render_markdown(meeting.minutes) if minutes_visible else "",
+            "decided_actions": meeting.decided_actions.select_related("owner").order_by("due_date", "pk"),
+            "counts": counts,
+            "recorded": any(a.presence != Attendance.Presence.UNKNOWN for a in attendances),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _can_answer(meeting, attendance):
+    return attendance is not None and not meeting.is_cancelled and meeting.ends_at >= timezone.now()
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    """The logged-in one-click answer: yes, no or maybe."""
+    meeting = _meeting_for_member(request.user, pk)
+    contact = access.contact_of(request.user)
+    attendance = None
+    if contact is not None:
+        services.ensure_invitations(meeting)
+        attendance = Attendance.objects.filter(meeting=meeting, contact=contact).select_related("meeting").first()
+    if attendance is None:
+        messages.error(request, _("You are not invited to this meeting."))
+    else:
+        try:
+            services.answer(attendance, request.POST.get("answer", ""))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Your answer is recorded: %(answer)s.") % {"answer": attendance.get_answer_display()},
+            )
+    return redirect(_next_url(request, meeting.get_absolute_url()))
+
+
+# --- Agenda --------------------------------------------------------------------------------
+
+
+@login_required
+def agenda(request, pk):
+    """Build a meeting's agenda: add, edit, reorder, remove items; publish it."""
+    meeting = _meeting_for_coordinator(request.user, pk)
+    form = AgendaItemForm(request.POST or None, group=meeting.group)
+    if form.is_valid():
+        services.add_agenda_item(meeting=meeting, **form.cleaned_data)
+        messages.success(request, _("Item added to the agenda."))
+        return redirect("meetings:agenda", pk=meeting.pk)
+    items = list(meeting.agenda_items.select_related("presenter"))
+    total = sum(item.duration_minutes for item in items)
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "items": items,
+            "form": form,
+            "total": total,
+            "over": total > meeting.duration_minutes,
+        },
+    )
+
+
+def _item(meeting, item_pk):
+    return get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+
+
+@login_required
+def agenda_item_edit(request, pk, item_pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    item = _item(meeting, item_pk)
+    form = AgendaItemForm(request.POST or None, instance=item, group=meeting.group)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Agenda item updated."))
+        return redirect("meetings:agenda", pk=meeting.pk)
+    return render(
+        request, "meetings/agenda_item_form.html", {"meeting": meeting, "group": meeting.group, "form": form, "item": item}
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_move(request, pk, item_pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    item = _item(meeting, item_pk)
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        services.move_agenda_item(item, direction=direction)
+    return redirect(reverse("meetings:agenda", args=[meeting.pk]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request, pk, item_pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    services.delete_agenda_item(_item(meeting, item_pk))
+    messages.success(request, _("Item removed from the agenda."))
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def agenda_publish(request, pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    if request.POST.get("publish") == "0":
+        services.unpublish_agenda(meeting, by=request.user)
+        messages.success(request, _("The agenda is hidden from members again."))
+    else:
+        services.publish_agenda(meeting, by=request.user)
+        messages.success(request, _("Agenda published: members can see it."))
+    return redirect(_next_url(request, reverse("meetings:agenda", args=[meeting.pk])))
+
+
+# --- Attendance ----------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request, pk):
+    """The register: present, absent or excused, and who stood in for whom."""
+    meeting = _meeting_for_coordinator(request.user, pk)
+    services.ensure_invitations(meeting)
+    rows = list(
+        meeting.attendances.select_related("contact__organisation").order_by(
+            "contact__organisation__name", "contact__last_name", "contact__first_name"
+        )
+    )
+    colleagues = {}
+    for contact in Contact.objects.filter(
+        organisation_id__in={a.contact.organisation_id for a in rows}, is_archived=False
+    ).order_by("last_name", "first_name"):
+        colleagues.setdefault(contact.organisation_id, []).append(contact)
+    forms = [
+        AttendanceRowForm(
+            request.POST or None,
+            attendance=a,
+            colleagues=[c for c in colleagues.get(a.contact.organisation_id, []) if c.pk != a.contact_id],
+        )
+        for a in rows
+    ]
+    if request.method == "POST":
+        if all(form.is_valid() for form in forms):
+            register = {
+                form.attendance: (form.cleaned_data["presence"], form.cleaned_data["substitute"]) for form in forms
+            }
+            services.record_attendance(meeting, register=register, by=request.user)
+            messages.success(request, _("Attendance register saved."))
+            return redirect(meeting)
+        messages.error(request, _("The register was not saved: please correct the lines marked below."))
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"meeting": meeting, "group": meeting.group, "forms": forms},
+    )
+
+
+@login_required
+def attendance_report(request, slug):
+    """Attendance by organisation over the last six meetings; bodies drifting away first."""
+    group = access.group_for_member(request.user, slug)
+    meetings, report = services.attendance_report(group)
+    return render(
+        request,
+        "meetings/attendance_report.html",
+        {"group": group, "meetings": meetings, "report": report},
+    )
+
+
+# --- Minutes -----------------------------------------------------------------------------------
+
+
+def _too_big(request):
+    """True when the body is over Django's upload limit (reading it would raise)."""
+    try:
+        request.POST  # noqa: B018 – parsing the body is the test
+    except RequestDataTooBig:
+        return True
+    return False
+
+
+def _too_long_message():
+    return _("The minutes are too long: %(max)s characters at most. Your saved draft is unchanged.") % {
+        "max": formats.number_format(services.MINUTES_MAX_LENGTH, force_grouping=True)
+    }
+
+
+# These two views check the size before the CSRF check reads the body: a 10 MB post must
+# get a French message and leave the draft alone, not Django's bare 400. Nothing changes
+# on that path; every other request goes through csrf_protect as usual.
+@csrf_exempt
+def minutes(request, pk):
+    if request.method == "POST" and request.user.is_authenticated and _too_big(request):
+        meeting = _meeting_for_coordinator(request.user, pk)
+        return _minutes_page(request, meeting, MinutesForm(initial={"text": meeting.minutes}),
+                             error=_too_long_message(), status=413)
+    return _minutes(request, pk)
+
+
+@csrf_protect
+@login_required
+def _minutes(request, pk):
+    """Write the minutes: a draft saved as it is typed, then sent, then adopted and frozen."""
+    meeting = _meeting_for_coordinator(request.user, pk)
+    if meeting.minutes_frozen and request.method == "POST":
+        return _frozen(request, meeting)
+    initial = meeting.minutes if meeting.minutes else services.draft_minutes(meeting)
+    form = MinutesForm(request.POST or None, initial={"text": initial})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_minutes(meeting, text=form.cleaned_data["text"], by=request.user)
+            except ValidationError as error:
+                return _minutes_page(request, meeting, form, error=_error_text(error), status=403)
+            messages.success(request, _("Minutes saved."))
+            return redirect("meetings:minutes", pk=meeting.pk)
+        return _minutes_page(request, meeting, form, status=400)
+    return _minutes_page(request, meeting, form)
+
+
+def _minutes_page(request, meeting, form, *, error=None, status=200):
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "form": form,
+            "error": error,
+            "adopt_form": AdoptForm(meeting=meeting) if meeting.minutes_status == Meeting.MinutesStatus.SENT else None,
+            "preview": render_markdown(meeting.minutes),
+            "saved_at": meeting.minutes_updated_at,
+            "recipients": len(services.minutes_recipients(meeting)),
+            "autosave_messages": {
+                "saved_local": _("Not saved on the server yet: a copy is kept in this browser."),
+                "restored": _("Your unsaved text from this browser was restored; it is being saved."),
+                "session": _("Your session has ended: log in again, your text is kept in this browser."),
+                "saving": _("Saving…"),
+            },
+        },
+        status=status,
+    )
+
+
+def _frozen(request, meeting):
+    return render(request, "meetings/minutes_frozen.html", {"meeting": meeting, "group": meeting.group}, status=403)
+
+
+@csrf_exempt
+def minutes_autosave(request, pk):
+    """Save the draft as the coordinator types (JSON); a lost session answers 401, not a login page."""
+    if request.method != "POST":
+        return JsonResponse({"error": _("Use POST.")}, status=405)
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Your session has ended: log in again, your text is kept.")}, status=401)
+    if _too_big(request):
+        _meeting_for_coordinator(request.user, pk)
+        return JsonResponse({"error": _too_long_message()}, status=413)
+    return _minutes_autosave(request, pk)
+
+
+@csrf_protect
+def _minutes_autosave(request, pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors["text"])}, status=400)
+    try:
+        services.save_minutes(meeting, text=form.cleaned_data["text"], by=request.user)
+    except ValidationError as error:
+        return JsonResponse({"error": _error_text(error)}, status=403)
+    saved = timezone.localtime(meeting.minutes_updated_at)
+    return JsonResponse(
+        {
+            "saved_at": meeting.minutes_updated_at.isoformat(),
+            "message": _("Draft saved at %(time)s.") % {"time": formats.time_format(saved, "H:i:s")},
+        }
+    )
+
+
+@login_required
+@require_POST
+def minutes_send(request, pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    try:
+        count = services.send_minutes(meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("meetings:minutes", pk=meeting.pk)
+    messages.success(request, _("Minutes sent to %(count)s members.") % {"count": count})
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def minutes_adopt(request, pk):
+    meeting = _meeting_for_coordinator(request.user, pk)
+    if meeting.minutes_frozen:
+        return _frozen(request, meeting)
+    form = AdoptForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            services.adopt_minutes(meeting, adopted_in=form.cleaned_data["adopted_in"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Minutes adopted: they are now frozen."))
+            return redirect(meeting)
+    else:
+        messages.error(request, _("Choose the meeting at which the minutes were adopted."))
+    return redirect("meetings:minutes", pk=meeting.pk)
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+@login_required
+def actions(request):
+    """Every action of the groups the user can see, filtered."""
+    user = request.user
+    groups = WorkingGroup.objects.member_of(user).order_by("name")
+    queryset = (
+        Action.objects.visible_to(user)
+        .select_related("group", "owner__organisation", "meeting")
+        .order_by("due_date", "pk")
+    )
+    action_filter = ActionFilter(request.GET or None, queryset=queryset, groups=groups)
+    return render(
+        request,
+        "meetings/actions.html",
+        {
+            "filter": action_filter,
+            "actions": action_filter.qs,
+            "today": timezone.localdate(),
+            "coordinated": WorkingGroup.objects.coordinated_by(user).order_by("name"),
+        },
+    )
+
+
+def _create_action(request, *, group, meeting):
+    initial = {"status": Action.Status.TODO}
+    form = ActionForm(request.POST or None, group=group, initial=initial)
+    if form.is_valid():
+        action = services.create_action(group=group, meeting=meeting, **form.cleaned_data)
+        messages.success(request, _("Action created."))
+        return redirect(meeting if meeting is not None else action)
+    return render(
+        request, "meetings/action_form.html", {"group": group, "meeting": meeting, "form": form, "action": None}
+    )
+
+
+@login_required
+def action_new(request, slug):
+    group = access.group_for_coordinator(request.user, slug)
+    return _create_action(request, group=group, meeting=None)
+
+
+@login_required
+def meeting_action_new(request, pk):
+    """A decision of this meeting becomes an action."""
+    meeting = _meeting_for_coordinator(request.user, pk)
+    return _create_action(request, group=meeting.group, meeting=meeting)
+
+
+def _action_for_member(user, pk):
+    action = get_object_or_404(Action.objects.select_related("group", "owner__organisation", "meeting"), pk=pk)
+    access.require(access.can_view_group_content(user, action.group))
+    return action
+
+
+@login_required
+def action(request, pk):
+    """An action; its owner or a coordinator updates its status and progress."""
+    user = request.user
+    action = _action_for_member(user, pk)
+    contact = access.contact_of(user)
+    coordinates = access.can_coordinate(user, action.group)
+    may_update = coordinates or (contact is not None and contact.pk == action.owner_id)
+    form = ActionProgressForm(request.POST or None, instance=action) if may_update else None
+    if request.method == "POST":
+        if not may_update:
+            raise PermissionDenied
+        if form.is_valid():
+            services.update_action(action, by=user, **form.cleaned_data)
+            messages.success(request, _("Action updated."))
+            return redirect(action)
+    return render(
+        request,
+        "meetings/action.html",
+        {
+            "action": action,
+            "group": action.group,
+            "form": form,
+            "coordinates": coordinates,
+            "description_html": render_markdown(action.description),
+            "progress_html": render_markdown(action.progress),
+        },
+    )
+
+
+@login_required
+def action_edit(request, pk):
+    action = _action_for_member(request.user, pk)
+    if not access.can_coordinate(request.user, action.group):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None, instance=action, group=action.group)
+    if form.is_valid():
+        services.update_action(action, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Action updated."))
+        return redirect(action)
+    return render(
+        request,
+        "meetings/action_form.html",
+        {"group": action.group, "meeting": action.meeting, "form": form, "action": action},
+    )
+
+
+# --- My agenda -----------------------------------------------------------------------------------
+
+
+@login_required
+def my_agenda(request):
+    """My upcoming meetings with their published agendas and my answer, my open actions, my feed."""
+    user = request.user
+    contact = access.contact_of(user)
+    meetings, actions = [], []
+    if contact is not None:
+        group_ids = access.member_group_ids(user)
+        meetings = list(
+            Meeting.objects.filter(group_id__in=group_ids, ends_at__gte=timezone.now())
+            .select_related("group")
+            .order_by("starts_at")[:30]
+        )
+        services.ensure_my_invitations(contact, meetings)
+        published = [m.pk for m in meetings if m.agenda_published_at]
+        items = {}
+        for item in AgendaItem.objects.filter(meeting_id__in=published).select_related("presenter"):
+            items.setdefault(item.meeting_id, []).append(item)
+        answers = {
+            a.meeting_id: a for a in Attendance.objects.filter(contact=contact, meeting__in=[m.pk for m in meetings])
+        }
+        for m in meetings:
+            m.my_items = items.get(m.pk, [])
+            m.mine = answers.get(m.pk)
+            m.can_answer = _can_answer(m, m.mine)
+        actions = list(
+            Action.objects.open().filter(owner=contact).select_related("group").order_by("due_date", "pk")
+        )
+    feed_url = (
+        request.build_absolute_uri(reverse("meetings:personal_feed", args=[contact.feed_token]))
+        if contact is not None
+        else None
+    )
+    return render(
+        request,
+        "meetings/my_agenda.html",
+        {
+            "contact": contact,
+            "meetings": meetings,
+            "actions": actions,
+            "feed_url": feed_url,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def renew_feed(request):
+    contact = access.contact_of(request.user)
+    if contact is None:
+        raise Http404
+    contact.renew_feed_token()
+    messages.success(request, _("Your calendar address was renewed: the old one no longer works."))
+    return redirect("meetings:my_agenda")
+
