@@ -1,5 +1,4 @@
 import datetime as dt
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +8,6 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import access, services
@@ -19,16 +17,6 @@ from .models import Membership, WorkingGroup
 
 PAGE_SIZE = 20
 
-# The levers of meetings.Action (groups may not import meetings), in the order the page shows them.
-LEVERS = OrderedDict(
-    [
-        ("sensibiliser", gettext_lazy("Raise awareness")),
-        ("former", gettext_lazy("Train")),
-        ("roles_modeles", gettext_lazy("Role models")),
-        ("autre", gettext_lazy("Other")),
-    ]
-)
-OPEN_ACTION_STATUSES = {"todo": gettext_lazy("To do"), "in_progress": gettext_lazy("In progress")}
 NEXT_MEETINGS = 5
 
 
@@ -78,16 +66,14 @@ def year_progress(group, now):
 
 
 def actions_by_lever(group):
-    actions = (
-        group.actions.filter(status__in=list(OPEN_ACTION_STATUSES))
-        .select_related("owner__organisation")
-        .order_by("due_date", "pk")
-    )
-    by_lever = {lever: [] for lever in LEVERS}
+    """The group's open actions, grouped by lever in the levers' own order."""
+    # groups may not import meetings: the lever choices come from the related model.
+    levers = group.actions.model._meta.get_field("lever").choices
+    actions = group.actions.open().select_related("owner__organisation").order_by("due_date", "pk")
+    by_lever = {value: [] for value, _label in levers}
     for action in actions:
-        action.status_label = OPEN_ACTION_STATUSES.get(action.status, action.status)
-        by_lever.setdefault(action.lever, []).append(action)
-    return [(LEVERS.get(lever, lever), items) for lever, items in by_lever.items() if items]
+        by_lever[action.lever].append(action)
+    return [(label, by_lever[value]) for value, label in levers if by_lever[value]]
 
 
 @login_required

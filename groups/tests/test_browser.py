@@ -73,7 +73,7 @@ def test_it_lets_a_coordinator_build_a_group_and_a_member_read_it_on_a_phone(
     phone_page.goto(link)
     phone_page.locator("#id_new_password1").fill("Une-phrase-solide-2026")
     phone_page.locator("#id_new_password2").fill("Une-phrase-solide-2026")
-    phone_page.get_by_role("button").last.click()
+    phone_page.get_by_role("button", name="Enregistrer mon mot de passe").click()
     nina.refresh_from_db()
     browser_login(phone_page, nina.user, password="Une-phrase-solide-2026")
     phone_page.goto("/groups/mobilite-durable/")
