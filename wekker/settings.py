@@ -141,8 +141,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: failed attempts per username and per address in a window.
+# Login throttling: failed attempts per (user name, address) and, looser, per address.
 LOGIN_MAX_ATTEMPTS = env_int("LOGIN_MAX_ATTEMPTS", 5)
+LOGIN_MAX_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 50)
+# How many reverse proxies stand in front of the app (their X-Forwarded-For entries are trusted).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
@@ -174,14 +177,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.getenv("CACHE_URL", "").startswith("redis://"):
+# The cache holds login throttling counters: it must be shared by every web process.
+# CACHE_URL (redis://…) wins; else the Redis broker when there is one; else process memory
+# (the embedded development setup, one process).
+CACHE_URL = os.getenv("CACHE_URL", "")
+if not CACHE_URL and os.getenv("CELERY_BROKER_URL", "").startswith(("redis://", "rediss://")):
+    CACHE_URL = os.environ["CELERY_BROKER_URL"]
+if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "wekker-cache",
         }
     }
+elif CACHE_URL in ("", "locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, not {CACHE_URL!r}")
 
 
 # Mail: EMAIL_URL (smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…,

@@ -82,18 +82,34 @@ def healthz(request):
     return JsonResponse(state, status=status)
 
 
-def _throttle_keys(request):
+def client_address(request):
+    """The client's address: REMOTE_ADDR, or the entry TRUSTED_PROXY_COUNT proxies back in
+    X-Forwarded-For (entries further left are written by the client and cannot be trusted)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _throttle_limits(request):
+    """(cache key, limit) pairs: a user name from one address, and one address in all.
+
+    Keying on the pair means nobody can lock a named user out from elsewhere; the looser
+    per-address limit still stops one address trying many names."""
     username = (request.POST.get("username") or "").strip().lower()
-    address = request.META.get("REMOTE_ADDR", "")
-    return [f"login-fail:user:{username}", f"login-fail:addr:{address}"]
+    address = client_address(request)
+    return [
+        (f"login-fail:pair:{username}:{address}", settings.LOGIN_MAX_ATTEMPTS),
+        (f"login-fail:addr:{address}", settings.LOGIN_MAX_ATTEMPTS_PER_ADDRESS),
+    ]
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's login, refused for a while after too many failures for a name or an address."""
+    """Django's login, refused for a while after too many failures."""
 
     def post(self, request, *args, **kwargs):
-        keys = _throttle_keys(request)
-        if any((cache.get(key) or 0) >= settings.LOGIN_MAX_ATTEMPTS for key in keys):
+        if any((cache.get(key) or 0) >= limit for key, limit in _throttle_limits(request)):
             form = self.get_form()
             form.errors.clear()
             form.add_error(
@@ -105,7 +121,7 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        for key in _throttle_keys(self.request):
+        for key, _limit in _throttle_limits(self.request):
             cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
             try:
                 cache.incr(key)
@@ -114,5 +130,6 @@ class ThrottledLoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        cache.delete_many(_throttle_keys(self.request))
+        # A success clears the pair only: failures on other names from this address still count.
+        cache.delete(_throttle_limits(self.request)[0][0])
         return super().form_valid(form)

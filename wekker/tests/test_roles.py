@@ -76,3 +76,36 @@ def test_it_sends_a_french_password_reset_mail(client, membre, mailoutbox):
     assert len(mailoutbox) == 1
     assert "choisissez votre mot de passe" in mailoutbox[0].subject
     assert "Suivez ce lien" in mailoutbox[0].body
+
+
+def test_it_does_not_let_a_stranger_lock_a_user_out(client, membre, settings):
+    settings.LOGIN_MAX_ATTEMPTS = 3
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "membre", "password": "faux"}, REMOTE_ADDR="203.0.113.9")
+    # The real user, from their own address, still logs in.
+    response = client.post("/accounts/login/", {"username": "membre", "password": "wekker-test"},
+                           REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_it_throttles_one_address_trying_many_names(client, membre, settings):
+    settings.LOGIN_MAX_ATTEMPTS_PER_ADDRESS = 4
+    for name in ("a", "b", "c", "d"):
+        client.post("/accounts/login/", {"username": name, "password": "faux"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post("/accounts/login/", {"username": "membre", "password": "wekker-test"},
+                           REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429
+
+
+def test_it_reads_the_client_address_behind_trusted_proxies_only(client, membre, settings):
+    settings.LOGIN_MAX_ATTEMPTS = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "membre", "password": "faux"},
+                    HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", **proxy)
+    # Same user behind the same proxy but from another client: not locked out, although a
+    # forged leftmost entry says otherwise.
+    response = client.post("/accounts/login/", {"username": "membre", "password": "wekker-test"},
+                           HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", **proxy)
+    assert response.status_code == 302

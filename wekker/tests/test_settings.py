@@ -53,6 +53,14 @@ def test_it_reads_the_services_from_the_environment():
     ]
 
 
+def test_it_shares_the_login_counters_through_redis_when_there_is_one():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    result = run(code, CELERY_BROKER_URL="redis://cache:6379/0")
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    result = run(code, CACHE_URL="memcached://nope")
+    assert "CACHE_URL must be" in result.stderr
+
+
 def test_it_defaults_to_the_embedded_setup(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
@@ -72,7 +80,7 @@ def test_it_passes_the_deployment_checks_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
-        env={**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
              "ALLOWED_HOSTS": "wekker.example.org"},
         capture_output=True,
         text=True,
