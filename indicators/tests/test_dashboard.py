@@ -272,3 +272,13 @@ def test_it_explains_small_cells_with_the_thresholds_of_the_settings(client, mem
         assert f_row[7] == "< 6"
         k_row = next(r for r in rows if r[4] == "formation" and r[5] == "K")
         assert k_row[7] == "8"
+
+
+def test_it_writes_a_withheld_count_in_one_place():
+    """views.py (CSV) and the template filter (pages) both use summary.withheld_label."""
+    from indicators import summary, views
+    from indicators.templatetags import indicators_tags
+
+    assert views._shown(None) == indicators_tags.count(None) == summary.withheld_label() == "< 11"
+    with override_settings(INDICATORS_SMALL_CELL_MAX=4):
+        assert views._shown(None) == indicators_tags.count(None) == "< 5"
