@@ -1,7 +1,8 @@
 """CSV import of observations: all rows or none (SPEC.md, "CSV import").
 
 `read_file` turns bytes into checked rows or a list of errors (row, column, why, in the
-reader's language); `plan` compares the rows with the database; `apply` writes a plan
+reader's language); rows whose full ROME codes roll up to the same domain (F1703 and
+F1704 → F) are summed into one observation. `plan` compares the rows with the database; `apply` writes a plan
 in one transaction with bulk upserts. `import_file` chains them for the command.
 """
 
@@ -80,10 +81,28 @@ class Row:
     women: int
     men: int
     unknown: int
+    code: str = ""  # the domain code as written in the file (F1703), before the roll-up
+    lines: list = field(default_factory=list)  # the file's lines summed into this row
+
+    def __post_init__(self):
+        self.lines = self.lines or [self.line]
 
     @property
     def key(self):
+        """The observation's key, after the roll-up (F1703 → F)."""
         return (self.year, self.month, self.territory_id, self.domain_id, self.stage)
+
+    @property
+    def raw_key(self):
+        """The key as written: the same code twice in it is a duplicate, F1703 and F1704 are not."""
+        return (*self.key, self.code)
+
+    def absorb(self, other):
+        """Add the counts of a row that rolls up to the same observation."""
+        self.women += other.women
+        self.men += other.men
+        self.unknown += other.unknown
+        self.lines.extend(other.lines)
 
 
 @dataclass
@@ -176,7 +195,8 @@ def read_file(data, lookups=None):
     header = None
     columns = {}
     lookups = lookups or Lookups()
-    seen = {}
+    seen = {}  # raw key → line
+    merged = {}  # key after the roll-up → Row
     for record in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in record):
@@ -203,13 +223,17 @@ def read_file(data, lookups=None):
         row = _check_row(record, line, columns, lookups, parsed)
         if row is None:
             continue
-        if row.key in seen:
+        if row.raw_key in seen:
             parsed.error(
-                line, None, _("the same key already appears on line %(line)s") % {"line": seen[row.key]}
+                line, None, _("the same key already appears on line %(line)s") % {"line": seen[row.raw_key]}
             )
             continue
-        seen[row.key] = line
-        parsed.rows.append(row)
+        seen[row.raw_key] = line
+        if row.key in merged:
+            merged[row.key].absorb(row)
+        else:
+            merged[row.key] = row
+            parsed.rows.append(row)
     if header is None:
         parsed.error(None, None, _("The file is empty."))
     return parsed
@@ -261,7 +285,7 @@ def _check_row(record, line, columns, lookups, parsed):
         counts[column] = value
     if len(parsed.errors) > errors_before:
         return None
-    return Row(line, year, month, territory_id, domain_id, stage, **counts)
+    return Row(line, year, month, territory_id, domain_id, stage, **counts, code=cell("domain").upper())
 
 
 @dataclass
@@ -271,6 +295,8 @@ class Plan:
     added: list
     changed: list
     unchanged: int
+    combined_rows: int = 0  # lines of the file summed with others (F1703 + F1704 → F)
+    combined_into: int = 0  # the observations they made
 
 
 def plan(rows):
@@ -293,7 +319,8 @@ def plan(rows):
             changed.append(row)
         else:
             unchanged += 1
-    return Plan(added, changed, unchanged)
+    combined = [len(r.lines) for r in rows if len(r.lines) > 1]
+    return Plan(added, changed, unchanged, combined_rows=sum(combined), combined_into=len(combined))
 
 
 @transaction.atomic

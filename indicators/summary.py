@@ -23,6 +23,11 @@ class Selection:
     rule: str = metrics.DARES15
 
 
+def withheld_label():
+    """How a withheld count reads, in pages and exports: "< 11" with the default threshold."""
+    return f"< {settings.INDICATORS_SMALL_CELL_MAX + 1}"
+
+
 class Withholding:
     """The small-cell rule for one reader: admins see everything."""
 

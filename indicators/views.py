@@ -1,5 +1,6 @@
 import csv
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +21,7 @@ from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import STAGE_ORDER, IndicatorImport, Nomenclature, Stage
 from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures
-from .summary import Selection, build_summary, domains_of
+from .summary import Selection, build_summary, domains_of, withheld_label
 
 UPLOAD_DIR = "indicator-imports"
 UPLOAD_SALT = "indicators.import"
@@ -81,6 +83,9 @@ def dashboard(request):
             "actions": charts.actions(years, levers, counts),
         },
         "can_import": access.can_import_indicators(request.user),
+        "small_cell_max": settings.INDICATORS_SMALL_CELL_MAX,
+        "withheld_label": withheld_label(),
+        "min_share_denominator": settings.INDICATORS_MIN_SHARE_DENOMINATOR,
         "query_string": request.GET.urlencode(),
     }
     return render(request, "indicators/dashboard.html", context)
@@ -106,20 +111,22 @@ def summary_json(request):
     return JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "\n")
 
 
 def escape_cell(value):
-    """A cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    """A cell a spreadsheet would read as a formula gets a leading apostrophe.
+
+    Spreadsheets skip leading blanks, so " =1+1" and "\n=1+1" are formulas too (OWASP CSV injection)."""
     if value is None:
         return ""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START) else text
 
 
 def _shown(count):
     """A withheld count reads "< 11" (with the threshold of the settings)."""
-    return f"< {settings.INDICATORS_SMALL_CELL_MAX + 1}" if count is None else count
+    return withheld_label() if count is None else count
 
 
 @login_required
@@ -180,12 +187,29 @@ def import_upload(request):
             context["report"] = parsed.report()
             return render(request, "indicators/import.html", context, status=400)
         plan = importing.plan(parsed.rows)
+        _delete_abandoned_previews()
         stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
         context["plan"] = plan
         context["token"] = signing.dumps(
             {"path": stored, "name": upload.name, "user": request.user.pk}, salt=UPLOAD_SALT
         )
     return render(request, "indicators/import.html", context)
+
+
+def _delete_abandoned_previews(max_age=timedelta(days=1)):
+    """Previews never confirmed leave their file behind: delete those older than a day."""
+    try:
+        _dirs, files = default_storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - max_age
+    for name in files:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except FileNotFoundError:
+            pass  # confirmed or cleaned by another request meanwhile
 
 
 def _import_confirm(request):

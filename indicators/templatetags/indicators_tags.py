@@ -1,7 +1,8 @@
 from django import template
-from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from indicators.summary import withheld_label
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ register = template.Library()
 def count(value):
     """A count as shown: withheld small cells read "< 11"."""
     if value is None:
-        return f"< {settings.INDICATORS_SMALL_CELL_MAX + 1}"
+        return withheld_label()
     return number_format(value, force_grouping=True)
 
 

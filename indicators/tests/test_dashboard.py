@@ -4,10 +4,13 @@ import json
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
+from django.test import override_settings
 
 from conftest import ROLES
 from indicators.demo import seed_demo_indicators
 from indicators.models import Domain, Observation, Territory
+from indicators.views import escape_cell
 from meetings.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +227,58 @@ def test_it_reuses_the_figures_until_the_data_changes(client, admin_user, django
     obs("35", "F", "emploi", 10, 90)
     data = client.get("/indicators/summary.json?territory=35").json()
     assert [s["women"] for s in data["stages"] if s["stage"] == "emploi"] == [10]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", " =1+1", "\u00a0\t=1+1", "\n=1+1", "\r\n@SUM(A1)", "  +33", "|calc", " |calc", "\ttab", "-2+3"],
+)
+def test_it_escapes_every_formula_start(value):
+    assert escape_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Construction", "F1703", "12", "0.2540", "", "a=b"])
+def test_it_leaves_plain_cells_alone(value):
+    assert escape_cell(value) == value
+
+
+def test_it_escapes_a_formula_after_blanks_in_the_export(client, admin_user):
+    domain = Domain.objects.get(nomenclature="rome", code="F")
+    domain.label = "\n =HYPERLINK(\"http://evil\")"
+    domain.save()
+    obs("35", "F", "formation", 40, 60)
+    client.force_login(admin_user)
+    rows = list(csv.reader(io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"))
+    f_row = next(r for r in rows if r[4] == "formation" and r[5] == "F")
+    assert f_row[6] == "'\n =HYPERLINK(\"http://evil\")"
+
+
+def test_it_explains_small_cells_with_the_thresholds_of_the_settings(client, membre):
+    obs("35", "F", "formation", 4, 301)
+    obs("35", "K", "formation", 8, 300)
+    client.force_login(membre)
+    html = client.get("/indicators/?territory=35&stage=formation").content.decode()
+    assert "Les effectifs de 1 à 10 s’affichent « &lt; 11 »" in html
+    assert "moins de 30 personnes" in html
+    with override_settings(INDICATORS_SMALL_CELL_MAX=5, INDICATORS_MIN_SHARE_DENOMINATOR=50):
+        html = client.get("/indicators/?territory=35&stage=formation").content.decode()
+        assert "Les effectifs de 1 à 5 s’affichent « &lt; 6 »" in html
+        assert "moins de 50 personnes" in html
+        assert "de 1 à 10" not in html
+        # The same label from the template filter and in the export (view).
+        assert Template("{% load indicators_tags %}{{ n|count }}").render(Context({"n": None})) == "&lt; 6"
+        rows = list(csv.reader(io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"))
+        f_row = next(r for r in rows if r[4] == "formation" and r[5] == "F")
+        assert f_row[7] == "< 6"
+        k_row = next(r for r in rows if r[4] == "formation" and r[5] == "K")
+        assert k_row[7] == "8"
+
+
+def test_it_writes_a_withheld_count_in_one_place():
+    """views.py (CSV) and the template filter (pages) both use summary.withheld_label."""
+    from indicators import summary, views
+    from indicators.templatetags import indicators_tags
+
+    assert views._shown(None) == indicators_tags.count(None) == summary.withheld_label() == "< 11"
+    with override_settings(INDICATORS_SMALL_CELL_MAX=4):
+        assert views._shown(None) == indicators_tags.count(None) == "< 5"

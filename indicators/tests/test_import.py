@@ -1,3 +1,6 @@
+import os
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -207,3 +210,73 @@ def test_it_imports_many_rows_with_few_queries(django_assert_max_num_queries):
         parsed, plan, record = import_file(data, file_name="gros.csv")
     assert parsed.ok and record.rows_added == 12 * 14 * 6 * 4 == Observation.objects.count()
     assert read_file(b"period,territory,domain,stage,women,men\n").rows == []
+
+
+FULL_CODES = (
+    "period,territory,domain,stage,women,men,unknown\n"
+    "2024,35,F1703,formation,3,40,1\n"
+    "2024,35,F1704,formation,2,60,0\n"
+    "2024,35,f1705,formation,1,5,2\n"
+    "2024,35,F1703,emploi,4,30,0\n"
+    "2024,35,K,formation,9,1,0\n"
+)
+
+
+def test_it_sums_full_rome_codes_of_one_domain(tmp_path, capsys):
+    call_command("import_indicators", write(tmp_path, FULL_CODES))
+    assert counts() == [
+        (2024, 0, "35", "F", "emploi", 4, 30, 0),
+        (2024, 0, "35", "F", "formation", 6, 105, 3),
+        (2024, 0, "35", "K", "formation", 9, 1, 0),
+    ]
+    out = capsys.readouterr().out
+    assert "3 lignes du fichier aux codes ROME complets ont été regroupées en 1 observation(s)" in out
+    assert "3 ligne(s) ajoutée(s)" in out
+
+
+def test_it_changes_nothing_when_a_file_of_full_codes_is_imported_again(tmp_path, capsys):
+    path = write(tmp_path, FULL_CODES)
+    call_command("import_indicators", path)
+    before = counts()
+    call_command("import_indicators", path)
+    assert counts() == before
+    assert "0 ligne(s) ajoutée(s), 0 modifiée(s), 3 inchangée(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("again", ["2024,35,F1703,formation,1,1,0", "2024,35, f1703 ,formation,1,1,0"])
+def test_it_still_rejects_a_full_code_written_twice_in_one_key(tmp_path, capsys, again):
+    content = FULL_CODES + again + "\n"
+    with pytest.raises(CommandError):
+        call_command("import_indicators", write(tmp_path, content))
+    assert "Ligne 7 : la même clé figure déjà à la ligne 2" in capsys.readouterr().err
+    assert Observation.objects.count() == 0 and IndicatorImport.objects.count() == 0
+
+
+def test_it_says_in_the_preview_how_many_rows_were_combined(client, coordinatrice):
+    client.force_login(coordinatrice)
+    upload = SimpleUploadedFile("rome.csv", FULL_CODES.encode(), content_type="text/csv")
+    response = client.post("/indicators/import/", {"file": upload})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3 lignes du fichier aux codes ROME complets ont été regroupées en 1 observation(s)" in html
+    assert len(response.context["plan"].added) == 3
+    client.post("/indicators/import/", {"token": response.context["token"]})
+    assert Observation.objects.get(domain__code="F", stage="formation").women == 6
+
+
+def test_it_deletes_previews_abandoned_for_more_than_a_day(client, coordinatrice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "indicator-imports"
+    folder.mkdir()
+    old, recent = folder / "old.csv", folder / "recent.csv"
+    old.write_text(GOOD)
+    recent.write_text(GOOD)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    client.force_login(coordinatrice)
+    upload = SimpleUploadedFile("fichier.csv", GOOD.encode(), content_type="text/csv")
+    response = client.post("/indicators/import/", {"file": upload})
+    assert "Aperçu de « fichier.csv »" in response.content.decode()
+    assert not old.exists()
+    assert recent.exists()
+    assert len(list(folder.iterdir())) == 2  # the recent one and the new preview

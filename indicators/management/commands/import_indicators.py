@@ -28,6 +28,14 @@ class Command(BaseCommand):
                 returncode=1,
             )
         figures = {"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged}
+        if plan.combined_rows:
+            self.stdout.write(
+                _(
+                    "%(rows)s rows of the file with full ROME codes were combined into %(observations)s "
+                    "observation(s): their counts are summed by domain."
+                )
+                % {"rows": plan.combined_rows, "observations": plan.combined_into}
+            )
         if dry_run:
             self.stdout.write(
                 _("Dry run: %(added)s row(s) to add, %(changed)s to change, %(unchanged)s unchanged. Nothing written.")
