@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from groups.models import Membership, WorkingGroup
 from indicators.models import Domain, Territory
@@ -148,7 +149,8 @@ def seed(today=None):
     people = {}
     for username, first, last, org_index, job, trade in PEOPLE:
         user = _user(username, first, last) if username else None
-        slug = f"{first}.{last}".lower().replace(" ", "-").replace("'", "")
+        # Plain ASCII addresses: accents in the local part are not valid for most mail servers.
+        slug = slugify(f"{first}.{last}".replace(".", " dot ")).replace("-dot-", ".")
         contact, _ = Contact.objects.update_or_create(
             first_name=first,
             last_name=last,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kombu import Connection
+
+from .forms import LoginForm
 
 from groups import access
 from groups.models import WorkingGroup
@@ -108,6 +111,8 @@ def _throttle_limits(request):
 class ThrottledLoginView(auth_views.LoginView):
     """Django's login, refused for a while after too many failures."""
 
+    authentication_form = LoginForm
+
     def post(self, request, *args, **kwargs):
         if any((cache.get(key) or 0) >= limit for key, limit in _throttle_limits(request)):
             form = self.get_form()
@@ -133,3 +138,12 @@ class ThrottledLoginView(auth_views.LoginView):
         # A success clears the pair only: failures on other names from this address still count.
         cache.delete(_throttle_limits(self.request)[0][0])
         return super().form_valid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out, and say so on the login page."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are logged out. See you soon."))
+        return response

@@ -57,3 +57,38 @@ def test_it_switches_to_english_and_back(client, membre):
     assert "My next meetings" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     assert "Mes prochaines réunions" in client.get("/").content.decode()
+
+
+def test_it_shows_a_french_page_not_found_with_a_way_back(client, membre, settings):
+    settings.DEBUG = False
+    client.force_login(membre)
+    response = client.get("/meetings/999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page introuvable" in html
+    assert 'href="/"' in html and "Retour à l&#x27;accueil" in html or "Retour à l'accueil" in html
+
+
+def test_it_shows_a_french_access_refused_page(client, membre, mixite, settings):
+    settings.DEBUG = False
+    client.force_login(membre)
+    response = client.get(f"/groups/{mixite.slug}/edit/")
+    assert response.status_code == 403
+    assert "Cette page est réservée" in response.content.decode()
+
+
+def test_it_names_the_login_field_as_people_know_it(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "Identifiant ou adresse e-mail" in html
+
+
+def test_it_says_goodbye_on_logout(client, membre):
+    client.force_login(membre)
+    response = client.post("/accounts/logout/", follow=True)
+    assert "Vous êtes déconnecté·e. À bientôt." in response.content.decode()
+
+
+def test_it_does_not_repeat_a_group_name_as_its_theme(client, membre, mixite):
+    client.force_login(membre)
+    html = client.get("/").content.decode()
+    assert "Mixité des métiers · Mixité des métiers" not in html
