@@ -159,14 +159,14 @@ def test_it_keeps_the_actions_list_query_count_constant(client, coordinatrice, m
     # actions + groups + owners + organisations + meetings, coordinated groups
     with django_assert_num_queries(7):
         client.get("/actions/?status=open")
-    # ...and, a group chosen: the group's owners (filter choices)
-    with django_assert_num_queries(8):
+    # ...and, a group chosen: that group (validating the filter), the group's owners (filter choices)
+    with django_assert_num_queries(9):
         client.get(f"/actions/?status=open&group={mixite.pk}")
     grow(60)
     with django_assert_num_queries(7):
         response = client.get("/actions/?status=open")
     assert response.status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(f"/actions/?status=open&group={mixite.pk}")
 
 

@@ -162,7 +162,8 @@ def test_it_refuses_to_send_empty_minutes(client, coordinatrice, meeting):
     assert mail.outbox == []
 
 
-def test_it_freezes_adopted_minutes(client, coordinatrice, meeting, next_meeting):
+def test_it_freezes_adopted_minutes(client, coordinatrice, mixite, meeting):
+    next_meeting = meeting_of(mixite, days=-0.5)  # later, and under way
     services.save_minutes(meeting, text="Version adoptée")
     services.send_minutes(meeting)
     client.force_login(coordinatrice)
