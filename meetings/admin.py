@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
+from . import services
 from .models import Action, AgendaItem, Attendance, Meeting
 
 
@@ -19,8 +22,30 @@ class AttendanceInline(admin.TabularInline):
     extra = 0
 
 
+class MeetingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
+            self.add_error("status", services.HELD_TOO_EARLY)
+        return cleaned
+
+
+# What calendars and reminders follow: changed through services.reschedule / cancel.
+SCHEDULE_FIELDS = ["starts_at", "ends_at", "place", "video_url", "status"]
+# Frozen once the minutes are adopted, here as on the minutes page.
+MINUTES_FIELDS = [
+    "minutes", "minutes_status", "minutes_updated_at", "minutes_sent_at", "minutes_adopted_at", "minutes_adopted_in",
+]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingAdminForm
     list_display = ["title", "group", "kind", "starts_at", "status", "minutes_status", "sequence"]
     list_filter = ["status", "kind", "minutes_status", "group__status"]
     search_fields = ["title", "place", "group__name"]
@@ -31,9 +56,46 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [AgendaItemInline, AttendanceInline]
     actions = ["mark_held"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.minutes_frozen:
+            fields += MINUTES_FIELDS
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        """A new time, place, link or status goes through the services: sequence, mails."""
+        moved = set(form.changed_data) & set(SCHEDULE_FIELDS)
+        if not change or not moved:
+            return super().save_model(request, obj, form, change)
+        wanted = {name: form.cleaned_data[name] for name in SCHEDULE_FIELDS}
+        before = Meeting.objects.get(pk=obj.pk)
+        for name in SCHEDULE_FIELDS:
+            setattr(obj, name, getattr(before, name))
+        super().save_model(request, obj, form, change)  # everything else, as typed
+        cancelling = wanted["status"] == Meeting.Status.CANCELLED
+        if not cancelling or moved - {"status"}:
+            services.reschedule(
+                obj,
+                starts_at=wanted["starts_at"],
+                ends_at=wanted["ends_at"],
+                place=wanted["place"],
+                video_url=wanted["video_url"],
+                title=obj.title,
+                kind=obj.kind,
+                status=None if cancelling else wanted["status"],
+            )
+        if cancelling:
+            services.cancel(obj, by=request.user)
+        obj.refresh_from_db()
+
     @admin.action(description=_("Mark the selected meetings as held"))
     def mark_held(self, request, queryset):
-        updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(status=Meeting.Status.HELD)
+        # A meeting that has not started cannot be held: its reminders would stop.
+        updated = (
+            queryset.exclude(status=Meeting.Status.CANCELLED)
+            .filter(starts_at__lte=timezone.now())
+            .update(status=Meeting.Status.HELD)
+        )
         self.message_user(request, _("%(count)d meetings marked as held.") % {"count": updated})
 
 

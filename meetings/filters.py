@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +13,15 @@ OPEN = "open"
 
 
 class ActionFilter(django_filters.FilterSet):
-    """The actions page: by group, owner, lever, status, overdue."""
+    """The actions page: by group, owner, lever, status, overdue.
+
+    Owners are searched by name; the list of owners to pick from appears once a group is
+    chosen, so the page never lists the owners of every group.
+    """
 
     group = django_filters.ModelChoiceFilter(queryset=WorkingGroup.objects.none(), label=_("Group"))
     owner = django_filters.ModelChoiceFilter(queryset=Contact.objects.none(), label=_("Owner"))
+    owner_name = django_filters.CharFilter(method="filter_owner_name", label=_("Owner’s name"))
     lever = django_filters.ChoiceFilter(choices=Lever.choices, label=_("Lever"), empty_label=_("All"))
     status = django_filters.ChoiceFilter(
         choices=[(OPEN, _("Open (to do or in progress)")), *Action.Status.choices],
@@ -30,15 +36,24 @@ class ActionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Action
-        fields = ["group", "owner", "lever", "status", "kind", "overdue"]
+        fields = ["group", "owner", "owner_name", "lever", "status", "kind", "overdue"]
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["group"].queryset = groups
         self.filters["group"].empty_label = _("All")
-        owners = Contact.objects.filter(owned_actions__group__in=groups).distinct().order_by("last_name", "first_name")
-        self.filters["owner"].queryset = owners
-        self.filters["owner"].empty_label = _("All")
+        chosen = str(self.data.get("group") or "")
+        if chosen.isdigit():
+            owners = Contact.objects.filter(owned_actions__group__in=groups.filter(pk=chosen)).distinct()
+            self.filters["owner"].queryset = owners.order_by("last_name", "first_name")
+            self.filters["owner"].empty_label = _("All")
+        else:
+            del self.filters["owner"]
+
+    def filter_owner_name(self, queryset, name, value):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(Q(owner__first_name__icontains=word) | Q(owner__last_name__icontains=word))
+        return queryset
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:

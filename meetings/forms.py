@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -29,17 +30,20 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-def group_contacts(group):
-    """Contacts who currently belong to the group: owners, presenters."""
-    return (
-        Contact.objects.filter(
-            pk__in=Membership.objects.current().filter(group=group).values("contact_id"), is_archived=False
-        )
-        .select_related("organisation")
-        .order_by("last_name", "first_name")
-    )
+def group_contacts(group, *, keep=None):
+    """Contacts who currently belong to the group: owners, presenters.
+
+    keep: the pk of a contact already chosen (an action's owner who has since left the
+    group), who stays a valid choice so the rest of the record can still be edited.
+    """
+    members = Q(pk__in=Membership.objects.current().filter(group=group).values("contact_id"), is_archived=False)
+    if keep is not None:
+        members |= Q(pk=keep)
+    return Contact.objects.filter(members).select_related("organisation").order_by("last_name", "first_name")
 
 
+# groups/forms.py has its own ContactChoiceField; once both settle, meetings should import
+# that one (meetings may depend on groups) and this copy go.
 class ContactChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, contact):
         return f"{contact.full_name} ({contact.organisation.name})"
@@ -74,6 +78,13 @@ class MeetingForm(TimesMixin, forms.Form):
         choices=[c for c in Meeting.Status.choices if c[0] != Meeting.Status.CANCELLED],
         initial=Meeting.Status.PLANNED,
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
+            self.add_error("status", services.HELD_TOO_EARLY)
+        return cleaned
 
     @classmethod
     def initial_for(cls, meeting):
@@ -202,6 +213,21 @@ class MinutesForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}),
     )
+    # When the saved minutes the page started from were saved (empty: none yet); a save
+    # made since by someone else is a conflict, not something to overwrite.
+    loaded_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_loaded_at(self):
+        value = self.cleaned_data["loaded_at"].strip()
+        if not value:
+            return None
+        try:
+            loaded = dt.datetime.fromisoformat(value)
+        except ValueError:
+            loaded = None
+        if loaded is None or timezone.is_naive(loaded):
+            raise ValidationError(_("Reload the page: the version of the minutes it shows is unknown."))
+        return loaded
 
     def clean_text(self):
         text = self.cleaned_data["text"]
@@ -219,7 +245,9 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         later = (
-            Meeting.objects.filter(group_id=meeting.group_id, starts_at__gt=meeting.starts_at)
+            Meeting.objects.filter(
+                group_id=meeting.group_id, starts_at__gt=meeting.starts_at, starts_at__lte=timezone.now()
+            )
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("starts_at")
         )
@@ -243,7 +271,7 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"] = ContactChoiceField(
-            queryset=group_contacts(group),
+            queryset=group_contacts(group, keep=self.instance.owner_id),
             label=_("Owner"),
             error_messages={"required": _("Choose who owns this action.")},
         )

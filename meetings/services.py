@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 from stakeholders.models import Contact
@@ -123,6 +124,14 @@ def _check_times(starts_at, ends_at):
         raise ValidationError(_("A meeting must end after it starts."))
 
 
+HELD_TOO_EARLY = gettext_lazy("A meeting cannot be marked as held before it starts.")
+
+
+def may_be_held(status, starts_at, now=None):
+    """False for "held" on a meeting that has not started: its reminders would stop silently."""
+    return status != Meeting.Status.HELD or starts_at <= (now or timezone.now())
+
+
 @transaction.atomic
 def create_meeting(*, group, title, starts_at, ends_at, place="", video_url="", kind=Meeting.Kind.MEETING):
     """A new meeting, its invitations, and an agenda opening with "Suivi des actions"."""
@@ -190,8 +199,13 @@ def ensure_my_invitations(contact, meetings):
 
 @transaction.atomic
 def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kind=None, status=None):
-    """Change a meeting; a new time, place or video link bumps its calendar sequence."""
+    """Change a meeting; a new time, place or video link bumps its calendar sequence.
+
+    So does bringing a cancelled meeting back (calendars must drop "cancelled").
+    """
     _check_times(starts_at, ends_at)
+    if not may_be_held(status, starts_at):
+        raise ValidationError(HELD_TOO_EARLY)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     moved = (meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_url) != (
         starts_at,
@@ -199,6 +213,8 @@ def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kin
         place,
         video_url,
     )
+    if meeting.is_cancelled and status is not None and status != Meeting.Status.CANCELLED:
+        moved = True
     # A title still "Réunion du 9 décembre" follows its meeting to the new day.
     title = meeting.title if title is None else title
     if title == default_title(meeting.starts_at, meeting.kind):
@@ -324,6 +340,25 @@ def validate_substitute(attendance, substitute):
         raise ValidationError(_("A substitute must be a colleague from the same organisation."))
 
 
+def substitutes(meeting, *, organisation_ids):
+    """Who may stand in for someone of these organisations at this meeting.
+
+    The group's current members, and the people already in this meeting's register
+    (invited, or already recorded as standing in), not every colleague of the body.
+    """
+    register = Attendance.objects.filter(meeting=meeting)
+    members = Membership.objects.current().filter(group_id=meeting.group_id).values("contact_id")
+    return (
+        Contact.objects.filter(organisation_id__in=organisation_ids, is_archived=False)
+        .filter(
+            Q(pk__in=members)
+            | Q(pk__in=register.values("contact_id"))
+            | Q(pk__in=register.exclude(represented_by=None).values("represented_by_id"))
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
 @transaction.atomic
 def record_attendance(meeting, *, register, by=None):
     """Record presence for each invitation: {attendance: (presence, substitute or None)}."""
@@ -414,8 +449,20 @@ def _check_not_frozen(meeting):
         raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
 
 
-def save_minutes(meeting, *, text, by=None):
-    """Save the minutes as they are typed; a draft is never lost."""
+class MinutesConflict(ValidationError):
+    """Someone else saved the minutes after this page loaded them."""
+
+
+NOT_CHECKED = object()
+
+
+def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
+    """Save the minutes as they are typed; a draft is never lost.
+
+    loaded_at: the minutes_updated_at the editor started from (None: no minutes yet).
+    When another save happened since, nothing is written and MinutesConflict is raised,
+    so two coordinators typing at once do not silently overwrite each other.
+    """
     _check_not_frozen(meeting)
     if len(text) > MINUTES_MAX_LENGTH:
         raise ValidationError(
@@ -425,14 +472,17 @@ def save_minutes(meeting, *, text, by=None):
     updated = {"minutes": text, "minutes_updated_at": timezone.now()}
     if meeting.minutes_status == Meeting.MinutesStatus.NONE:
         updated["minutes_status"] = Meeting.MinutesStatus.DRAFT
-    # An update that must not touch adopted minutes, even if adopted a moment ago.
-    changed = (
-        Meeting.objects.filter(pk=meeting.pk)
-        .exclude(minutes_status=Meeting.MinutesStatus.ADOPTED)
-        .update(**updated)
-    )
-    if not changed:
-        raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+    # An update that must not touch adopted minutes, even if adopted a moment ago, nor
+    # minutes saved by someone else since this editor loaded them.
+    target = Meeting.objects.filter(pk=meeting.pk).exclude(minutes_status=Meeting.MinutesStatus.ADOPTED)
+    if loaded_at is not NOT_CHECKED:
+        target = target.filter(minutes_updated_at=loaded_at) if loaded_at else target.filter(
+            minutes_updated_at__isnull=True
+        )
+    if not target.update(**updated):
+        if Meeting.objects.filter(pk=meeting.pk, minutes_status=Meeting.MinutesStatus.ADOPTED).exists():
+            raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+        raise MinutesConflict(_("Someone else saved these minutes after you opened them: your text was not saved."))
     for name, value in updated.items():
         setattr(meeting, name, value)
     return meeting
@@ -547,6 +597,8 @@ def adopt_minutes(meeting, *, adopted_in, by=None):
         raise ValidationError(_("Minutes are adopted after they were sent to members."))
     if adopted_in.group_id != meeting.group_id or adopted_in.starts_at <= meeting.starts_at:
         raise ValidationError(_("Minutes are adopted at a later meeting of the same group."))
+    if adopted_in.starts_at > timezone.now() or adopted_in.is_cancelled:
+        raise ValidationError(_("Minutes are adopted at a meeting that has taken place."))
     meeting.minutes_status = Meeting.MinutesStatus.ADOPTED
     meeting.minutes_adopted_in = adopted_in
     meeting.minutes_adopted_at = timezone.now()

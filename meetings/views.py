@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import WorkingGroup
-from stakeholders.models import Contact
 
 from . import services
 from .filters import ActionFilter
@@ -170,15 +171,24 @@ def cancel(request, pk):
 def detail(request, pk):
     user = request.user
     meeting = _meeting_for_member(user, pk)
-    services.ensure_invitations(meeting)
     coordinates = access.can_coordinate(user, meeting.group)
     contact = access.contact_of(user)
-    attendances = list(
-        meeting.attendances.select_related("contact__organisation", "represented_by").order_by(
-            "contact__last_name", "contact__first_name"
+
+    def load():
+        return list(
+            meeting.attendances.select_related("contact__organisation", "represented_by").order_by(
+                "contact__last_name", "contact__first_name"
+            )
         )
-    )
+
+    attendances = load()
     mine = next((a for a in attendances if contact is not None and a.contact_id == contact.pk), None)
+    # A member who joined after the meeting was planned gets their invitation here; a GET
+    # writes nothing otherwise (the attendance page and "my agenda" invite the others).
+    if mine is None and contact is not None and meeting.group_id in access.member_group_ids(user):
+        if services.ensure_invitations(meeting):
+            attendances = load()
+            mine = next((a for a in attendances if a.contact_id == contact.pk), None)
     agenda_visible = coordinates or meeting.agenda_published_at is not None
     items = list(meeting.agenda_items.select_related("presenter")) if agenda_visible else []
     review_actions = []
@@ -337,9 +347,7 @@ def attendance(request, pk):
         )
     )
     colleagues = {}
-    for contact in Contact.objects.filter(
-        organisation_id__in={a.contact.organisation_id for a in rows}, is_archived=False
-    ).order_by("last_name", "first_name"):
+    for contact in services.substitutes(meeting, organisation_ids={a.contact.organisation_id for a in rows}):
         colleagues.setdefault(contact.organisation_id, []).append(contact)
     forms = [
         AttendanceRowForm(
@@ -402,7 +410,7 @@ def _too_long_message():
 def minutes(request, pk):
     if request.method == "POST" and request.user.is_authenticated and _too_big(request):
         meeting = _meeting_for_coordinator(request.user, pk)
-        return _minutes_page(request, meeting, MinutesForm(initial={"text": meeting.minutes}),
+        return _minutes_page(request, meeting, _minutes_form(meeting, text=meeting.minutes),
                              error=_too_long_message(), status=413)
     return _minutes(request, pk)
 
@@ -414,18 +422,45 @@ def _minutes(request, pk):
     meeting = _meeting_for_coordinator(request.user, pk)
     if meeting.minutes_frozen and request.method == "POST":
         return _frozen(request, meeting)
-    initial = meeting.minutes if meeting.minutes else services.draft_minutes(meeting)
-    form = MinutesForm(request.POST or None, initial={"text": initial})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.save_minutes(meeting, text=form.cleaned_data["text"], by=request.user)
-            except ValidationError as error:
-                return _minutes_page(request, meeting, form, error=_error_text(error), status=403)
-            messages.success(request, _("Minutes saved."))
-            return redirect("meetings:minutes", pk=meeting.pk)
+    if request.method != "POST":
+        text = meeting.minutes if meeting.minutes else services.draft_minutes(meeting)
+        return _minutes_page(request, meeting, _minutes_form(meeting, text=text))
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
         return _minutes_page(request, meeting, form, status=400)
-    return _minutes_page(request, meeting, form)
+    data = form.cleaned_data
+    try:
+        services.save_minutes(meeting, text=data["text"], loaded_at=data["loaded_at"], by=request.user)
+    except services.MinutesConflict:
+        # The person's text stays in the form; the page now starts from the version saved
+        # meanwhile (shown below it), so saving again replaces that version knowingly.
+        meeting.refresh_from_db()
+        form = _minutes_form(meeting, data=request.POST)
+        return _minutes_page(request, meeting, form, error=_conflict_message(), status=409)
+    except ValidationError as error:
+        return _minutes_page(request, meeting, form, error=_error_text(error), status=403)
+    messages.success(request, _("Minutes saved."))
+    return redirect("meetings:minutes", pk=meeting.pk)
+
+
+def _loaded_at(meeting):
+    return meeting.minutes_updated_at.isoformat() if meeting.minutes_updated_at else ""
+
+
+def _minutes_form(meeting, *, text=None, data=None):
+    """The minutes form, starting from the version of the minutes saved now."""
+    if data is not None:
+        data = data.copy()
+        data["loaded_at"] = _loaded_at(meeting)
+        return MinutesForm(data)
+    return MinutesForm(initial={"text": text, "loaded_at": _loaded_at(meeting)})
+
+
+def _conflict_message():
+    return _(
+        "Someone else saved these minutes after you opened them: your text was not saved. It is kept in the "
+        "form; the version saved meanwhile is shown below. Merge them, then save again to replace it."
+    )
 
 
 def _minutes_page(request, meeting, form, *, error=None, status=200):
@@ -446,6 +481,10 @@ def _minutes_page(request, meeting, form, *, error=None, status=200):
                 "restored": _("Your unsaved text from this browser was restored; it is being saved."),
                 "session": _("Your session has ended: log in again, your text is kept in this browser."),
                 "saving": _("Saving…"),
+                "conflict": _(
+                    "Someone else saved these minutes after you opened them: automatic saving is paused and "
+                    "your text is kept in this browser. Use “Save the draft” to compare the two versions."
+                ),
             },
         },
         status=status,
@@ -474,9 +513,12 @@ def _minutes_autosave(request, pk):
     meeting = _meeting_for_coordinator(request.user, pk)
     form = MinutesForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": " ".join(form.errors["text"])}, status=400)
+        return JsonResponse({"error": " ".join(e for errors in form.errors.values() for e in errors)}, status=400)
+    data = form.cleaned_data
     try:
-        services.save_minutes(meeting, text=form.cleaned_data["text"], by=request.user)
+        services.save_minutes(meeting, text=data["text"], loaded_at=data["loaded_at"], by=request.user)
+    except services.MinutesConflict:
+        return JsonResponse({"error": _conflict_message(), "conflict": True}, status=409)
     except ValidationError as error:
         return JsonResponse({"error": _error_text(error)}, status=403)
     saved = timezone.localtime(meeting.minutes_updated_at)
@@ -528,23 +570,43 @@ def minutes_adopt(request, pk):
 def actions(request):
     """Every action of the groups the user can see, filtered."""
     user = request.user
-    groups = WorkingGroup.objects.member_of(user).order_by("name")
-    queryset = (
-        Action.objects.visible_to(user)
-        .select_related("group", "owner__organisation", "meeting")
-        .order_by("due_date", "pk")
-    )
-    action_filter = ActionFilter(request.GET or None, queryset=queryset, groups=groups)
+    action_filter = ActionFilter(request.GET or None, queryset=_actions_queryset(user),
+                                 groups=_filter_groups(user, request.GET.get("group")))
+    page = Paginator(action_filter.qs, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/actions.html",
         {
             "filter": action_filter,
-            "actions": action_filter.qs,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "actions": page.object_list,
             "today": timezone.localdate(),
             "coordinated": WorkingGroup.objects.coordinated_by(user).order_by("name"),
         },
     )
+
+
+ACTIONS_PER_PAGE = 50
+
+
+def _actions_queryset(user):
+    """Everything a row of the actions page shows."""
+    return (
+        Action.objects.visible_to(user)
+        .select_related("group", "owner__organisation", "meeting")
+        .order_by("due_date", "pk")
+    )
+
+
+def _filter_groups(user, chosen):
+    """The groups to filter on: mine; for an admin, the active groups (and the one chosen)."""
+    if not access.is_admin(user):
+        return WorkingGroup.objects.member_of(user).order_by("name")
+    wanted = Q(status=WorkingGroup.Status.ACTIVE)
+    if chosen and str(chosen).isdigit():
+        wanted |= Q(pk=chosen)
+    return WorkingGroup.objects.filter(wanted).order_by("name")
 
 
 def _create_action(request, *, group, meeting):

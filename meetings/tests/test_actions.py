@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import ROLES
+from groups.models import Membership
 from meetings.models import Action
 from meetings.tests.factories import ActionFactory
 
@@ -127,7 +128,9 @@ def test_it_filters_by_group_owner_lever_status_and_overdue(client, coordinatric
 
     assert shown("") == {"En retard", "Vidéos", "Finie", "Semaine de la mixité"}
     assert shown("overdue=on") == {"En retard"}
-    assert shown(f"owner={membre.contact.pk}") == {"En retard"}
+    assert shown(f"group={mixite.pk}&owner={membre.contact.pk}") == {"En retard"}
+    assert shown("owner_name=morv") == {"En retard"}
+    assert shown("owner_name=Yann Morvan") == {"En retard"}
     assert shown("lever=roles_modeles") == {"Vidéos"}
     assert shown("status=open") == {"En retard", "Vidéos", "Semaine de la mixité"}
     assert shown("status=done") == {"Finie"}
@@ -152,14 +155,75 @@ def test_it_keeps_the_actions_list_query_count_constant(client, coordinatrice, m
 
     grow(2)
     client.get("/actions/")
-    # session, user, memberships, groups (filter choices), owners (filter choices),
+    # session, user, memberships, groups (filter choices), count (pagination),
     # actions + groups + owners + organisations + meetings, coordinated groups
     with django_assert_num_queries(7):
         client.get("/actions/?status=open")
-    grow(25)
+    # ...and, a group chosen: that group (validating the filter), the group's owners (filter choices)
+    with django_assert_num_queries(9):
+        client.get(f"/actions/?status=open&group={mixite.pk}")
+    grow(60)
     with django_assert_num_queries(7):
         response = client.get("/actions/?status=open")
     assert response.status_code == 200
+    with django_assert_num_queries(9):
+        client.get(f"/actions/?status=open&group={mixite.pk}")
+
+
+def test_it_shows_50_actions_a_page_with_links_to_the_others(client, coordinatrice, mixite):
+    for i in range(120):
+        ActionFactory(group=mixite, owner=coordinatrice.contact, title=f"Action {i:03d}")
+    client.force_login(coordinatrice)
+    html = client.get("/actions/?status=open").content.decode()
+    assert html.count('<tr>\n    <th scope="row"') == 50
+    assert "120 actions · page 1 sur 3" in html
+    assert '<nav aria-label="Pages des actions"' in html
+    assert 'href="?status=open&amp;page=2"' in html and "Page suivante" in html
+    assert 'aria-current="page"' in html
+    page3 = client.get("/actions/?status=open&page=3").content.decode()
+    assert page3.count('<tr>\n    <th scope="row"') == 20 and "Page précédente" in page3
+
+
+def test_it_offers_owners_to_pick_only_once_a_group_is_chosen(client, coordinatrice, membre, mixite, seniors,
+                                                              other_coordinator):
+    ActionFactory(group=mixite, owner=membre.contact)
+    ActionFactory(group=seniors, owner=other_coordinator.contact)
+    client.force_login(coordinatrice)
+    html = client.get("/actions/").content.decode()
+    assert 'name="owner"' not in html and 'name="owner_name"' in html
+    assert f'<option value="{seniors.pk}"' not in html and f'<option value="{mixite.pk}"' in html
+    html = client.get(f"/actions/?group={mixite.pk}").content.decode()
+    assert 'name="owner"' in html
+    assert f'<option value="{membre.contact.pk}"' in html
+    assert f'<option value="{other_coordinator.contact.pk}"' not in html
+
+
+def test_it_offers_admins_the_active_groups(client, admin_user, mixite, seniors):
+    seniors.status = "archived"
+    seniors.save()
+    client.force_login(admin_user)
+    html = client.get("/actions/").content.decode()
+    assert f'<option value="{mixite.pk}"' in html and f'<option value="{seniors.pk}"' not in html
+    html = client.get(f"/actions/?group={seniors.pk}").content.decode()
+    assert f'<option value="{seniors.pk}" selected' in html
+
+
+def test_it_lets_a_coordinator_edit_an_action_whose_owner_left(client, coordinatrice, membre, mixite, action):
+    Membership.objects.filter(contact=membre.contact, group=mixite).update(
+        left=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client.force_login(coordinatrice)
+    html = client.get(f"/actions/{action.pk}/edit/").content.decode()
+    assert f'<option value="{membre.contact.pk}" selected' in html
+    response = client.post(f"/actions/{action.pk}/edit/", new_action(membre.contact, title="Forum reporté"))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Forum reporté" and action.owner == membre.contact
+    # A person who left cannot be handed another group's action.
+    other = ActionFactory(group=mixite, owner=coordinatrice.contact)
+    client.post(f"/actions/{other.pk}/edit/", new_action(membre.contact, title="Détour"))
+    other.refresh_from_db()
+    assert other.owner == coordinatrice.contact
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from conftest import ROLES
 from meetings import services
 from meetings.models import Attendance, Meeting
+from groups.tests.factories import MembershipFactory
 from stakeholders.tests.factories import ContactFactory
 
 from .pages_helpers import COORDINATOR_PAGE, MEMBER_PAGE, meeting_of, members
@@ -51,6 +52,7 @@ def test_it_records_presence_with_a_substitute_from_the_same_organisation(
     client, coordinatrice, membre, departement, meeting
 ):
     colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
+    MembershipFactory(group=meeting.group, contact=colleague)
     mine = meeting.attendances.get(contact=membre.contact)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
@@ -74,6 +76,33 @@ def test_it_refuses_a_substitute_from_another_organisation(client, coordinatrice
     html = client.post(f"/meetings/{meeting.pk}/attendance/", data).content.decode()
     assert "Le ou la remplaçant·e doit être un·e collègue de la même organisation." in html
     assert not meeting.attendances.exclude(presence="unknown").exists()
+
+
+def test_it_offers_as_substitutes_only_members_and_people_already_in_the_register(
+    client, coordinatrice, membre, departement, meeting
+):
+    ContactFactory(organisation=departement, first_name="Nina", last_name="Horsgroupe")
+    standing_in = ContactFactory(organisation=departement, first_name="Gwen", last_name="Remplaçante")
+    mine = meeting.attendances.get(contact=membre.contact)
+    Attendance.objects.filter(pk=mine.pk).update(presence="excused", represented_by=standing_in)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
+    assert "Gwen Remplaçante" in html  # already recorded: stays a valid choice
+    assert "Nina Horsgroupe" not in html  # a colleague outside the group is not offered
+    response = client.post(f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(mine, "excused", standing_in.pk)))
+    assert response.status_code == 302
+
+
+def test_it_refuses_a_colleague_outside_the_group_as_substitute(client, coordinatrice, membre, departement, meeting):
+    outside = ContactFactory(organisation=departement, first_name="Nina", last_name="Horsgroupe")
+    mine = meeting.attendances.get(contact=membre.contact)
+    client.force_login(coordinatrice)
+    html = client.post(
+        f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(mine, "excused", outside.pk))
+    ).content.decode()
+    assert "Le registre n’a pas été enregistré" in html
+    mine.refresh_from_db()
+    assert mine.represented_by is None and mine.presence == "unknown"
 
 
 def test_it_refuses_a_person_representing_themselves(client, coordinatrice, membre, meeting):

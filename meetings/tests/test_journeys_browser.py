@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings import services
 from meetings.models import Action, Attendance, Meeting
+from groups.tests.factories import MembershipFactory
 from stakeholders.tests.factories import ContactFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -33,7 +34,10 @@ def shot(page, name):
 
 def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser_login, axe, coordinatrice, membre,
                                                        departement):
-    colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
+    colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue",
+                               email="gwen@example.org")
+    # Substitutes are chosen among the group's members.
+    MembershipFactory(group=coordinatrice.contact.memberships.get().group, contact=colleague)
     # Two past meetings the département missed, for the attendance report.
     for days in (40, 100):
         past = services.create_meeting(group=coordinatrice.contact.memberships.get().group, title="",
@@ -131,8 +135,8 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     page.get_by_text("Compte rendu enregistré.").wait_for()
     shot(page, "06-minutes")
     page.get_by_role("button", name="Envoyer le compte rendu aux membres").click()
-    page.get_by_text("Compte rendu envoyé à 2 membres.").wait_for()
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinatrice.email, membre.email])
+    page.get_by_text("Compte rendu envoyé à 3 membres.").wait_for()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinatrice.email, membre.email, colleague.email])
 
     page.goto("/actions/")
     axe(page)
@@ -154,12 +158,37 @@ def test_it_keeps_a_draft_through_a_session_timeout(page, live_server, browser_l
     page.get_by_text(re.compile("Votre session a expiré")).wait_for(timeout=10000)
     meeting.refresh_from_db()
     assert meeting.minutes == "Début"
+    # Kept for this tab only, never in localStorage where it would outlive the logout.
+    key = f"wekker-minutes-{meeting.pk}"
+    assert "suite tapée" in page.evaluate(f"sessionStorage.getItem('{key}')")
+    assert page.evaluate(f"localStorage.getItem('{key}')") is None
     browser_login(page, coordinatrice)
     page.goto(f"/meetings/{meeting.pk}/minutes/")
     assert page.locator("#id_text").input_value() == "Début et suite tapée après la fin de session"
     page.get_by_text(re.compile("Brouillon enregistré à")).wait_for(timeout=10000)
     meeting.refresh_from_db()
     assert meeting.minutes == "Début et suite tapée après la fin de session"
+    assert page.evaluate(f"sessionStorage.getItem('{key}')") is None  # the server has it: forgotten
+
+
+def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server, browser_login, coordinatrice,
+                                                              mixite):
+    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=services.PARIS)
+    meeting = services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    services.save_minutes(meeting, text="Début")
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    services.save_minutes(meeting, text="Version de Gwen")  # another coordinator, in another browser
+    page.fill("#id_text", "Ma version")
+    page.locator("#id_text").dispatch_event("input")
+    page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de Gwen"
+    assert page.evaluate(f"JSON.parse(sessionStorage.getItem('wekker-minutes-{meeting.pk}')).text") == "Ma version"
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_text(re.compile("Fusionnez-les")).wait_for()
+    assert page.locator("#id_text").input_value() == "Ma version"
+    assert page.get_by_text("Version de Gwen").is_visible()
 
 
 def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, live_server, browser_login, axe,

@@ -1,7 +1,10 @@
 import datetime as dt
+import re
+from html import unescape as html_unescape
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from conftest import ROLES
@@ -159,7 +162,8 @@ def test_it_refuses_to_send_empty_minutes(client, coordinatrice, meeting):
     assert mail.outbox == []
 
 
-def test_it_freezes_adopted_minutes(client, coordinatrice, meeting, next_meeting):
+def test_it_freezes_adopted_minutes(client, coordinatrice, mixite, meeting):
+    next_meeting = meeting_of(mixite, days=-0.5)  # later, and under way
     services.save_minutes(meeting, text="Version adoptée")
     services.send_minutes(meeting)
     client.force_login(coordinatrice)
@@ -186,3 +190,85 @@ def test_it_refuses_adoption_at_an_earlier_meeting(client, coordinatrice, mixite
     client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": earlier.pk})
     meeting.refresh_from_db()
     assert meeting.minutes_status == "sent"
+
+
+def test_it_refuses_adoption_at_a_meeting_that_has_not_taken_place(client, coordinatrice, mixite, meeting, next_meeting):
+    services.save_minutes(meeting, text="Texte")
+    services.send_minutes(meeting)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    assert f'<option value="{next_meeting.pk}"' not in html
+    assert "Le compte rendu est adopté à la réunion suivante, une fois qu’elle a eu lieu." in html
+    client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": next_meeting.pk})
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "sent"
+    with pytest.raises(ValidationError, match="réunion qui a eu lieu|has taken place"):
+        services.adopt_minutes(meeting, adopted_in=next_meeting)
+
+
+def test_it_adopts_at_a_later_meeting_that_has_started(client, coordinatrice, mixite):
+    meeting = meeting_of(mixite, days=-40)
+    held = meeting_of(mixite, days=-1)
+    services.save_minutes(meeting, text="Texte")
+    services.send_minutes(meeting)
+    client.force_login(coordinatrice)
+    client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": held.pk})
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "adopted" and meeting.minutes_adopted_in == held
+
+
+def loaded_at(client, meeting):
+    """The version of the minutes the page hands to the browser."""
+    html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
+    match = re.search(r'name="loaded_at" value="([^"]*)"', html)
+    return html_unescape(match[1]) if match else ""
+
+
+def test_it_refuses_an_autosave_over_a_version_saved_meanwhile(client, coordinatrice, mixite, meeting):
+    services.save_minutes(meeting, text="Version de départ")
+    client.force_login(coordinatrice)
+    mine = loaded_at(client, meeting)
+    assert mine
+    other = services.save_minutes(meeting, text="Version de Gwen", loaded_at=meeting.minutes_updated_at)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Ma version", "loaded_at": mine})
+    assert response.status_code == 409
+    assert "Quelqu’un d’autre a enregistré ce compte rendu" in response.json()["error"]
+    assert stored(meeting) == "Version de Gwen"
+    assert other.minutes == "Version de Gwen"
+
+
+def test_it_chains_autosaves_from_the_version_it_just_saved(client, coordinatrice, meeting):
+    client.force_login(coordinatrice)
+    first = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Un", "loaded_at": ""})
+    assert first.status_code == 200
+    second = client.post(f"/meetings/{meeting.pk}/minutes/autosave/",
+                         {"text": "Un deux", "loaded_at": first.json()["saved_at"]})
+    assert second.status_code == 200 and stored(meeting) == "Un deux"
+    stale = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Vieux", "loaded_at": ""})
+    assert stale.status_code == 409 and stored(meeting) == "Un deux"
+
+
+def test_it_keeps_my_text_in_the_form_when_someone_saved_meanwhile(client, coordinatrice, meeting):
+    services.save_minutes(meeting, text="Version de départ")
+    client.force_login(coordinatrice)
+    mine = loaded_at(client, meeting)
+    services.save_minutes(meeting, text="Version de Gwen")
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Ma version précieuse", "loaded_at": mine})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Quelqu’un d’autre a enregistré ce compte rendu" in html
+    assert ">Ma version précieuse</textarea>" in html  # my text, kept
+    assert "Version de Gwen" in html  # theirs, to compare
+    assert stored(meeting) == "Version de Gwen"
+    # Saving again from this page replaces their version, knowingly.
+    newer = re.search(r'name="loaded_at" value="([^"]*)"', html)[1]
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Ma version fusionnée",
+                                                                "loaded_at": html_unescape(newer)})
+    assert response.status_code == 302 and stored(meeting) == "Ma version fusionnée"
+
+
+def test_it_rejects_an_unreadable_version(client, coordinatrice, meeting):
+    client.force_login(coordinatrice)
+    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "x", "loaded_at": "hier"})
+    assert response.status_code == 400 and "Rechargez la page" in response.json()["error"]
+    assert stored(meeting) == ""

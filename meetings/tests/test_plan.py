@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import ROLES
@@ -124,6 +125,30 @@ def test_it_refuses_a_meeting_ending_before_it_starts(client, coordinatrice, mix
     assert "Une réunion doit se terminer après son début." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.place == "Rennes" and meeting.sequence == 0
+
+
+def test_it_refuses_held_before_the_meeting_starts(client, coordinatrice, mixite):
+    meeting = meeting_of(mixite, days=10)
+    client.force_login(coordinatrice)
+    local = timezone.localtime(meeting.starts_at, services.PARIS)
+    response = client.post(
+        f"/meetings/{meeting.pk}/edit/",
+        {"title": meeting.title, "kind": "meeting", "day": local.date().isoformat(), "start_time": "09:30",
+         "end_time": "12:00", "place": meeting.place, "video_url": "", "status": "held"},
+    )
+    assert "Une réunion ne peut pas être marquée comme tenue avant son début." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    with pytest.raises(ValidationError):
+        services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+                            video_url="", status="held")
+
+
+def test_it_lets_a_meeting_that_has_started_be_held(client, coordinatrice, mixite):
+    meeting = meeting_of(mixite, days=-2)
+    meeting = services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+                                  place=meeting.place, video_url="", status="held")
+    assert meeting.status == "held"
 
 
 def test_it_cancels_a_meeting(client, coordinatrice, mixite):

@@ -1,0 +1,127 @@
+"""The meeting admin keeps the domain rules: sequence bumps, "held" only once started, frozen minutes."""
+
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Meeting
+
+from .pages_helpers import meeting_of
+
+pytestmark = pytest.mark.django_db
+
+
+class _FormFields(HTMLParser):
+    """The values the admin's change form would post, as a browser sends them."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data[name] = attrs.get("value") or ("on" if attrs.get("type") == "checkbox" else "")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n") if not self.data[self._textarea] else data
+
+
+def change_form(client, meeting):
+    url = f"/admin/meetings/meeting/{meeting.pk}/change/"
+    parser = _FormFields()
+    parser.feed(client.get(url).content.decode())
+    return url, parser.data
+
+
+def paris(value):
+    local = timezone.localtime(value, services.PARIS)
+    return local.strftime("%d/%m/%Y"), local.strftime("%H:%M:%S")
+
+
+@pytest.fixture
+def meeting(mixite, coordinatrice, membre):
+    return meeting_of(mixite, days=10)
+
+
+def test_it_bumps_the_sequence_when_the_admin_moves_a_meeting(client, admin_user, meeting):
+    client.force_login(admin_user)
+    url, data = change_form(client, meeting)
+    later = meeting.starts_at + dt.timedelta(days=1)
+    data["starts_at_0"], data["starts_at_1"] = paris(later)
+    data["ends_at_0"], data["ends_at_1"] = paris(later + dt.timedelta(hours=2))
+    data["place"] = "Saint-Brieuc"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting.refresh_from_db()
+    assert meeting.starts_at == later and meeting.place == "Saint-Brieuc"
+    assert meeting.sequence == 1
+    assert meeting.title == services.default_title(later)  # follows its day, as on the edit page
+
+
+def test_it_cancels_through_the_service(client, admin_user, meeting):
+    client.force_login(admin_user)
+    url, data = change_form(client, meeting)
+    data["status"] = "cancelled"
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled" and meeting.sequence == 1
+
+
+def test_it_keeps_the_sequence_when_the_admin_changes_only_the_title(client, admin_user, meeting):
+    client.force_login(admin_user)
+    url, data = change_form(client, meeting)
+    data["title"] = "Réunion de rentrée"
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Réunion de rentrée" and meeting.sequence == 0
+
+
+def test_it_refuses_held_before_the_start_in_the_admin(client, admin_user, meeting):
+    client.force_login(admin_user)
+    url, data = change_form(client, meeting)
+    data["status"] = "held"
+    response = client.post(url, data)
+    assert "Une réunion ne peut pas être marquée comme tenue avant son début." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    client.post("/admin/meetings/meeting/", {"action": "mark_held", "_selected_action": [meeting.pk]})
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+
+
+def test_it_freezes_adopted_minutes_in_the_admin(client, admin_user, mixite, coordinatrice, membre):
+    meeting = meeting_of(mixite, days=-40)
+    held = meeting_of(mixite, days=-1)
+    services.save_minutes(meeting, text="Version adoptée")
+    services.send_minutes(meeting)
+    services.adopt_minutes(meeting, adopted_in=held)
+    client.force_login(admin_user)
+    url, data = change_form(client, meeting)
+    assert "minutes" not in data and "minutes_status" not in data
+    data.update(minutes="Réécriture", minutes_status="draft", title="Titre corrigé")
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Titre corrigé"
+    assert meeting.minutes == "Version adoptée" and meeting.minutes_status == Meeting.MinutesStatus.ADOPTED
