@@ -58,8 +58,14 @@ class ContactForm(forms.ModelForm):
             "testimony_video_url": _("A full address, e.g. https://www.youtube.com/watch?v=…"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_change_login_email=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The address of a contact with a login receives their password links and signed answers.
+        self.may_change_login_email = may_change_login_email
+        if not may_change_login_email:
+            self.fields["email"].help_text = _(
+                "This contact has a login: only an administrator may change their address."
+            )
         organisations = Organisation.objects.filter(is_archived=False)
         if self.instance.organisation_id:
             organisations = organisations | Organisation.objects.filter(pk=self.instance.organisation_id)
@@ -78,6 +84,10 @@ class ContactForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
+        if not self.may_change_login_email and email.lower() != self.instance.email.lower():
+            raise ValidationError(
+                _("This contact has a login: only an administrator may change their e-mail address.")
+            )
         if email:
             others = Contact.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
             other = others.select_related("organisation").first()
