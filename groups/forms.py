@@ -105,8 +105,8 @@ def contact_label(contact):
 class MembershipAddForm(forms.ModelForm):
     # Validated by primary key against every active contact; only the search results are shown.
     contact = forms.ModelChoiceField(
-        queryset=Contact.objects.filter(is_archived=False),
-        widget=forms.RadioSelect,
+        queryset=Contact.objects.filter(is_archived=False).select_related("organisation"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         empty_label=None,
         label=_("Contact"),
         error_messages={
@@ -126,6 +126,14 @@ class MembershipAddForm(forms.ModelForm):
         self.fields["contact"].widget.choices = [(contact.pk, contact_label(contact)) for contact in found]
         self.fields["joined"].initial = timezone.localdate
         self.fields["joined"].required = True
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"]
+        choices = self.fields["contact"].widget.choices
+        if all(pk != contact.pk for pk, _label in choices):
+            # The form may come back with another error: keep the person's choice on screen.
+            self.fields["contact"].widget.choices = [(contact.pk, contact_label(contact)), *choices]
+        return contact
 
     def validate_unique(self):
         # The group is not a form field: add_member() checks duplicates with a clearer message.

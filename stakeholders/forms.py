@@ -84,10 +84,6 @@ class ContactForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if not self.may_change_login_email and email.lower() != self.instance.email.lower():
-            raise ValidationError(
-                _("This contact has a login: only an administrator may change their e-mail address.")
-            )
         if email:
             others = Contact.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
             other = others.select_related("organisation").first()
@@ -96,6 +92,10 @@ class ContactForm(forms.ModelForm):
                     _("Another contact already uses this address: %(name)s (%(organisation)s).")
                     % {"name": other.full_name, "organisation": other.organisation.name}
                 )
+        if not self.may_change_login_email and email.lower() != self.instance.email.lower():
+            raise ValidationError(
+                _("This contact has a login: only an administrator may change their e-mail address.")
+            )
         return email
 
     def clean(self):
