@@ -75,7 +75,29 @@ def can_see_contact_details(user):
 
 
 def can_manage_directory(user):
+    """See the directory, create organisations and contacts: any coordinator."""
     return is_coordinator(user)
+
+
+def can_edit_contact(user, contact):
+    """Change, invite, archive, export, erase or delete a contact.
+
+    Admins; otherwise a coordinator of every group the contact is currently in (or is
+    due to join), so that nobody redirects another group's mail or erases its members.
+    A contact in no group belongs to the directory at large: any coordinator may edit them.
+    """
+    if is_admin(user):
+        return True
+    coordinated = coordinated_group_ids(user)
+    if not coordinated:
+        return False
+    groups = set(Membership.objects.not_ended().filter(contact=contact).values_list("group_id", flat=True))
+    return groups <= coordinated
+
+
+def can_change_login_email(user, contact):
+    """The address of a contact who has a login receives their password links: admins only."""
+    return contact.user_id is None or is_admin(user)
 
 
 def can_import_indicators(user):

@@ -79,21 +79,40 @@ class GroupCreateForm(GroupForm):
         return slug
 
 
-def contact_choices():
-    """Contacts one may add to a group: not archived, with their organisation for the label."""
-    return Contact.objects.filter(is_archived=False).select_related("organisation").order_by(
-        "last_name", "first_name"
+# The add-member form offers the results of a search, never the whole directory.
+SEARCH_LIMIT = 30
+
+
+def find_contacts(text, limit=SEARCH_LIMIT):
+    """At most `limit` non-archived contacts matching the text, and whether more matched."""
+    text = text.strip()
+    if not text:
+        return [], False
+    found = list(
+        Contact.objects.filter(is_archived=False)
+        .search(text)
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")[: limit + 1]
     )
+    return found[:limit], len(found) > limit
 
 
-class ContactChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, contact):
-        return f"{contact.last_name} {contact.first_name} — {contact.organisation.name}"
+def contact_label(contact):
+    label = f"{contact.last_name} {contact.first_name} — {contact.organisation.name}"
+    return f"{label} ({contact.email})" if contact.email else label
 
 
 class MembershipAddForm(forms.ModelForm):
-    contact = ContactChoiceField(
-        queryset=Contact.objects.none(), label=_("Contact"), empty_label=_("Choose a contact…")
+    # Validated by primary key against every active contact; only the search results are shown.
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.filter(is_archived=False).select_related("organisation"),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        empty_label=None,
+        label=_("Contact"),
+        error_messages={
+            "required": _("Choose a contact among the results of the search."),
+            "invalid_choice": _("This contact does not exist or is archived: search again."),
+        },
     )
 
     class Meta:
@@ -101,12 +120,20 @@ class MembershipAddForm(forms.ModelForm):
         fields = ["contact", "role", "joined"]
         widgets = {"joined": DATE_INPUT}
 
-    def __init__(self, *args, group, **kwargs):
+    def __init__(self, *args, group, found=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
-        self.fields["contact"].queryset = contact_choices()
+        self.fields["contact"].widget.choices = [(contact.pk, contact_label(contact)) for contact in found]
         self.fields["joined"].initial = timezone.localdate
         self.fields["joined"].required = True
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"]
+        choices = self.fields["contact"].widget.choices
+        if all(pk != contact.pk for pk, _label in choices):
+            # The form may come back with another error: keep the person's choice on screen.
+            self.fields["contact"].widget.choices = [(contact.pk, contact_label(contact)), *choices]
+        return contact
 
     def validate_unique(self):
         # The group is not a form field: add_member() checks duplicates with a clearer message.

@@ -43,17 +43,18 @@ class WorkingGroupQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
+        Meeting = apps.get_model("meetings", "Meeting")
+        Action = apps.get_model("meetings", "Action")
         meetings = (
-            apps.get_model("meetings", "Meeting").objects.filter(group=OuterRef("pk"), starts_at__gte=now)
-            .exclude(status="cancelled")
+            Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now)
+            .exclude(status=Meeting.Status.CANCELLED)
             .values("group")
             .annotate(n=Count("pk"))
             .values("n")
         )
         actions = (
-            apps.get_model("meetings", "Action").objects.filter(
-                group=OuterRef("pk"), status__in=["todo", "in_progress"]
-            )
+            Action.objects.open()
+            .filter(group=OuterRef("pk"))
             .values("group")
             .annotate(n=Count("pk"))
             .values("n")
@@ -147,21 +148,34 @@ class WorkingGroup(models.Model):
         return self.status == self.Status.ARCHIVED
 
 
+def in_force(on):
+    """THE rule of a membership in force on a date: joined by then (or no date), not yet left.
+
+    Membership.is_current_on() says the same in Python; a test keeps the two in step.
+    """
+    return (Q(joined__isnull=True) | Q(joined__lte=on)) & (Q(left__isnull=True) | Q(left__gt=on))
+
+
+def ended(on):
+    """A membership that ended on or before the date: the member left."""
+    return Q(left__lte=on)
+
+
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
         """Memberships in force on a date (today by default): joined, not yet left."""
-        on = on or timezone.localdate()
-        return self.filter(Q(joined__lte=on) | Q(joined__isnull=True)).filter(
-            Q(left__isnull=True) | Q(left__gt=on)
-        )
+        return self.filter(in_force(on or timezone.localdate()))
 
+    def not_ended(self, on=None):
+        """Current memberships and those that start later: everything but the former ones."""
+        return self.exclude(ended(on or timezone.localdate()))
 
     def coordinators(self):
         return self.filter(role=Membership.Role.COORDINATOR).order_by("contact__last_name", "contact__first_name")
 
     def former(self, on=None):
         """Memberships that have ended: the member left on or before the date."""
-        return self.filter(left__lte=on or timezone.localdate())
+        return self.filter(ended(on or timezone.localdate()))
 
     def for_group_page(self):
         """Current members as the group page lists them: grouped by organisation."""
@@ -208,7 +222,18 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.contact} – {self.group} ({self.get_role_display()})"
 
+    def is_current_on(self, on):
+        """in_force(on), for a row already loaded."""
+        return (self.joined is None or self.joined <= on) and (self.left is None or self.left > on)
+
+    def has_ended_on(self, on):
+        """ended(on), for a row already loaded."""
+        return self.left is not None and self.left <= on
+
     @property
     def is_current(self):
-        today = timezone.localdate()
-        return (self.joined is None or self.joined <= today) and (self.left is None or self.left > today)
+        return self.is_current_on(timezone.localdate())
+
+    @property
+    def is_former(self):
+        return self.has_ended_on(timezone.localdate())

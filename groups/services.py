@@ -53,7 +53,7 @@ def add_member(group, *, contact, role, joined=None):
     """A contact joins a group. A contact has one membership per group: a former member is reopened."""
     existing = Membership.objects.filter(group=group, contact=contact).first()
     if existing is not None:
-        if existing.is_current or existing.left is None:
+        if not existing.is_former:
             raise ValidationError(
                 _("%(name)s is already in this group.") % {"name": contact.full_name}, code="duplicate"
             )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, services
 from .filters import GroupFilter
-from .forms import GroupCreateForm, GroupForm, MembershipAddForm, MembershipForm
+from .forms import SEARCH_LIMIT, GroupCreateForm, GroupForm, MembershipAddForm, MembershipForm, find_contacts
 from .models import Membership, WorkingGroup
 
 PAGE_SIZE = 20
@@ -44,15 +44,17 @@ def year_progress(group, now):
     tz = timezone.get_current_timezone()
     start = dt.datetime(today.year, 1, 1, tzinfo=tz)
     end = dt.datetime(today.year + 1, 1, 1, tzinfo=tz)
-    not_cancelled = ~Q(status="cancelled")
+    # groups may not import meetings: the statuses come from the related model.
+    Meeting = group.meetings.model
+    cancelled = Q(status=Meeting.Status.CANCELLED)
     # A past meeting that nobody marked cancelled took place, even if its status was not updated.
-    held = Q(status="held") | (Q(ends_at__lt=now) & not_cancelled)
+    held = Q(status=Meeting.Status.HELD) | (Q(ends_at__lt=now) & ~cancelled)
     figures = (
-        group.meetings.filter(kind="meeting", starts_at__gte=start, starts_at__lt=end)
+        group.meetings.filter(kind=Meeting.Kind.MEETING, starts_at__gte=start, starts_at__lt=end)
         .aggregate(
             held=Count("pk", filter=held),
-            planned=Count("pk", filter=not_cancelled & ~held),
-            cancelled=Count("pk", filter=Q(status="cancelled")),
+            planned=Count("pk", filter=~cancelled & ~held),
+            cancelled=Count("pk", filter=cancelled),
         )
     )
     figures["year"] = today.year
@@ -141,9 +143,12 @@ def group_archive(request, slug):
 
 @login_required
 def members(request, slug):
-    """Current and former members, and the form to add one."""
+    """Current and former members, and the form to add one: a search, then a choice among its results."""
     group = access.group_for_coordinator(request.user, slug)
-    form = MembershipAddForm(request.POST or None, group=group)
+    data = request.POST if request.method == "POST" else None
+    search = (data or request.GET).get("q", "").strip()
+    found, more = find_contacts(search)
+    form = MembershipAddForm(data, group=group, found=found)
     if form.is_valid():
         try:
             membership = services.add_member(group, **form.cleaned_data)
@@ -155,16 +160,23 @@ def members(request, slug):
                 request, _("%(name)s was added to the group.") % {"name": membership.contact.full_name}
             )
             return redirect("groups:members", slug=group.slug)
-    today = timezone.localdate()
     rows = group.memberships.select_related("contact__organisation").order_by(
         "contact__last_name", "contact__first_name"
     )
-    current = [m for m in rows if m.left is None or m.left > today]
-    former = [m for m in rows if m.left is not None and m.left <= today]
     return render(
         request,
         "groups/members.html",
-        {"group": group, "form": form, "current": current, "former": former, "today": today},
+        {
+            "group": group,
+            "form": form,
+            "search": search,
+            "found": found,
+            "more": more,
+            "search_limit": SEARCH_LIMIT,
+            # Members who join later are listed with the current ones, their date shown.
+            "current": list(rows.not_ended()),
+            "former": list(rows.former()),
+        },
         status=400 if form.is_bound else 200,
     )
 

@@ -1,7 +1,6 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Organisation
@@ -45,12 +44,7 @@ def within(path, territory):
 
 def current_members(group):
     """Contacts in the group today (the group filter ignores former members)."""
-    today = timezone.localdate()
-    return Contact.objects.filter(
-        Q(memberships__joined__isnull=True) | Q(memberships__joined__lte=today),
-        Q(memberships__left__isnull=True) | Q(memberships__left__gt=today),
-        memberships__group=group,
-    )
+    return Contact.objects.filter(pk__in=group.memberships.current().values("contact"))
 
 
 class DirectoryFilter(BootstrapFilterSet):

@@ -58,8 +58,14 @@ class ContactForm(forms.ModelForm):
             "testimony_video_url": _("A full address, e.g. https://www.youtube.com/watch?v=…"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_change_login_email=True, **kwargs):
         super().__init__(*args, **kwargs)
+        # The address of a contact with a login receives their password links and signed answers.
+        self.may_change_login_email = may_change_login_email
+        if not may_change_login_email:
+            self.fields["email"].help_text = _(
+                "This contact has a login: only an administrator may change their address."
+            )
         organisations = Organisation.objects.filter(is_archived=False)
         if self.instance.organisation_id:
             organisations = organisations | Organisation.objects.filter(pk=self.instance.organisation_id)
@@ -86,6 +92,10 @@ class ContactForm(forms.ModelForm):
                     _("Another contact already uses this address: %(name)s (%(organisation)s).")
                     % {"name": other.full_name, "organisation": other.organisation.name}
                 )
+        if not self.may_change_login_email and email.lower() != self.instance.email.lower():
+            raise ValidationError(
+                _("This contact has a login: only an administrator may change their e-mail address.")
+            )
         return email
 
     def clean(self):

@@ -62,6 +62,20 @@ class Organisation(models.Model):
         return reverse("stakeholders:organisation", args=[self.pk])
 
 
+class ContactQuerySet(models.QuerySet):
+    def search(self, text):
+        """Contacts whose name, organisation or e-mail contain every word of the text."""
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(organisation__name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        return self.filter(query)
+
+
 class Contact(models.Model):
     """A person in a partner body; may have a login and be a role model with a testimony."""
 
@@ -94,6 +108,8 @@ class Contact(models.Model):
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

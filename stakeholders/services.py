@@ -130,7 +130,7 @@ def personal_data(contact):
                 "role": m.role,
                 "joined": m.joined.isoformat() if m.joined else None,
                 "left": m.left.isoformat() if m.left else None,
-                "current": (m.joined is None or m.joined <= today) and (m.left is None or m.left > today),
+                "current": m.is_current_on(today),
             }
             for m in contact.memberships.select_related("group").order_by("joined", "pk")
         ],
@@ -176,9 +176,10 @@ def erase(contact, *, erased_by):
     they now point at an anonymous contact.
     """
     today = timezone.localdate()
-    current = contact.memberships.filter(Q(left__isnull=True) | Q(left__gt=today))
-    current.filter(joined__gt=today).update(left=F("joined"))
-    current.exclude(joined__gt=today).update(left=today)
+    # Current memberships end today; those due to start later end on their first day.
+    running = contact.memberships.not_ended(today)
+    running.filter(joined__gt=today).update(left=F("joined"))
+    running.exclude(joined__gt=today).update(left=today)
     user = contact.user
     contact.first_name = ""
     contact.last_name = erased_name()

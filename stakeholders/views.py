@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.deletion import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,15 +32,18 @@ def _require_directory(user):
     access.require(access.can_manage_directory(user))
 
 
+def _contact_for_editor(user, pk, queryset=Contact.objects):
+    """The contact, if the user may change it (access.can_edit_contact); 404 otherwise."""
+    _require_directory(user)
+    contact = get_object_or_404(queryset, pk=pk)
+    access.require(access.can_edit_contact(user, contact))
+    return contact
+
+
 def current_memberships():
-    today = timezone.localdate()
+    # The manager of the related model: stakeholders does not import groups' models.
     Membership = Contact._meta.get_field("memberships").related_model
-    return (
-        Membership.objects.filter(Q(joined__isnull=True) | Q(joined__lte=today))
-        .filter(Q(left__isnull=True) | Q(left__gt=today))
-        .select_related("group")
-        .order_by("group__name")
-    )
+    return Membership.objects.current().select_related("group").order_by("group__name")
 
 
 @login_required
@@ -115,10 +117,12 @@ def organisation_archive(request, pk):
 
 
 @login_required
-@require_POST
 def organisation_delete(request, pk):
+    """A confirmation page, then the deletion (only of an organisation nothing refers to)."""
     _require_directory(request.user)
     organisation = get_object_or_404(Organisation, pk=pk)
+    if request.method != "POST":
+        return render(request, "stakeholders/organisation_delete.html", {"organisation": organisation})
     try:
         organisation.delete()
     except ProtectedError:
@@ -142,8 +146,8 @@ def contact_detail(request, pk):
         {
             "contact": contact,
             "memberships": memberships,
-            "today": timezone.localdate(),
             "can_see_details": access.can_see_contact_details(request.user),
+            "can_edit": access.can_edit_contact(request.user, contact),
         },
     )
 
@@ -151,11 +155,16 @@ def contact_detail(request, pk):
 @login_required
 def contact_edit(request, pk=None):
     _require_directory(request.user)
-    contact = get_object_or_404(Contact, pk=pk) if pk else None
+    contact = _contact_for_editor(request.user, pk) if pk else None
     initial = {}
     if contact is None and request.GET.get("organisation", "").isdigit():
         initial["organisation"] = request.GET["organisation"]
-    form = ContactForm(request.POST or None, instance=contact, initial=initial)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        initial=initial,
+        may_change_login_email=contact is None or access.can_change_login_email(request.user, contact),
+    )
     if form.is_valid():
         contact = form.save()
         messages.success(request, _("The contact %(name)s was saved.") % {"name": contact.full_name})
@@ -166,8 +175,7 @@ def contact_edit(request, pk=None):
 @login_required
 @require_POST
 def contact_invite(request, pk):
-    _require_directory(request.user)
-    contact = get_object_or_404(Contact, pk=pk)
+    contact = _contact_for_editor(request.user, pk)
     try:
         services.invite(contact, invited_by=request.user, request=request)
     except ValidationError as error:
@@ -184,8 +192,7 @@ def contact_invite(request, pk):
 @login_required
 @require_POST
 def contact_archive(request, pk):
-    _require_directory(request.user)
-    contact = get_object_or_404(Contact, pk=pk)
+    contact = _contact_for_editor(request.user, pk)
     archived = not request.POST.get("restore")
     services.set_archived(contact, archived)
     messages.success(request, _("The contact was archived.") if archived else _("The contact is active again."))
@@ -193,10 +200,11 @@ def contact_archive(request, pk):
 
 
 @login_required
-@require_POST
 def contact_delete(request, pk):
-    _require_directory(request.user)
-    contact = get_object_or_404(Contact, pk=pk)
+    """A confirmation page, then the deletion (only of a contact nothing refers to)."""
+    contact = _contact_for_editor(request.user, pk, Contact.objects.select_related("organisation"))
+    if request.method != "POST":
+        return render(request, "stakeholders/contact_delete.html", {"contact": contact})
     if contact.user_id is not None:
         messages.error(
             request, _("This contact has a login and cannot be deleted. Archive them, or erase their personal data.")
@@ -221,8 +229,7 @@ def contact_delete(request, pk):
 @login_required
 def contact_export(request, pk):
     """RGPD right of access: everything about one contact, as a JSON download."""
-    _require_directory(request.user)
-    contact = get_object_or_404(Contact.objects.select_related("organisation", "user"), pk=pk)
+    contact = _contact_for_editor(request.user, pk, Contact.objects.select_related("organisation", "user"))
     body = json.dumps(services.personal_data(contact), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}-donnees-personnelles.json"'
@@ -233,8 +240,7 @@ def contact_export(request, pk):
 @login_required
 def contact_erase(request, pk):
     """RGPD right to erasure: a confirmation page, then anonymisation (history rows are kept)."""
-    _require_directory(request.user)
-    contact = get_object_or_404(Contact.objects.select_related("organisation", "user"), pk=pk)
+    contact = _contact_for_editor(request.user, pk, Contact.objects.select_related("organisation", "user"))
     refusal = None
     if contact.user is not None and contact.user.is_staff and not access.is_admin(request.user):
         refusal = _("This contact's login is an administrator's: only an administrator may erase it.")

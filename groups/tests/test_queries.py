@@ -49,7 +49,8 @@ def test_it_keeps_the_group_page_queries_constant(client, membre, mixite, size, 
 def test_it_keeps_the_members_page_queries_constant(client, coordinatrice, mixite, size, django_assert_num_queries):
     fill_group(mixite, size)
     client.force_login(coordinatrice)
-    # session, user, memberships (access), group, memberships with contacts, contacts for the form
+    # session, user, memberships (access), group, current and upcoming members, former members
+    # (no contact at all until a search)
     with django_assert_num_queries(6):
         response = client.get("/groups/mixite/members/")
     assert response.status_code == 200
