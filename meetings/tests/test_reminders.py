@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
 
 
+def frozen(now):
+    """A clock that stays at `now`: every message of the pass leaves at that instant."""
+    return lambda: now
+
+
 def dispatch(now):
-    return reminders.dispatch_due(now=now)
+    return reminders.dispatch_due(now=now, clock=frozen(now))
 
 
 def test_it_sends_each_offset_once_at_the_same_paris_time():
@@ -174,7 +179,7 @@ def test_it_drops_a_claimed_reminder_when_the_recipient_declines_before_sending(
     meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
     assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 1
     AttendanceFactory(meeting=meeting, contact=people[0], answer=Attendance.Answer.NO)
-    result = reminders.send_due(paris(2027, 2, 8, 9, 31))
+    result = reminders.send_due(paris(2027, 2, 8, 9, 31), clock=frozen(paris(2027, 2, 8, 9, 31)))
     assert result.sent == [] and len(result.dropped) == 1
     assert mail.outbox == []
 
@@ -211,7 +216,7 @@ def test_it_never_sends_a_claimed_reminder_after_the_start():
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     # Claimed the day before, then the worker died before sending.
     assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 3
-    result = reminders.send_due(paris(2027, 2, 9, 9, 31))
+    result = reminders.send_due(paris(2027, 2, 9, 9, 31), clock=frozen(paris(2027, 2, 9, 9, 31)))
     assert result.sent == []
     assert len(result.dropped) == 3
     assert mail.outbox == []
@@ -219,7 +224,9 @@ def test_it_never_sends_a_claimed_reminder_after_the_start():
 
 def test_it_writes_each_recipient_their_own_french_mail():
     group, people = make_group(members=2)
-    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30), title="Bilan de la Semaine de la mixité")
+    meeting = make_meeting(
+        group, paris(2027, 2, 9, 9, 30), title="Bilan de la Semaine de la mixité", agenda_published_at=paris(2027, 2, 1, 9, 0)
+    )
     AgendaItemFactory(meeting=meeting, title="Suivi des actions", position=0)
     AgendaItemFactory(meeting=meeting, title="Vidéos de rôles modèles", position=1)
     mine = ActionFactory(group=group, owner=people[1], title="Contacter le lycée <script>x</script>", due_date=dt.date(2027, 6, 1))
@@ -282,7 +289,7 @@ def test_it_retries_a_failed_send_with_back_off_then_records_the_failure(setting
     assert result.failed == [delivery]
     # The admin's resend, once the server answers again.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    result = reminders.resend([delivery.pk], now)
+    result = reminders.resend([delivery.pk], now, clock=frozen(now))
     delivery.refresh_from_db()
     assert delivery.status == "sent" and len(mail.outbox) == 1
 
@@ -305,7 +312,7 @@ def test_it_claims_each_message_once_under_a_unique_constraint():
     first = reminders.claim_batch(now)
     assert len(first) == 3
     assert reminders.claim_batch(now) == []  # leased: a second dispatcher gets nothing
-    reminders.send_claimed(first, now)
+    reminders.send_claimed(first, now, clock=frozen(now))
     assert len(mail.outbox) == 3
 
 
