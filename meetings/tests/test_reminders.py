@@ -394,3 +394,83 @@ def test_it_runs_the_same_pass_as_a_celery_task():
     make_meeting(group, timezone.now() + dt.timedelta(hours=3))
     assert dispatch_reminders.apply().get()["sent"] == 1
     assert len(mail.outbox) == 1
+
+
+# --- Unpublished agendas, wording from Paris dates, the clock of each message --------------
+
+
+def ics_description(message):
+    part = message.attachments[0]
+    return str(icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]["DESCRIPTION"])
+
+
+def test_it_keeps_an_unpublished_agenda_out_of_reminders_updates_and_cancellations():
+    group, people = make_group(members=1, coordinators=0, offsets=[7])
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    AgendaItemFactory(meeting=meeting, title="Point confidentiel en préparation")
+    sent = []
+    dispatch(paris(2027, 2, 2, 9, 30))  # reminder
+    sent += mail.outbox
+    mail.outbox.clear()
+    meeting.starts_at += dt.timedelta(hours=1)
+    meeting.ends_at += dt.timedelta(hours=1)
+    meeting.sequence += 1
+    meeting.save()
+    dispatch(paris(2027, 2, 3, 9, 0))  # update (and the reminder of the new time)
+    sent += mail.outbox
+    mail.outbox.clear()
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save()
+    dispatch(paris(2027, 2, 4, 9, 0))  # cancellation
+    sent += mail.outbox
+    assert {m.subject.split(" :")[0] for m in sent} == {"Rappel", "Réunion déplacée", "Réunion annulée"}
+    for message in sent:
+        html = message.alternatives[0][0]
+        for text in (message.body, html, ics_description(message)):
+            assert "Point confidentiel" not in text
+    reminder = sent[0]
+    assert "L'ordre du jour n'est pas encore publié." in reminder.body
+    assert "L'ordre du jour n'est pas encore publié." in reminder.alternatives[0][0]
+
+
+def test_it_shows_the_agenda_in_mails_once_published():
+    group, people = make_group(members=0, coordinators=1, offsets=[7])
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30), agenda_published_at=paris(2027, 1, 30, 9, 0))
+    AgendaItemFactory(meeting=meeting, title="Bilan du forum")
+    dispatch(paris(2027, 2, 2, 9, 30))
+    message = mail.outbox[0]
+    assert "1. Bilan du forum (20 min)" in message.body and "pas encore publié" not in message.body
+    assert "1. Bilan du forum (20 min)" in ics_description(message)
+
+
+@pytest.mark.parametrize(
+    "offsets, starts_at, now, expected",
+    [
+        # A 7-day reminder caught up three days before: "in 3 days", not "in 7 days".
+        ([7], paris(2027, 2, 9, 9, 30), paris(2027, 2, 6, 10, 0), "a lieu dans 3 jours."),
+        # The 1-day reminder caught up on the morning of the meeting: "today".
+        ([1], paris(2027, 2, 9, 9, 30), paris(2027, 2, 9, 8, 0), "a lieu aujourd'hui."),
+        ([1], paris(2027, 2, 9, 9, 30), paris(2027, 2, 8, 9, 30), "a lieu demain."),
+        # Just after midnight in Paris, still the day before in UTC: Paris dates count.
+        ([1], paris(2027, 2, 9, 0, 30), paris(2027, 2, 8, 0, 30), "a lieu demain."),
+        ([3], paris(2027, 2, 9, 9, 30), paris(2027, 2, 6, 9, 30), "a lieu dans 3 jours."),
+    ],
+)
+def test_it_words_the_reminder_from_the_paris_dates_of_meeting_and_sending(offsets, starts_at, now, expected):
+    group, people = make_group(members=0, coordinators=1, offsets=offsets)
+    make_meeting(group, starts_at)
+    assert len(dispatch(now).sent) == 1
+    message = mail.outbox[0]
+    assert expected in message.body and expected in message.alternatives[0][0].replace("&#x27;", "'")
+
+
+def test_it_checks_the_start_against_the_clock_as_each_message_leaves():
+    group, people = make_group(members=2, coordinators=1, offsets=[1])
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 9, 9, 29)  # the pass starts a minute before the meeting…
+    ticks = iter([now, paris(2027, 2, 9, 9, 30), paris(2027, 2, 9, 9, 31)])
+    result = reminders.dispatch_due(now=now, clock=lambda: next(ticks))  # …and takes a while
+    assert len(result.sent) == 1 and result.sent[0].sent_at == now
+    assert [d.last_error for d in result.dropped] == ["meeting started", "meeting started"]
+    assert len(mail.outbox) == 1
