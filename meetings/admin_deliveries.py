@@ -4,7 +4,6 @@ meetings/admin.py imports this module, which registers DeliveryAdmin.
 """
 
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -44,7 +43,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend the selected messages now"), permissions=["change"])
     def resend(self, request, queryset):
-        result = reminders.resend(list(queryset.values_list("pk", flat=True)), timezone.now())
+        result = reminders.resend(list(queryset.values_list("pk", flat=True)))
         if result.sent:
             self.message_user(
                 request,

@@ -2,7 +2,8 @@
 
 Every event carries a UID that never changes (`<uuid>@wekker`), the meeting's SEQUENCE,
 local times with TZID=Europe/Paris and the VTIMEZONE that defines it, a URL back to
-the meeting's page and the agenda in the description. DTSTAMP is the meeting's last
+the meeting's page and, once published, the agenda in the description (a draft agenda
+never reaches a calendar: callers read items with `AgendaItem.objects.published()`). DTSTAMP is the meeting's last
 change, so that the same data always gives the same bytes (and the same ETag).
 """
 
@@ -28,7 +29,9 @@ def absolute_url(path):
 
 
 def meeting_description(meeting, agenda_items):
-    """The plain-text description: place, video link and the numbered agenda."""
+    """The plain-text description: video link, the numbered agenda (if published) and the link back."""
+    if meeting.agenda_published_at is None:
+        agenda_items = ()  # whatever the caller read: an unpublished agenda stays with the coordinators
     lines = []
     if meeting.video_url:
         lines.append(_("Video link: %(url)s") % {"url": meeting.video_url})
@@ -44,7 +47,8 @@ def meeting_description(meeting, agenda_items):
 
 
 def meeting_event(meeting, agenda_items=None, *, dtstamp=None, cancelled=None):
-    """One VEVENT for a meeting. `agenda_items` defaults to the meeting's (prefetched) agenda."""
+    """One VEVENT for a meeting. `agenda_items` defaults to the meeting's agenda, prefetched with
+    `feeds.PUBLISHED_AGENDA` (only published items)."""
     if agenda_items is None:
         agenda_items = list(meeting.agenda_items.all())
     cancelled = meeting.is_cancelled if cancelled is None else cancelled

@@ -7,6 +7,7 @@ and a repeated request answers 304 Not Modified.
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,15 +20,19 @@ from groups.models import Membership
 from stakeholders.models import Contact
 
 from . import calendar
-from .models import Meeting
+from .models import AgendaItem, Meeting
 
 # How far back a feed goes: clients keep past events, but not forever.
 FEED_HISTORY = dt.timedelta(days=365)
 
 
+# The agenda of each meeting, published ones only, in one query for the whole feed.
+PUBLISHED_AGENDA = Prefetch("agenda_items", queryset=AgendaItem.objects.published().order_by("position", "pk"))
+
+
 def _feed_meetings(queryset):
-    """Everything an event needs: the group's name and the agenda."""
-    return queryset.select_related("group").prefetch_related("agenda_items").order_by("starts_at", "pk")
+    """Everything an event needs: the group's name and the published agenda."""
+    return queryset.select_related("group").prefetch_related(PUBLISHED_AGENDA).order_by("starts_at", "pk")
 
 
 def _calendar_response(request, meetings, *, name, filename=None):

@@ -1,7 +1,8 @@
 """Each recipient's own mail: French, plain text and HTML, with the meeting's .ics.
 
-One message per recipient (nobody sees another address), with the agenda, the
-recipient's own open actions and signed one-click links to answer.
+One message per recipient (nobody sees another address), with the agenda once it is
+published (never a draft agenda), the recipient's own open actions and signed
+one-click links to answer; or the minutes a coordinator sent.
 """
 
 import zoneinfo
@@ -16,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from . import calendar, signing
+from .markdown import render_markdown
 from .models import Delivery
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -40,6 +42,8 @@ def subject_for(delivery):
         return _("Meeting moved: %(group)s – %(title)s, now %(date)s") % names
     if delivery.kind == Delivery.Kind.CANCELLATION:
         return _("Meeting cancelled: %(group)s – %(title)s, %(date)s") % names
+    if delivery.kind == Delivery.Kind.MINUTES:
+        return _("Minutes: %(group)s – %(title)s") % names
     return _("Minutes missing: %(group)s – %(title)s of %(date)s") % names
 
 
@@ -70,8 +74,17 @@ def _from_address():
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "wekker@localhost"
 
 
-def build_message(delivery, batch, *, connection=None):
-    """The EmailMultiAlternatives of one delivery; `batch` holds the agendas and actions read once."""
+def days_ahead(starts_at, now):
+    """Days from the Paris date of `now` to the Paris date of the meeting: 0 today, 1 tomorrow."""
+    return (starts_at.astimezone(PARIS).date() - now.astimezone(PARIS).date()).days
+
+
+def build_message(delivery, batch, *, connection=None, now=None):
+    """The EmailMultiAlternatives of one delivery, sent at `now`.
+
+    `batch` holds the published agendas and the actions read once for the whole batch.
+    """
+    now = now or timezone.now()
     with translation.override("fr"), timezone.override(PARIS):
         contact = delivery.contact
         meeting = delivery.meeting
@@ -89,10 +102,16 @@ def build_message(delivery, batch, *, connection=None):
             context.update(
                 meeting=meeting,
                 group=meeting.group,
+                agenda_published=meeting.agenda_published_at is not None,
                 agenda=batch.agendas.get(meeting.pk, []),
                 meeting_url=calendar.absolute_url(meeting.get_absolute_url()),
                 group_actions=[a for a in context["actions"] if a.group_id == meeting.group_id],
+                days_ahead=days_ahead(meeting.starts_at, now),
             )
+            if delivery.kind == Delivery.Kind.MINUTES:
+                if meeting.pk not in batch.minutes_html:
+                    batch.minutes_html[meeting.pk] = render_markdown(meeting.minutes)
+                context.update(minutes_html=batch.minutes_html[meeting.pk], url=context["meeting_url"])
             if delivery.kind in (Delivery.Kind.REMINDER, Delivery.Kind.UPDATE):
                 context["rsvp"] = signing.rsvp_urls(meeting.pk, contact.pk)
         template = f"meetings/emails/{delivery.kind}"

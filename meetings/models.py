@@ -115,6 +115,15 @@ class Meeting(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def published(self):
+        """Items of published agendas only: all that mails and calendar feeds may show members.
+
+        A coordinator prepares the agenda unseen; members see it once `agenda_published_at` is set.
+        """
+        return self.filter(meeting__agenda_published_at__isnull=False)
+
+
 class AgendaItem(models.Model):
     """One ordered item of a meeting's agenda."""
 
@@ -136,6 +145,8 @@ class AgendaItem(models.Model):
     lever = models.CharField(_("lever"), max_length=15, choices=Lever.choices, blank=True)
     # The "Suivi des actions" item every new meeting opens with.
     is_action_review = models.BooleanField(_("action review"), default=False)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "position", "pk"]
@@ -299,6 +310,7 @@ class Delivery(models.Model):
         CANCELLATION = "cancellation", _("Meeting cancelled")
         DIGEST = "digest", _("Weekly action digest")
         MINUTES_MISSING = "minutes_missing", _("Minutes missing")
+        MINUTES = "minutes", _("Minutes")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -358,6 +370,11 @@ class Delivery(models.Model):
                 fields=["kind", "meeting", "contact"],
                 condition=Q(kind="minutes_missing"),
                 name="delivery_unique_minutes_missing",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                condition=Q(kind="minutes"),
+                name="delivery_unique_minutes",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]

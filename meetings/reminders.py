@@ -1,12 +1,12 @@
 """What mail is due, read from the database, claimed, then sent: the reminder dispatch.
 
-One pass (`dispatch_due(now=…)`) is used by the Celery beat task, `manage.py
+One pass (`dispatch_due()`) is used by the Celery beat task, `manage.py
 send_reminders` and the admin alike. It never relies on a message queued in advance:
 
 1. **Plan.** From the state of the database at `now`, find each message that is due and
    has no `Delivery` row yet — meeting reminders at the group's offsets, an update when a
    meeting's sequence moved on, a cancellation, the Monday digest, the note about missing
-   minutes — and insert those rows with `ON CONFLICT DO NOTHING`. The partial unique
+   minutes, the minutes a coordinator sent — and insert those rows with `ON CONFLICT DO NOTHING`. The partial unique
    constraints on `Delivery` make each message exist at most once, whatever the number of
    dispatchers planning at the same moment.
 2. **Claim.** Take a batch of pending rows that are due, `SELECT … FOR UPDATE SKIP LOCKED`
@@ -16,6 +16,9 @@ send_reminders` and the admin alike. It never relies on a message queued in adva
 3. **Send.** Check the message still makes sense (a reminder for the time the meeting
    still has, before it starts, to someone who has not declined or left), send it, mark it
    sent. A failed send is retried with back-off (`due_at` moves on), then marked failed.
+   Each message is checked and worded at the time of its own sending, read from `clock`
+   (the real time; tests give a clock of their own): a long pass never sends a reminder
+   after the meeting started.
 
 A reminder missed while nothing ran is caught up on the next pass while the meeting is
 still ahead: only the latest offset whose time has come is sent (no pile of reminders).
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 
 from groups.models import Membership, WorkingGroup
 from stakeholders.models import Contact
@@ -55,6 +59,10 @@ DIGEST_WEEKDAY, DIGEST_TIME = 0, dt.time(8, 0)
 DIGEST_AHEAD = dt.timedelta(days=7)
 # Offset 0 means "the morning of the meeting".
 SAME_DAY_TIME = dt.time(7, 0)
+# Minutes sent by a coordinator reach the members of the group within this time of their
+# sending (a pass missed while the worker was down catches up; members who join the week
+# after get them too); older minutes are never mailed to newcomers.
+MINUTES_SENDING_WINDOW = dt.timedelta(days=7)
 
 LIVE = [Meeting.Status.PLANNED, Meeting.Status.CONFIRMED]
 
@@ -80,6 +88,12 @@ class PassResult:
 
 
 # --- When ------------------------------------------------------------------
+
+
+def wall_clock():
+    """The real time, read when called: each message checks it as it leaves (tests pass their own clock)."""
+    return timezone.now()
+
 
 
 def reminder_due_at(starts_at, offset_days):
@@ -258,6 +272,29 @@ def plan_minutes_missing(now):
     ]
 
 
+def plan_minutes(now, meeting_ids=None):
+    """Minutes marked sent: one message per current member with an e-mail address, once.
+
+    `services.send_minutes` calls it for its meeting in its own transaction (so the
+    deliveries exist, and are counted, as soon as the minutes are marked sent); every
+    pass calls it for all meetings, which catches up whatever that missed.
+    """
+    delivered = Delivery.objects.filter(kind=Delivery.Kind.MINUTES, meeting=OuterRef("m_id"), contact=OuterRef("contact_id"))
+    meeting_filter = {
+        "minutes_status__in": [Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED],
+        "minutes_sent_at__gt": now - MINUTES_SENDING_WINDOW,
+        "minutes_sent_at__lte": now,
+    }
+    if meeting_ids is not None:
+        meeting_filter["pk__in"] = list(meeting_ids)
+    today = now.astimezone(PARIS).date()
+    rows = _recipients(meeting_filter, delivered, today=today, exclude_declined=False)
+    return [
+        Delivery(kind=Delivery.Kind.MINUTES, meeting_id=m_id, contact_id=contact_id, meeting_starts_at=m_start, due_at=now)
+        for m_id, contact_id, m_start, _end, _seq in rows
+    ]
+
+
 def digest_actions(today):
     """Open actions due within a week or overdue, of groups their owner still belongs to."""
     current = Membership.objects.current(on=today).filter(group=OuterRef("group"), contact=OuterRef("owner"))
@@ -295,11 +332,16 @@ def plan(now):
         *plan_reminders(now),
         *plan_digests(now),
         *plan_minutes_missing(now),
+        *plan_minutes(now),
     ]
-    if due:
-        # The unique constraints drop what another dispatcher claimed in the meantime.
-        Delivery.objects.bulk_create(due, ignore_conflicts=True, batch_size=1000)
-    return len(due)
+    return insert(due)
+
+
+def insert(deliveries):
+    """Insert planned deliveries; the unique constraints drop what another dispatcher claimed meanwhile."""
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    return len(deliveries)
 
 
 # --- Claim and send -----------------------------------------------------------
@@ -318,7 +360,8 @@ def claim_batch(now, size=BATCH_SIZE):
 
 
 class _Batch:
-    """What the messages of one batch share, each read once: declines, memberships, agendas, actions."""
+    """What the messages of one batch share, each read once: declines, memberships, published
+    agendas, actions; and what is built once per meeting (the .ics, the minutes in HTML)."""
 
     def __init__(self, deliveries, today):
         meeting_ids = {d.meeting_id for d in deliveries if d.meeting_id}
@@ -339,8 +382,9 @@ class _Batch:
             .filter(contact_id__in=contact_ids, role=Membership.Role.COORDINATOR)
             .values_list("group_id", "contact_id")
         )
+        # Only published agendas: a draft agenda never leaves in a mail or its .ics.
         self.agendas = defaultdict(list)
-        for item in AgendaItem.objects.filter(meeting_id__in=meeting_ids).order_by(
+        for item in AgendaItem.objects.published().filter(meeting_id__in=meeting_ids).order_by(
             "meeting", "position", "pk"
         ):
             self.agendas[item.meeting_id].append(item)
@@ -356,13 +400,20 @@ class _Batch:
             ):
                 self.digest_actions[action.owner_id].append(action)
         self.ics = {}
+        self.minutes_html = {}
 
 
 def _why_not(delivery, batch, now):
-    """Why a claimed message no longer makes sense, or None."""
+    """Why a claimed message no longer makes sense at `now` (the time of its sending), or None."""
     meeting = delivery.meeting
     pair = (delivery.meeting_id, delivery.contact_id)
     if delivery.kind == Delivery.Kind.DIGEST:
+        return None
+    if delivery.kind == Delivery.Kind.MINUTES:
+        if meeting.minutes_status not in (Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED):
+            return "minutes no longer sent"
+        if (meeting.group_id, delivery.contact_id) not in batch.members:
+            return "no longer a member"
         return None
     if delivery.kind == Delivery.Kind.MINUTES_MISSING:
         if meeting.minutes or meeting.minutes_status != Meeting.MinutesStatus.NONE:
@@ -389,8 +440,12 @@ def _why_not(delivery, batch, now):
     return None
 
 
-def send_claimed(pks, now, result=None):
-    """Send the claimed deliveries `pks`; record each outcome in the database and in `result`."""
+def send_claimed(pks, now, result=None, *, clock=wall_clock):
+    """Send the claimed deliveries `pks`; record each outcome in the database and in `result`.
+
+    `now` is the time of the pass (the batch's "today"); each message is checked, worded
+    and stamped at `clock()`, the time it actually leaves.
+    """
     result = result or PassResult()
     deliveries = list(
         Delivery.objects.filter(pk__in=pks).select_related("contact", "meeting__group").order_by("due_at", "pk")
@@ -401,22 +456,23 @@ def send_claimed(pks, now, result=None):
     smtp = mail.get_connection()
     try:
         for delivery in deliveries:
-            reason = _why_not(delivery, batch, now)
+            at = clock()
+            reason = _why_not(delivery, batch, at)
             if reason is not None:
                 _drop(delivery, reason, result)
                 continue
             try:
                 smtp.open()  # once per batch; again after a failure closed it
-                mail.build_message(delivery, batch, connection=smtp).send()
+                mail.build_message(delivery, batch, connection=smtp, now=at).send()
             except Exception as exc:  # SMTP refused or down, socket errors, a broken template…
                 logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
                 _close_quietly(smtp)
-                _fail(delivery, exc, now, result)
+                _fail(delivery, exc, at, result)
             else:
                 Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.SENT, sent_at=now, last_error=""
+                    status=Delivery.Status.SENT, sent_at=at, last_error=""
                 )
-                delivery.status, delivery.sent_at = Delivery.Status.SENT, now
+                delivery.status, delivery.sent_at = Delivery.Status.SENT, at
                 result.sent.append(delivery)
     finally:
         _close_quietly(smtp)
@@ -460,22 +516,28 @@ def _fail(delivery, exc, now, result):
     delivery.last_error = error
 
 
-def send_due(now, result=None):
-    """Claim and send, batch after batch, everything pending and due at `now`."""
+def send_due(now=None, result=None, *, clock=wall_clock):
+    """Claim and send, batch after batch, everything pending and due at `now` (default: `clock()`)."""
+    now = now or clock()
     result = result or PassResult()
     while pks := claim_batch(now):
-        send_claimed(pks, now, result)
+        send_claimed(pks, now, result, clock=clock)
     return result
 
 
-def dispatch_due(now):
-    """One pass: plan what is due at `now`, then claim and send it. Safe to run several at once."""
+def dispatch_due(now=None, *, clock=wall_clock):
+    """One pass: plan what is due at `now`, then claim and send it. Safe to run several at once.
+
+    `now` defaults to `clock()`; each message is checked against `clock()` as it leaves.
+    """
+    now = now or clock()
     result = PassResult(planned=plan(now))
-    return send_due(now, result)
+    return send_due(now, result, clock=clock)
 
 
-def resend(pks, now):
+def resend(pks, now=None, *, clock=wall_clock):
     """Send these deliveries again now (the admin's action), whatever their state."""
+    now = now or clock()
     Delivery.objects.filter(pk__in=pks).update(
         status=Delivery.Status.PENDING, attempts=0, due_at=now, last_error="Resent by hand."
     )
@@ -486,4 +548,4 @@ def resend(pks, now):
             claimed = claimed.select_for_update(skip_locked=True)
         claimed = list(claimed.values_list("pk", flat=True))
         Delivery.objects.filter(pk__in=claimed).update(due_at=now + LEASE, attempts=F("attempts") + 1)
-    return send_claimed(claimed, now, result)
+    return send_claimed(claimed, now, result, clock=clock)

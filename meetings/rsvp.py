@@ -1,32 +1,36 @@
 """The one-click answer from a mail: no login, a signed link bound to one invitation and one answer.
 
 GET only shows what the link would record, with a button; the answer is recorded on
-POST. Mail scanners that open every link therefore answer nothing.
+POST. Mail scanners that open every link therefore answer nothing. Whether an answer
+may still be given is `services.answer`'s rule, the same as on the meeting page:
+until the meeting starts, never for a cancelled one.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from groups.models import Membership
 from stakeholders.models import Contact
 
+from . import services
 from .models import Attendance, Meeting
 from .signing import BadToken, read_rsvp_token
 
 
-def record_answer(*, meeting, contact, answer, now=None):
-    """Record a contact's answer to a meeting's invitation (a member without a row was pending)."""
-    now = now or timezone.now()
+def record_answer(*, meeting, contact, answer):
+    """Record a contact's answer through `services.answer` (a member without a row was pending).
+
+    Raises ValidationError (code "cancelled" or "started") when answers are closed; nothing is
+    then written, not even the invitation row.
+    """
     with transaction.atomic():
         attendance, _created = Attendance.objects.select_for_update().get_or_create(
             meeting=meeting, contact=contact
         )
-        attendance.answer = answer
-        attendance.answered_at = now
-        attendance.save(update_fields=["answer", "answered_at"])
-    return attendance
+        attendance.meeting = meeting
+        return services.answer(attendance, answer)
 
 
 def _invitation(meeting_id, contact_id):
@@ -57,13 +61,13 @@ def rsvp_signed(request, token):
         "answer": answer,
         "answer_label": Attendance.Answer(answer).label,
     }
-    if meeting.is_cancelled:
-        return render(request, "meetings/rsvp.html", {**context, "problem": "cancelled"}, status=410)
-    if meeting.starts_at <= timezone.now():
-        return render(request, "meetings/rsvp.html", {**context, "problem": "started"}, status=410)
-    if request.method == "POST":
-        record_answer(meeting=meeting, contact=contact, answer=answer)
-        return render(request, "meetings/rsvp.html", {**context, "recorded": True})
+    try:
+        if request.method == "POST":
+            record_answer(meeting=meeting, contact=contact, answer=answer)
+            return render(request, "meetings/rsvp.html", {**context, "recorded": True})
+        services.answer(Attendance(meeting=meeting, contact=contact), answer, check_only=True)
+    except ValidationError as error:
+        return render(request, "meetings/rsvp.html", {**context, "problem": error.code}, status=410)
     current = Attendance.objects.filter(meeting=meeting, contact=contact).values_list("answer", flat=True).first()
     context["current_label"] = Attendance.Answer(current or Attendance.Answer.PENDING).label
     return render(request, "meetings/rsvp.html", context)

@@ -246,17 +246,26 @@ def cancel(meeting, *, by=None):
     return meeting
 
 
-def answer(attendance, answer):
-    """A member's answer to an invitation: yes, no or maybe."""
+def answer(attendance, answer, *, check_only=False):
+    """A member's answer to an invitation: yes, no or maybe, until the meeting starts.
+
+    The one rule for every way of answering (the meeting page, the signed link of a mail):
+    answers close when the meeting starts; a cancelled meeting takes none. The error's
+    code says why ("unknown", "cancelled", "started"). With `check_only`, only say
+    (by raising) whether the answer could be recorded now; nothing is saved.
+    """
     if answer not in (Attendance.Answer.YES, Attendance.Answer.NO, Attendance.Answer.MAYBE):
-        raise ValidationError(_("Unknown answer."))
+        raise ValidationError(_("Unknown answer."), code="unknown")
     meeting = attendance.meeting
+    now = timezone.now()
     if meeting.is_cancelled:
-        raise ValidationError(_("This meeting is cancelled."))
-    if meeting.ends_at < timezone.now():
-        raise ValidationError(_("This meeting is over: it is too late to answer."))
+        raise ValidationError(_("This meeting is cancelled."), code="cancelled")
+    if meeting.starts_at <= now:
+        raise ValidationError(_("This meeting has already started: answers are closed."), code="started")
+    if check_only:
+        return attendance
     attendance.answer = answer
-    attendance.answered_at = timezone.now()
+    attendance.answered_at = now
     attendance.save(update_fields=["answer", "answered_at"])
     return attendance
 
@@ -569,23 +578,28 @@ def _minutes_message(meeting, contact):
 
 @transaction.atomic
 def send_minutes(meeting, *, by=None):
-    """Send the minutes to each current member, one mail each, once the change is committed."""
+    """Mark the minutes sent and plan one mail per current member; return how many.
+
+    The mails go through the reminder dispatch (meetings.reminders): each is a MINUTES
+    Delivery, claimed, sent, retried with back-off and, if it keeps failing, shown failed
+    in the admin. Once committed a worker is asked for a pass at once; if the broker is
+    unreachable the periodic pass sends them a little later.
+    """
+    from . import reminders, tasks  # the dispatch imports the models this module uses
+
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_not_frozen(meeting)
+    if meeting.minutes_status == Meeting.MinutesStatus.SENT:
+        raise ValidationError(_("These minutes were already sent to members."))
     if not meeting.minutes.strip():
         raise ValidationError(_("The minutes are empty: write them before sending."))
+    now = timezone.now()
     meeting.minutes_status = Meeting.MinutesStatus.SENT
-    meeting.minutes_sent_at = timezone.now()
+    meeting.minutes_sent_at = now
     meeting.save(update_fields=["minutes_status", "minutes_sent_at", "updated_at"])
-    recipients = minutes_recipients(meeting)
-    messages = [_minutes_message(meeting, contact) for contact in recipients]
-
-    def deliver():
-        with get_connection() as connection:
-            connection.send_messages(messages)
-
-    transaction.on_commit(deliver)
-    return len(messages)
+    planned = reminders.insert(reminders.plan_minutes(now, meeting_ids=[meeting.pk]))
+    transaction.on_commit(tasks.dispatch_soon)
+    return planned
 
 
 @transaction.atomic

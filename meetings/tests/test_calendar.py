@@ -69,6 +69,8 @@ def read_with_ical_js(body):
 def year_of_meetings():
     group, _people = make_group(members=1, name="Mixité des métiers")
     meetings = [make_meeting(group, start, title=f"Réunion {n}") for n, start in enumerate(INSTANTS, start=1)]
+    meetings[0].agenda_published_at = paris(2027, 1, 5, 10, 0)
+    meetings[0].save()
     AgendaItemFactory(meeting=meetings[0], title="Suivi des actions", duration_minutes=20)
     AgendaItemFactory(meeting=meetings[0], title="Semaine de la mixité : bilan", duration_minutes=45)
     cancelled = meetings[-1]

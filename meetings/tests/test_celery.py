@@ -265,3 +265,34 @@ def test_it_never_hands_the_same_row_to_two_claims_at_once(transactional_db):
     assert len(results["first"]) == 5 and len(results["second"]) == 5
     assert not set(results["first"]) & set(results["second"])
     assert results["waited"] < 2
+
+
+def wait_until_ready(worker, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "ready." in worker.log_path.read_text():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.celery
+def test_it_sends_minutes_as_soon_as_they_are_committed_through_a_real_worker(transactional_db, smtp_server, tmp_path):
+    """The periodic pass is an hour away: only the pass asked on commit can send them."""
+    from meetings import services
+
+    group, people = make_group(members=2, coordinators=1, offsets=[])
+    meeting = make_meeting(group, timezone.now() - dt.timedelta(days=1), title="Forum des métiers")
+    services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
+    worker = start_worker(service_env(smtp_server, REMINDER_DISPATCH_INTERVAL="3600"), tmp_path)
+    try:
+        assert wait_until_ready(worker), worker.log_path.read_text()[-3000:]
+        assert services.send_minutes(meeting) == 3  # autocommit: on_commit runs at once
+        assert smtp_server.wait_for(3, timeout=60), worker.log_path.read_text()[-3000:]
+    finally:
+        stop(worker)
+    assert smtp_server.recipients() == sorted(c.email for c in people)
+    _rcpt, message = smtp_server.messages[0]
+    assert str(message["Subject"]).strip().startswith("Compte rendu : ")
+    assert {"text/plain", "text/html"} <= {part.get_content_type() for part in message.walk()}
+    assert Delivery.objects.filter(meeting=meeting, kind="minutes", status="sent").count() == 3

@@ -123,8 +123,10 @@ def test_it_answers_304_for_the_meeting_and_group_files_too(client, membre, mixi
 
 
 def make_meetings(group, count):
+    """`count` meetings with two items each, every other agenda published."""
     for n in range(count):
-        meeting = MeetingFactory(group=group, starts_at=timezone.now() + dt.timedelta(days=n + 1))
+        published = timezone.now() if n % 2 else None
+        meeting = MeetingFactory(group=group, starts_at=timezone.now() + dt.timedelta(days=n + 1), agenda_published_at=published)
         AgendaItemFactory(meeting=meeting)
         AgendaItemFactory(meeting=meeting)
 
@@ -133,7 +135,7 @@ def make_meetings(group, count):
 def test_it_reads_the_personal_feed_in_constant_queries(client, membre, mixite, count, django_assert_num_queries):
     make_meetings(mixite, count)
     url = reverse("meetings:personal_feed", args=[membre.contact.feed_token])
-    # contact by token, meetings (with group; memberships as a subquery), agenda items
+    # contact by token, meetings (with group; memberships as a subquery), published agenda items
     with django_assert_num_queries(3):
         assert client.get(url).status_code == 200
 
@@ -142,7 +144,7 @@ def test_it_reads_the_personal_feed_in_constant_queries(client, membre, mixite, 
 def test_it_reads_the_group_feed_in_constant_queries(client, membre, mixite, count, django_assert_num_queries):
     make_meetings(mixite, count)
     client.force_login(membre)
-    # session, user, memberships (access), group, meetings with group, agenda items
+    # session, user, memberships (access), group, meetings with group, published agenda items
     with django_assert_num_queries(6):
         assert client.get(reverse("meetings:group_feed", args=["mixite"])).status_code == 200
 
@@ -153,6 +155,37 @@ def test_it_reads_a_meetings_ics_in_constant_queries(client, membre, mixite, ite
     for _ in range(items):
         AgendaItemFactory(meeting=meeting)
     client.force_login(membre)
-    # session, user, memberships (access), meeting with group, agenda items
+    # session, user, memberships (access), meeting with group, published agenda items
     with django_assert_num_queries(5):
         assert client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).status_code == 200
+
+
+def descriptions(response):
+    return " ".join(str(e.get("DESCRIPTION", "")) for e in events(response))
+
+
+def test_it_keeps_an_unpublished_agenda_out_of_every_feed(client, membre, mixite):
+    draft = MeetingFactory(group=mixite, title="Brouillon", starts_at=timezone.now() + dt.timedelta(days=3))
+    AgendaItemFactory(meeting=draft, title="Point confidentiel en préparation")
+    published = MeetingFactory(
+        group=mixite, title="Publiée", starts_at=timezone.now() + dt.timedelta(days=4), agenda_published_at=timezone.now()
+    )
+    AgendaItemFactory(meeting=published, title="Bilan du forum")
+    client.force_login(membre)
+    urls = [
+        reverse("meetings:meeting_ics", args=[draft.pk]),
+        reverse("meetings:group_feed", args=["mixite"]),
+        reverse("meetings:personal_feed", args=[membre.contact.feed_token]),
+    ]
+    for url in urls:
+        text = descriptions(client.get(url))
+        assert "Point confidentiel" not in text, url
+    assert "1. Bilan du forum (20 min)" in descriptions(client.get(reverse("meetings:meeting_ics", args=[published.pk])))
+    for url in urls[1:]:
+        assert "Bilan du forum" in descriptions(client.get(url)), url
+    # Published later: the feed shows it, and its ETag changes.
+    etag = client.get(urls[2])["ETag"]
+    draft.agenda_published_at = timezone.now()
+    draft.save()
+    response = client.get(urls[2], HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Point confidentiel en préparation" in descriptions(response)

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from conftest import ROLES
-from meetings import services
-from meetings.models import Meeting
+from meetings import reminders, services, tasks
+from meetings.models import Delivery, Meeting
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory
 
@@ -128,8 +128,16 @@ def test_it_sanitises_the_minutes(client, coordinatrice, membre, meeting):
     assert "<script>alert" not in html and "onerror" not in html and "javascript:" not in html
 
 
+@pytest.fixture
+def nudges(monkeypatch):
+    """The passes asked of a worker once minutes are sent (no broker in these tests)."""
+    asked = []
+    monkeypatch.setattr(tasks, "dispatch_soon", lambda: asked.append(True))
+    return asked
+
+
 def test_it_sends_one_french_mail_per_current_member(
-    client, coordinatrice, membre, mixite, meeting, django_capture_on_commit_callbacks
+    client, coordinatrice, membre, mixite, meeting, nudges, django_capture_on_commit_callbacks
 ):
     members(mixite, 2)
     services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
@@ -137,22 +145,29 @@ def test_it_sends_one_french_mail_per_current_member(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/meetings/{meeting.pk}/minutes/send/", follow=True)
     assert "Compte rendu envoyé à 4 membres." in response.content.decode()
-    assert len(mail.outbox) == 4
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "sent" and meeting.minutes_sent_at is not None
+    # Planned as deliveries, one per member; a worker is asked for a pass once committed.
+    assert nudges == [True]
+    assert Delivery.objects.filter(meeting=meeting, kind="minutes", status="pending").count() == 4
+    assert mail.outbox == []
+    result = reminders.dispatch_due()
+    assert len(result.sent) == 4 and len(mail.outbox) == 4
     assert all(len(message.to) == 1 for message in mail.outbox)
     message = next(m for m in mail.outbox if m.to == [membre.email])
     assert message.subject.startswith("Compte rendu : Mixité des métiers – Réunion du ")
     assert "Bonjour Yann," in message.body and "Forum en mars" in message.body
     html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and "<li>Forum en mars</li>" in html
-    meeting.refresh_from_db()
-    assert meeting.minutes_status == "sent"
+    assert mimetype == "text/html" and "<li>Forum en mars</li>" in html and '<html lang="fr">' in html
+    assert Delivery.objects.filter(meeting=meeting, kind="minutes", status="sent").count() == 4
+    assert reminders.dispatch_due().sent == []  # once each
 
 
-def test_it_sends_nothing_if_the_transaction_fails(meeting, django_capture_on_commit_callbacks):
+def test_it_sends_nothing_if_the_transaction_fails(meeting, nudges, django_capture_on_commit_callbacks):
     services.save_minutes(meeting, text="Texte")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.send_minutes(meeting)
-    assert len(callbacks) == 1 and mail.outbox == []
+    assert len(callbacks) == 1 and mail.outbox == [] and nudges == []
 
 
 def test_it_refuses_to_send_empty_minutes(client, coordinatrice, meeting):

@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
 
 
+def frozen(now):
+    """A clock that stays at `now`: every message of the pass leaves at that instant."""
+    return lambda: now
+
+
 def dispatch(now):
-    return reminders.dispatch_due(now=now)
+    return reminders.dispatch_due(now=now, clock=frozen(now))
 
 
 def test_it_sends_each_offset_once_at_the_same_paris_time():
@@ -174,7 +179,7 @@ def test_it_drops_a_claimed_reminder_when_the_recipient_declines_before_sending(
     meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
     assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 1
     AttendanceFactory(meeting=meeting, contact=people[0], answer=Attendance.Answer.NO)
-    result = reminders.send_due(paris(2027, 2, 8, 9, 31))
+    result = reminders.send_due(paris(2027, 2, 8, 9, 31), clock=frozen(paris(2027, 2, 8, 9, 31)))
     assert result.sent == [] and len(result.dropped) == 1
     assert mail.outbox == []
 
@@ -211,7 +216,7 @@ def test_it_never_sends_a_claimed_reminder_after_the_start():
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     # Claimed the day before, then the worker died before sending.
     assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 3
-    result = reminders.send_due(paris(2027, 2, 9, 9, 31))
+    result = reminders.send_due(paris(2027, 2, 9, 9, 31), clock=frozen(paris(2027, 2, 9, 9, 31)))
     assert result.sent == []
     assert len(result.dropped) == 3
     assert mail.outbox == []
@@ -219,7 +224,9 @@ def test_it_never_sends_a_claimed_reminder_after_the_start():
 
 def test_it_writes_each_recipient_their_own_french_mail():
     group, people = make_group(members=2)
-    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30), title="Bilan de la Semaine de la mixité")
+    meeting = make_meeting(
+        group, paris(2027, 2, 9, 9, 30), title="Bilan de la Semaine de la mixité", agenda_published_at=paris(2027, 2, 1, 9, 0)
+    )
     AgendaItemFactory(meeting=meeting, title="Suivi des actions", position=0)
     AgendaItemFactory(meeting=meeting, title="Vidéos de rôles modèles", position=1)
     mine = ActionFactory(group=group, owner=people[1], title="Contacter le lycée <script>x</script>", due_date=dt.date(2027, 6, 1))
@@ -282,7 +289,7 @@ def test_it_retries_a_failed_send_with_back_off_then_records_the_failure(setting
     assert result.failed == [delivery]
     # The admin's resend, once the server answers again.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    result = reminders.resend([delivery.pk], now)
+    result = reminders.resend([delivery.pk], now, clock=frozen(now))
     delivery.refresh_from_db()
     assert delivery.status == "sent" and len(mail.outbox) == 1
 
@@ -305,7 +312,7 @@ def test_it_claims_each_message_once_under_a_unique_constraint():
     first = reminders.claim_batch(now)
     assert len(first) == 3
     assert reminders.claim_batch(now) == []  # leased: a second dispatcher gets nothing
-    reminders.send_claimed(first, now)
+    reminders.send_claimed(first, now, clock=frozen(now))
     assert len(mail.outbox) == 3
 
 
@@ -386,4 +393,84 @@ def test_it_runs_the_same_pass_as_a_celery_task():
     group, people = make_group(members=1, coordinators=0, offsets=[1])
     make_meeting(group, timezone.now() + dt.timedelta(hours=3))
     assert dispatch_reminders.apply().get()["sent"] == 1
+    assert len(mail.outbox) == 1
+
+
+# --- Unpublished agendas, wording from Paris dates, the clock of each message --------------
+
+
+def ics_description(message):
+    part = message.attachments[0]
+    return str(icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]["DESCRIPTION"])
+
+
+def test_it_keeps_an_unpublished_agenda_out_of_reminders_updates_and_cancellations():
+    group, people = make_group(members=1, coordinators=0, offsets=[7])
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    AgendaItemFactory(meeting=meeting, title="Point confidentiel en préparation")
+    sent = []
+    dispatch(paris(2027, 2, 2, 9, 30))  # reminder
+    sent += mail.outbox
+    mail.outbox.clear()
+    meeting.starts_at += dt.timedelta(hours=1)
+    meeting.ends_at += dt.timedelta(hours=1)
+    meeting.sequence += 1
+    meeting.save()
+    dispatch(paris(2027, 2, 3, 9, 0))  # update (and the reminder of the new time)
+    sent += mail.outbox
+    mail.outbox.clear()
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save()
+    dispatch(paris(2027, 2, 4, 9, 0))  # cancellation
+    sent += mail.outbox
+    assert {m.subject.split(" :")[0] for m in sent} == {"Rappel", "Réunion déplacée", "Réunion annulée"}
+    for message in sent:
+        html = message.alternatives[0][0]
+        for text in (message.body, html, ics_description(message)):
+            assert "Point confidentiel" not in text
+    reminder = sent[0]
+    assert "L'ordre du jour n'est pas encore publié." in reminder.body
+    assert "L'ordre du jour n'est pas encore publié." in reminder.alternatives[0][0]
+
+
+def test_it_shows_the_agenda_in_mails_once_published():
+    group, people = make_group(members=0, coordinators=1, offsets=[7])
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30), agenda_published_at=paris(2027, 1, 30, 9, 0))
+    AgendaItemFactory(meeting=meeting, title="Bilan du forum")
+    dispatch(paris(2027, 2, 2, 9, 30))
+    message = mail.outbox[0]
+    assert "1. Bilan du forum (20 min)" in message.body and "pas encore publié" not in message.body
+    assert "1. Bilan du forum (20 min)" in ics_description(message)
+
+
+@pytest.mark.parametrize(
+    "offsets, starts_at, now, expected",
+    [
+        # A 7-day reminder caught up three days before: "in 3 days", not "in 7 days".
+        ([7], paris(2027, 2, 9, 9, 30), paris(2027, 2, 6, 10, 0), "a lieu dans 3 jours."),
+        # The 1-day reminder caught up on the morning of the meeting: "today".
+        ([1], paris(2027, 2, 9, 9, 30), paris(2027, 2, 9, 8, 0), "a lieu aujourd'hui."),
+        ([1], paris(2027, 2, 9, 9, 30), paris(2027, 2, 8, 9, 30), "a lieu demain."),
+        # Just after midnight in Paris, still the day before in UTC: Paris dates count.
+        ([1], paris(2027, 2, 9, 0, 30), paris(2027, 2, 8, 0, 30), "a lieu demain."),
+        ([3], paris(2027, 2, 9, 9, 30), paris(2027, 2, 6, 9, 30), "a lieu dans 3 jours."),
+    ],
+)
+def test_it_words_the_reminder_from_the_paris_dates_of_meeting_and_sending(offsets, starts_at, now, expected):
+    group, people = make_group(members=0, coordinators=1, offsets=offsets)
+    make_meeting(group, starts_at)
+    assert len(dispatch(now).sent) == 1
+    message = mail.outbox[0]
+    assert expected in message.body and expected in message.alternatives[0][0].replace("&#x27;", "'")
+
+
+def test_it_checks_the_start_against_the_clock_as_each_message_leaves():
+    group, people = make_group(members=2, coordinators=1, offsets=[1])
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 9, 9, 29)  # the pass starts a minute before the meeting…
+    ticks = iter([now, paris(2027, 2, 9, 9, 30), paris(2027, 2, 9, 9, 31)])
+    result = reminders.dispatch_due(now=now, clock=lambda: next(ticks))  # …and takes a while
+    assert len(result.sent) == 1 and result.sent[0].sent_at == now
+    assert [d.last_error for d in result.dropped] == ["meeting started", "meeting started"]
     assert len(mail.outbox) == 1

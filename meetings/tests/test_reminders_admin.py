@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def deliveries():
     group, people = make_group(members=2)
     make_meeting(group, paris(2027, 2, 9, 9, 30), title="Forum")
-    reminders.dispatch_due(paris(2027, 2, 2, 9, 30))
+    reminders.dispatch_due(paris(2027, 2, 2, 9, 30), clock=lambda: paris(2027, 2, 2, 9, 30))
     Delivery.objects.filter(contact=people[1]).update(status="failed", last_error="SMTPRecipientsRefused")
     mail.outbox.clear()
     return people

@@ -138,3 +138,71 @@ def test_it_keeps_csrf_protection_on_the_post(membre, meeting):
     token = strict.cookies["csrftoken"].value
     assert strict.post(url, {"csrfmiddlewaretoken": token}).status_code == 200
     assert answer_of(meeting, membre.contact) == "yes"
+
+
+# --- One cutoff for both ways of answering: until the meeting starts ----------------------
+
+
+def answer_in_wekker(client, membre, meeting, answer):
+    client.force_login(membre)
+    response = client.post(reverse("meetings:answer", args=[meeting.pk]), {"answer": answer}, follow=True)
+    client.logout()
+    return response.content.decode()
+
+
+def answer_by_link(client, membre, meeting, answer):
+    return client.post(url_for(meeting, membre.contact, answer))
+
+
+@pytest.mark.parametrize(
+    "starts_in, ends_in, open_",
+    [
+        (dt.timedelta(minutes=10), dt.timedelta(hours=2), True),  # before the start
+        (dt.timedelta(minutes=-10), dt.timedelta(hours=2), False),  # under way
+        (dt.timedelta(hours=-3), dt.timedelta(hours=-1), False),  # over
+    ],
+)
+def test_it_closes_answers_at_the_start_on_the_meeting_page_and_by_link_alike(client, membre, mixite, starts_in, ends_in, open_):
+    now = timezone.now()
+    meeting = MeetingFactory(group=mixite, starts_at=now + starts_in, ends_at=now + ends_in)
+    AttendanceFactory(meeting=meeting, contact=membre.contact)
+    html = answer_in_wekker(client, membre, meeting, "yes")
+    assert (answer_of(meeting, membre.contact) == "yes") == open_
+    if not open_:
+        assert "Cette réunion a déjà commencé : les réponses sont closes." in html
+    response = answer_by_link(client, membre, meeting, "no")
+    assert response.status_code == (200 if open_ else 410)
+    assert (answer_of(meeting, membre.contact) == "no") == open_
+    if not open_:
+        assert "déjà commencé" in response.content.decode()
+        assert answer_of(meeting, membre.contact) == "pending"
+
+
+def test_it_answers_by_link_through_the_service(client, membre, meeting, monkeypatch):
+    from meetings import services
+
+    calls = []
+    real = services.answer
+
+    def spy(attendance, answer, **options):
+        calls.append((attendance.meeting_id, attendance.contact_id, answer, options))
+        return real(attendance, answer, **options)
+
+    monkeypatch.setattr(services, "answer", spy)
+    client.get(url_for(meeting, membre.contact, "maybe"))
+    client.post(url_for(meeting, membre.contact, "maybe"))
+    assert calls == [
+        (meeting.pk, membre.contact.pk, "maybe", {"check_only": True}),
+        (meeting.pk, membre.contact.pk, "maybe", {}),
+    ]
+    assert answer_of(meeting, membre.contact) == "maybe"
+
+
+def test_it_shows_no_confirm_button_once_the_meeting_started(client, membre, mixite):
+    now = timezone.now()
+    meeting = MeetingFactory(group=mixite, starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(hours=1))
+    response = client.get(url_for(meeting, membre.contact, "yes"))
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "déjà commencé" in html and "Confirmer ma réponse" not in html
+    assert answer_of(meeting, membre.contact) is None
