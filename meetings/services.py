@@ -13,11 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from groups.models import Membership
 from stakeholders.models import Contact
 
-from .markdown import render_markdown
 from .models import Action, AgendaItem, Attendance, Lever, Meeting
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -556,24 +552,6 @@ def minutes_recipients(meeting):
     """Current members of the group with an e-mail address, each once."""
     contact_ids = Membership.objects.current().filter(group_id=meeting.group_id).values("contact_id")
     return list(Contact.objects.filter(pk__in=contact_ids, is_archived=False).exclude(email="").order_by("pk"))
-
-
-def _minutes_message(meeting, contact):
-    url = settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk])
-    context = {
-        "meeting": meeting,
-        "contact": contact,
-        "url": url,
-        "minutes_html": render_markdown(meeting.minutes),
-        "starts_at": timezone.localtime(meeting.starts_at, PARIS),
-    }
-    with translation.override("fr"):
-        subject = _("Minutes: %(group)s – %(title)s") % {"group": meeting.group.name, "title": meeting.title}
-        text = render_to_string("meetings/emails/minutes.txt", context)
-        html = render_to_string("meetings/emails/minutes.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[contact.email])
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 @transaction.atomic

@@ -226,7 +226,7 @@ def detail(request, pk):
 
 
 def _can_answer(meeting, attendance):
-    return attendance is not None and not meeting.is_cancelled and meeting.ends_at >= timezone.now()
+    return attendance is not None and not meeting.is_cancelled and meeting.starts_at > timezone.now()
 
 
 @login_required

@@ -1,9 +1,7 @@
 import csv
 import io
-import json
 
 import pytest
-from django.db import connection
 from django.template import Context, Template
 from django.test import override_settings
 

@@ -19,7 +19,6 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from meetings import services
+from meetings import reminders, services
 from meetings.models import Action, Attendance, Meeting
 from groups.tests.factories import MembershipFactory
 from stakeholders.tests.factories import ContactFactory
@@ -136,6 +136,7 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     shot(page, "06-minutes")
     page.get_by_role("button", name="Envoyer le compte rendu aux membres").click()
     page.get_by_text("Compte rendu envoyé à 3 membres.").wait_for()
+    reminders.dispatch_due()  # the minutes go out through the delivery machinery
     assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinatrice.email, membre.email, colleague.email])
 
     page.goto("/actions/")

@@ -14,7 +14,6 @@ from meetings import reminders
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
-from stakeholders.tests.factories import ContactFactory
 
 from .test_reminders_helpers import PARIS, make_group, make_meeting, paris, recipients
 

@@ -9,7 +9,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
 from meetings.tests.factories import MeetingFactory
-from stakeholders.tests.factories import ContactFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 

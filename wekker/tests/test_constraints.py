@@ -10,7 +10,7 @@ from django.utils import timezone
 from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
 from indicators.models import Domain, Observation, Territory
-from meetings.models import Action, Attendance, Delivery, Meeting
+from meetings.models import Action, Attendance, Delivery
 from meetings.tests.factories import ActionFactory, AttendanceFactory, MeetingFactory
 from stakeholders.models import Contact
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
