@@ -274,13 +274,25 @@ def _seed_agenda(meeting, people):
     meeting.agenda_items.filter(position__gte=len(rows)).delete()
 
 
+MINUTES_DECISIONS = [
+    ["La Semaine de la mixité des métiers aura lieu en mars.",
+     "Le CFA ouvre une session découverte réservée aux jeunes femmes."],
+    ["Le groupe soutient le tournage de trois vidéos de rôles modèles.",
+     "Transports Armor Mobilités accueille une session « découverte conduite de bus »."],
+    ["Les indicateurs 2025 seront présentés par le Conseil régional à la prochaine réunion.",
+     "Une intervention au forum des métiers de Saint-Brieuc est confiée au Département."],
+    ["Le bilan de la Semaine de la mixité est adopté.",
+     "Un groupe de travail restreint prépare la plaquette « Les métiers n'ont pas de sexe »."],
+]
+
+
 def _minutes_text(meeting):
+    decisions = MINUTES_DECISIONS[meeting.starts_at.month % len(MINUTES_DECISIONS)]
+    held_on = timezone.localtime(meeting.starts_at).strftime("%d/%m/%Y")
     return (
-        f"# Compte rendu – {meeting.group.name}\n\n"
+        f"# Compte rendu – {meeting.group.name}, réunion du {held_on}\n\n"
         "## Présents\n\nVoir le registre de présence.\n\n"
-        "## Relevé de décisions\n\n"
-        "- La Semaine de la mixité des métiers aura lieu en mars.\n"
-        "- Le CFA ouvre une session découverte réservée aux jeunes femmes.\n"
+        "## Relevé de décisions\n\n" + "".join(f"- {decision}\n" for decision in decisions)
     )
 
 
@@ -305,17 +317,20 @@ def _seed_other_groups(groups, today):
 
 def _seed_actions(group, people, meetings, today):
     deciding = [m for m in meetings if m.status == Meeting.Status.HELD]
-    for index, (title, lever, owner, due_in, status, kind) in enumerate(MIXITE_ACTIONS):
+    for title, lever, owner, due_in, status, kind in MIXITE_ACTIONS:
+        due = today + dt.timedelta(days=due_in)
+        # Decided at the last held meeting before it fell due (none for the oldest ones).
+        earlier = [m for m in deciding if timezone.localdate(m.starts_at) < due]
         Action.objects.update_or_create(
             group=group,
             title=title,
             defaults={
                 "lever": lever,
                 "owner": people[owner],
-                "due_date": today + dt.timedelta(days=due_in),
+                "due_date": due,
                 "status": status,
                 "kind": kind,
-                "meeting": deciding[index % len(deciding)] if deciding else None,
+                "meeting": earlier[-1] if earlier else None,
             },
         )
     # The Semaine de la mixité des métiers is also a meeting of kind "event".
