@@ -43,16 +43,22 @@ def set_password_link(user, request=None):
 
 
 def invite(contact, *, invited_by, request=None):
-    """Give a contact a login: a new user named after their e-mail, and a mail to choose a password."""
+    """Give a contact a login: a new user named after their e-mail, and a mail to choose a password.
+
+    A contact who was invited but never logged in (the link may have expired) gets the
+    invitation again, with a fresh link."""
     if not contact.email:
         raise ValidationError(_("This contact has no e-mail address: add one before inviting them."), code="no_email")
-    if contact.user_id is not None:
-        raise ValidationError(
-            _("This contact already has a login. If they lost their password, they can ask for a new one on the login page."),
-            code="has_login",
-        )
     if contact.is_archived:
         raise ValidationError(_("This contact is archived: reactivate them before inviting them."), code="archived")
+    if contact.user_id is not None:
+        if contact.user.last_login is not None or not contact.user.is_active:
+            raise ValidationError(
+                _("This contact already has a login. If they lost their password, they can ask for a new one on the login page."),
+                code="has_login",
+            )
+        _send_invitation(contact, contact.user, invited_by=invited_by, request=request)
+        return contact.user
     User = get_user_model()
     username = contact.email.strip().lower()[:150]
     if User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username)).exists():
@@ -69,23 +75,32 @@ def invite(contact, *, invited_by, request=None):
         user.save()
         contact.user = user
         contact.save(update_fields=["user", "updated_at"])
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "contact": contact,
-                "username": user.username,
-                "invited_by": invited_by.get_full_name() or invited_by.get_username(),
-                "link": set_password_link(user, request),
-                "login_url": _absolute(reverse("login"), request),
-                "lifetime": link_lifetime(),
-            }
-            subject = _("Your access to Wekker")
-            text = render_to_string("stakeholders/emails/invitation.txt", context)
-            html = render_to_string("stakeholders/emails/invitation.html", context)
-        message = EmailMultiAlternatives(subject, text, to=[contact.email])
-        message.attach_alternative(html, "text/html")
         # Inside the transaction: if the mail cannot leave, no half-made login is left behind.
-        message.send()
+        _send_invitation(contact, user, invited_by=invited_by, request=request)
     return user
+
+
+def can_resend_invitation(contact):
+    """Invited, never logged in: the invitation may be sent again."""
+    return contact.user is not None and contact.user.is_active and contact.user.last_login is None
+
+
+def _send_invitation(contact, user, *, invited_by, request):
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "contact": contact,
+            "username": user.username,
+            "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+            "link": set_password_link(user, request),
+            "login_url": _absolute(reverse("login"), request),
+            "lifetime": link_lifetime(),
+        }
+        subject = _("Your access to Wekker")
+        text = render_to_string("stakeholders/emails/invitation.txt", context)
+        html = render_to_string("stakeholders/emails/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[contact.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 # The name an erased contact keeps in the history (attendance, actions), in the site's language.

@@ -148,6 +148,7 @@ def contact_detail(request, pk):
             "memberships": memberships,
             "can_see_details": access.can_see_contact_details(request.user),
             "can_edit": access.can_edit_contact(request.user, contact),
+            "can_resend_invitation": services.can_resend_invitation(contact),
         },
     )
 

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 
 from conftest import ROLES
@@ -308,7 +309,8 @@ def test_it_invites_a_contact_who_sets_a_password_and_logs_in(client, coordinatr
 )
 def test_it_refuses_an_impossible_invitation_in_french(client, coordinatrice, ana, mailoutbox, change, message):
     if change.get("user") == "existing":
-        change = {"user": get_user_model().objects.create_user("deja")}
+        # A login in use (an invited person who never logged in gets the invitation again).
+        change = {"user": get_user_model().objects.create_user("deja", last_login=timezone.now())}
     Contact.objects.filter(pk=ana.pk).update(**change)
     users = get_user_model().objects.count()
     client.force_login(coordinatrice)
@@ -388,3 +390,39 @@ def test_it_makes_the_invitation_link_expire(client, coordinatrice, ana, mailout
     client.logout()
     response = client.get(link.removeprefix("http://testserver"), follow=True)
     assert response.context["validlink"] is False
+
+
+def test_it_sends_an_invitation_again_to_someone_who_never_logged_in(client, coordinatrice, mixite, mailoutbox):
+    from groups.tests.factories import MembershipFactory
+    from stakeholders.tests.factories import ContactFactory
+
+    contact = ContactFactory(email="nina@example.org")
+    MembershipFactory(group=mixite, contact=contact)
+    client.force_login(coordinatrice)
+    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    contact.refresh_from_db()
+    html = client.get(f"/partners/contacts/{contact.pk}/").content.decode()
+    assert "Invitation envoyée, pas encore connecté·e" in html
+    assert "Renvoyer l&#x27;invitation" in html or "Renvoyer l'invitation" in html
+    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    assert len(mailoutbox) == 2
+    assert mailoutbox[0].to == mailoutbox[1].to == ["nina@example.org"]
+    # Once they have logged in, no more invitations.
+    from django.utils import timezone
+
+    contact.user.last_login = timezone.now()
+    contact.user.save()
+    html = client.get(f"/partners/contacts/{contact.pk}/").content.decode()
+    assert "Renvoyer" not in html
+    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    assert len(mailoutbox) == 2
+
+
+def test_it_says_plainly_when_a_contact_has_no_login(client, coordinatrice, mixite):
+    from stakeholders.tests.factories import ContactFactory
+
+    contact = ContactFactory()
+    client.force_login(coordinatrice)
+    html = client.get(f"/partners/contacts/{contact.pk}/").content.decode()
+    assert "Pas encore de compte" in html and "Aucun(e)" not in html
+    assert '<li class="breadcrumb-item"><a href="/partners/">Partenaires</a></li>' in html
