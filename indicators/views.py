@@ -20,7 +20,7 @@ from meetings.models import Lever
 from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import STAGE_ORDER, IndicatorImport, Nomenclature, Stage
-from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures
+from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures, coverage
 from .summary import Selection, build_summary, domains_of, withheld_label
 
 UPLOAD_DIR = "indicator-imports"
@@ -50,6 +50,10 @@ def _summary(request):
     else:
         figures = cached_figures(tree, selection.territory["id"], nomenclature)
     summary = build_summary(figures, selection, domains, sees_small_cells=access.sees_small_cells(request.user))
+    summary["coverage"] = None
+    if selection.territory.get("id") is not None:
+        with_rows = figures.territories.get(summary["year"], ())
+        summary["coverage"] = coverage(tree, selection.territory["id"], with_rows)
     return form, summary
 
 
