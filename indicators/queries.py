@@ -243,6 +243,21 @@ def coverage(tree, territory_id, with_rows):
     }
 
 
+def observations_for_export(tree, territory_id, nomenclature, year, domain_code=None):
+    """The rows of a territory and those under it for one year, as import rows (one query)."""
+    rows = Observation.objects.filter(
+        territory_id__in=list(tree.subtree(territory_id)), domain__nomenclature=nomenclature, year=year
+    )
+    if domain_code:
+        rows = rows.filter(domain__code=domain_code)
+    fields = ("year", "month", "territory__code", "domain__code", "stage", "women", "men", "unknown")
+    for year_, month, territory, domain, stage, women, men, unknown in rows.order_by(
+        "month", "territory__code", "domain__code", "stage"
+    ).values_list(*fields).iterator(chunk_size=5000):
+        period = f"{year_}" if not month else f"{year_}-{month:02d}"
+        yield period, territory, nomenclature, domain, stage, women, men, unknown
+
+
 CACHE_SECONDS = 600
 
 

@@ -57,3 +57,13 @@ def query_with(context, **changes):
     for name, value in changes.items():
         query[name] = value
     return query.urlencode()
+
+
+@register.filter
+def split(value):
+    return value.split()
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)
