@@ -60,12 +60,17 @@ def whole(value):
     return "" if value is None else str(int(round(value)))
 
 
+DANGLING = {"à", "au", "aux", "de", "des", "du", "d'", "en", "et", "la", "le", "les", "l'", "ou", "sur"}
+
+
 def short(text, length):
     """A label cut at a word under `length` characters, with an ellipsis: the table gives it in full."""
     if len(text) <= length:
         return text
-    cut = text[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
-    return cut + "…"
+    words = text[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–").split(" ")
+    while len(words) > 1 and words[-1].lower() in DANGLING:
+        words.pop()  # "Services à la personne et…" reads better without "et"
+    return " ".join(words).rstrip(" ,;:-–") + "…"
 
 
 def _config(size, **extra):
@@ -101,11 +106,9 @@ def ratio_range(values):
     low = math.floor(min(min(known), 1) * 10) / 10
     high = math.ceil(max(max(known), low + 0.1) * 10) / 10
     step = 0.1 if high - low <= 0.6 else 0.2
-    ticks = []
-    tick = low
-    while tick < high + 1e-9:
-        ticks.append(round(tick, 1))
-        tick += step
+    ticks = [low]
+    while ticks[-1] < high - 1e-9:  # the last tick at or above the highest value
+        ticks.append(round(ticks[-1] + step, 1))
     return (ticks[0], ticks[-1]), ticks
 
 
