@@ -77,6 +77,7 @@ def _config(size, **extra):
     return {
         "js": [],
         "disable_xml_declaration": True,
+        "explicit_size": True,  # width and height on the <svg>: the picture knows its natural size
         "legend_at_bottom": True,
         "print_values": False,
         "show_y_guides": True,
@@ -86,6 +87,11 @@ def _config(size, **extra):
         **SIZES[size],
         **extra,
     }
+
+
+def _beside(size):
+    """A wide chart with its table beside it gets half the page at 1280 px: drawn at 600 px."""
+    return {"width": 600, "height": 340} if size == "wide" else {}
 
 
 def _uri(chart):
@@ -124,7 +130,7 @@ def shares_by_stage(summary):
 
     def draw(size):
         chart = pygal.Bar(
-            **_config(size, range=(0, 1), y_labels=PERCENT_TICKS, value_formatter=percent,
+            **_config(size, **_beside(size), range=(0, 1), y_labels=PERCENT_TICKS, value_formatter=percent,
                       x_label_rotation=20 if size == "wide" else 40)
         )
         chart.x_labels = [s["label"] for s in summary["stages"]]
@@ -147,7 +153,7 @@ def path_by_sex(summary):
 
     def draw(size):
         chart = pygal.Line(
-            **_config(size, range=axis, y_labels=ticks, value_formatter=percent,
+            **_config(size, **_beside(size), range=axis, y_labels=ticks, value_formatter=percent,
                       x_label_rotation=20 if size == "wide" else 40, dots_size=5)
         )
         if size == "wide":
@@ -207,7 +213,7 @@ def segregation(summary):
 
     def draw(size):
         chart = pygal.Bar(
-            **_config(size, range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100], value_formatter=points,
+            **_config(size, **_beside(size), range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100], value_formatter=points,
                       x_label_rotation=20 if size == "wide" else 40, show_legend=False)
         )
         chart.x_labels = [s["label"] for s in summary["stages"]]
@@ -224,7 +230,7 @@ def actions(years, levers, counts):
 
     def draw(size):
         chart = pygal.StackedBar(
-            **_config(size, range=(0, ticks[-1]), y_labels=ticks, value_formatter=whole, show_legend=True)
+            **_config(size, **_beside(size), range=(0, ticks[-1]), y_labels=ticks, value_formatter=whole, show_legend=True)
         )
         chart.x_labels = [str(y) for y in years]
         for code, label in levers:
