@@ -54,6 +54,10 @@ TABLE_BOXES = """() => [...document.querySelectorAll('table')].map(t => {
 def _shoot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-top.png"))
+    sections = page.locator("main section")
+    for i in range(sections.count()):
+        sections.nth(i).screenshot(path=str(SHOTS / f"{name}-section{i}.png"))
 
 
 def test_it_shows_every_stage_column_at_1280_px(page, membre, browser_login, axe):
@@ -109,5 +113,7 @@ def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, brows
     phone_page.get_by_role("button", name="Aperçu").click()
     assert phone_page.get_by_text("Lignes dont les effectifs changent : ancien → nouveau").is_visible()
     assert phone_page.evaluate(NO_PAGE_OVERFLOW)
+    boxes = phone_page.evaluate(TABLE_BOXES)
+    assert all(b["boxed"] and b["caption"] for b in boxes)
     _shoot(phone_page, "import-preview-375")
     axe(phone_page)
