@@ -102,6 +102,7 @@ def main():
             "/indicators/summary.json",
             "/indicators/summary.json?territory=53&year=2024",
             "/indicators/export.csv",
+            "/indicators/observations.csv?territory=35",
         ):
             cold, warm, queries, status = measure(client, url)
             rows.append((who, url, status, queries, cold, warm))

@@ -1,9 +1,13 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import metrics
 from .importing import ROME_CODE
 from .models import Nomenclature, Stage
+
+FAP_CODE = re.compile(r"^[A-Z]\d[A-Z]$")
 
 RULE_CHOICES = [
     (metrics.DARES15, _("DARES ±15 points around the overall share")),
@@ -27,8 +31,15 @@ class DashboardFilters(forms.Form):
         data = data.copy()
         domain = (data.get("domain") or "").strip().upper()
         match = ROME_CODE.match(domain)
-        if match and data.get("nomenclature", "rome") in ("", "rome"):
+        rome = data.get("nomenclature", "rome") in ("", "rome")
+        if match and rome:
             data["domain"] = match.group(1)  # F1703 → F
+        # Switching the nomenclature leaves the other one's domain in the query string:
+        # show every domain, with a note rather than an error.
+        self.reset_domain = ""
+        if (match and not rome) or (FAP_CODE.match(domain) and rome):
+            self.reset_domain = domain
+            data["domain"] = ""
         super().__init__(data, **kwargs)
         self.tree = tree
         self.fields["territory"].choices = tree.options()

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import STAGE_ORDER, Domain, IndicatorImport, Nomenclature, Observation, Territory
+from .models import STAGE_ORDER, Domain, IndicatorImport, Nomenclature, Observation, Stage, Territory
 
 # Canonical column → accepted headers, compared without accents, case or punctuation.
 COLUMNS = {
@@ -83,6 +84,7 @@ class Row:
     unknown: int
     code: str = ""  # the domain code as written in the file (F1703), before the roll-up
     lines: list = field(default_factory=list)  # the file's lines summed into this row
+    previous: tuple | None = None  # (women, men, unknown) in the database, when the plan changes them
 
     def __post_init__(self):
         self.lines = self.lines or [self.line]
@@ -316,11 +318,54 @@ def plan(rows):
         if current is None:
             added.append(row)
         elif current != (row.women, row.men, row.unknown):
+            row.previous = current
             changed.append(row)
         else:
             unchanged += 1
     combined = [len(r.lines) for r in rows if len(r.lines) > 1]
     return Plan(added, changed, unchanged, combined_rows=sum(combined), combined_into=len(combined))
+
+
+CHANGES_SHOWN = 50
+
+
+def counts_text(added, changed, unchanged, *, planned=False):
+    """'3 rows added, 1 changed, 0 unchanged' with the plurals of the reader's language."""
+    values = {"added": added, "changed": changed, "unchanged": unchanged}
+    if planned:
+        parts = [
+            ngettext("%(added)s row to add", "%(added)s rows to add", added),
+            ngettext("%(changed)s to change", "%(changed)s to change", changed),
+        ]
+    else:
+        parts = [
+            ngettext("%(added)s row added", "%(added)s rows added", added),
+            ngettext("%(changed)s changed", "%(changed)s changed", changed),
+        ]
+    parts.append(ngettext("%(unchanged)s unchanged", "%(unchanged)s unchanged", unchanged))
+    return ", ".join(part % values for part in parts)
+
+
+def described_changes(the_plan, limit=CHANGES_SHOWN):
+    """The first changed rows as a person reads them, old → new (two queries for the codes)."""
+    rows = the_plan.changed[:limit]
+    territories = Territory.objects.in_bulk({r.territory_id for r in rows})
+    domains = Domain.objects.in_bulk({r.domain_id for r in rows})
+    out = []
+    for r in rows:
+        domain = domains[r.domain_id]
+        out.append(
+            {
+                "line": r.line,
+                "period": f"{r.year}" if not r.month else f"{r.year}-{r.month:02d}",
+                "territory": territories[r.territory_id],
+                "domain": domain,
+                "stage": Stage(r.stage).label,
+                "old": dict(zip(("women", "men", "unknown"), r.previous)),
+                "new": {"women": r.women, "men": r.men, "unknown": r.unknown},
+            }
+        )
+    return out
 
 
 @transaction.atomic

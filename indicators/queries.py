@@ -54,6 +54,10 @@ class TerritoryTree:
                     stack.append(child)
         return ancestors
 
+    def label(self, row):
+        """A territory named with its level, as codes clash across levels: "Guadeloupe (région, 01)"."""
+        return f"{row['name']} ({Territory.Level(row['level']).label.lower()}, {row['code']})"
+
     def options(self):
         """(code, label) pairs for a select, indented by depth, root first."""
         root = self.root()
@@ -63,7 +67,7 @@ class TerritoryTree:
 
         def walk(tid, depth):
             row = self.by_id[tid]
-            out.append((row["code"], "\u00a0\u00a0" * depth + f"{row['name']} ({row['code']})"))
+            out.append((row["code"], "\u00a0\u00a0" * depth + self.label(row)))
             for child in self.children.get(tid, []):
                 walk(child, depth + 1)
 
@@ -77,6 +81,7 @@ class Figures:
 
     cells: dict = field(default_factory=dict)  # (year, stage, domain_id) -> (women, men, unknown)
     fictitious: bool = False
+    territories: dict = field(default_factory=dict)  # year -> ids of the subtree's territories with rows
 
     @property
     def years(self):
@@ -165,7 +170,7 @@ def figures_for(tree, territory_id, nomenclature):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     present = {(year, stage, domain_id, label) for year, stage, domain_id, label, *_rest in rows}
-    figures = Figures()
+    figures = Figures(territories=_territories_with_rows(nomenclature, ids))
     for year, stage, domain_id, label, women, men, unknown, fictitious in rows:
         chain = hidden_by.get(label, ())
         if any((year, stage, domain_id, f"t{a}") in present for a in chain):
@@ -175,6 +180,82 @@ def figures_for(tree, territory_id, nomenclature):
         figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
         figures.fictitious = figures.fictitious or bool(fictitious)
     return figures
+
+
+def _territories_with_rows(nomenclature, ids):
+    """{year: ids of the territories with rows}, for the coverage line (one DISTINCT query)."""
+    rows = Observation.objects.filter(domain__nomenclature=nomenclature)
+    if ids is not None:
+        rows = rows.filter(territory_id__in=ids)
+    found = defaultdict(set)
+    for year, territory_id in rows.order_by().values_list("year", "territory_id").distinct():
+        found[year].add(territory_id)
+    return {year: frozenset(tids) for year, tids in found.items()}
+
+
+COVERAGE_LISTED = 12
+
+
+def coverage(tree, territory_id, with_rows):
+    """Whose rows make a territory's figure, and whether some of its territories are missing.
+
+    The sources are the territories with rows and no ancestor with rows (up to the chosen
+    territory), at the level of a year. The figure is complete when the territory has rows
+    of its own, or when each of its children is complete; a territory without rows nor
+    children is missing. `focus` is the smallest territory holding every source.
+    """
+    subtree = tree.subtree(territory_id)
+    with_rows = set(with_rows) & set(subtree)
+    sources = sorted(
+        (tid for tid in with_rows if not any(a in with_rows for a in subtree[tid])),
+        key=lambda tid: tree.by_id[tid]["name"],
+    )
+    if not sources:
+        return None
+    memo = {}
+
+    def complete(tid):
+        if tid not in memo:
+            children = tree.children.get(tid, [])
+            memo[tid] = tid in with_rows or (bool(children) and all(complete(c) for c in children))
+        return memo[tid]
+
+    children = tree.children.get(territory_id, [])
+    reached = {a for s in sources for a in (s, *subtree[s])}
+    # The lowest territory that every source's chain goes through.
+    chains = [(*reversed(subtree[s]), s) for s in sources]
+    focus = territory_id
+    for level in zip(*chains):
+        if len(set(level)) > 1:
+            break
+        focus = level[0]
+    names = [tree.by_id[tid]["name"] for tid in sources]
+    return {
+        "territories": [tree.by_id[tid]["code"] for tid in sources],
+        "names": names[:COVERAGE_LISTED],
+        "more": max(0, len(names) - COVERAGE_LISTED),
+        "count": len(sources),
+        "partial": not complete(territory_id),
+        "children": len(children),
+        "children_with_data": sum(1 for c in children if c in reached),
+        "focus": None if focus == territory_id else tree.by_id[focus]["code"],
+        "focus_label": None if focus == territory_id else tree.label(tree.by_id[focus]),
+    }
+
+
+def observations_for_export(tree, territory_id, nomenclature, year, domain_code=None):
+    """The rows of a territory and those under it for one year, as import rows (one query)."""
+    rows = Observation.objects.filter(
+        territory_id__in=list(tree.subtree(territory_id)), domain__nomenclature=nomenclature, year=year
+    )
+    if domain_code:
+        rows = rows.filter(domain__code=domain_code)
+    fields = ("year", "month", "territory__code", "domain__code", "stage", "women", "men", "unknown")
+    for year_, month, territory, domain, stage, women, men, unknown in rows.order_by(
+        "month", "territory__code", "domain__code", "stage"
+    ).values_list(*fields).iterator(chunk_size=5000):
+        period = f"{year_}" if not month else f"{year_}-{month:02d}"
+        yield period, territory, nomenclature, domain, stage, women, men, unknown
 
 
 CACHE_SECONDS = 600

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("summary.json", views.summary_json, name="summary"),
     path("export.csv", views.export_csv, name="export"),
+    path("observations.csv", views.export_observations, name="export_observations"),
     path("import/", views.import_upload, name="import"),
 ]

@@ -20,8 +20,9 @@ from meetings.models import Lever
 from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import STAGE_ORDER, IndicatorImport, Nomenclature, Stage
-from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures
-from .summary import Selection, build_summary, domains_of, withheld_label
+from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures, coverage, observations_for_export
+from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
+from .templatetags.indicators_tags import class_label
 
 UPLOAD_DIR = "indicator-imports"
 UPLOAD_SALT = "indicators.import"
@@ -50,6 +51,10 @@ def _summary(request):
     else:
         figures = cached_figures(tree, selection.territory["id"], nomenclature)
     summary = build_summary(figures, selection, domains, sees_small_cells=access.sees_small_cells(request.user))
+    summary["coverage"] = None
+    if selection.territory.get("id") is not None:
+        with_rows = figures.territories.get(summary["year"], ())
+        summary["coverage"] = coverage(tree, selection.territory["id"], with_rows)
     return form, summary
 
 
@@ -129,8 +134,14 @@ def _shown(count):
     return withheld_label() if count is None else count
 
 
+def decimal_comma(value, digits):
+    """0.4723 → "0,472": French spreadsheets read a decimal point in a semicolon CSV as text."""
+    return "" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
 @login_required
 def export_csv(request):
+    """What the dashboard shows, for a French spreadsheet: semicolons, decimal commas, UTF-8 with BOM."""
     _form, summary = _summary(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"indicateurs-{summary['territory']}-{summary['year'] or 'vide'}.csv"
@@ -159,13 +170,44 @@ def export_csv(request):
                         _shown(row["women"]),
                         _shown(row["men"]),
                         _shown(row["unknown"]),
-                        "" if row["share_women"] is None else f"{row['share_women']:.4f}",
-                        row.get("class") or "",
-                        "" if row is not block or block["duncan_index"] is None else block["duncan_index"],
+                        decimal_comma(row["share_women"], 3),
+                        class_label(row.get("class")) if row.get("class") else "",
+                        "" if row is not block else decimal_comma(block["duncan_index"], 1),
                         "oui" if row["suppressed"] else "non",
                     )
                 ]
             )
+    return response
+
+
+IMPORT_HEADER = ["période", "territoire", "nomenclature", "domaine", "étape", "femmes", "hommes", "non_renseigne"]
+
+
+@login_required
+def export_observations(request):
+    """The observations behind the figures, in the import format: the file can be re-imported.
+
+    Every row of the territory and the territories under it, for the year (and domain) shown.
+    For readers under the small-cell rule, a row with a withheld count is left out: "< 11"
+    cannot be re-imported, and a blank would read as zero.
+    """
+    _form, summary = _summary(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"observations-{summary['territory']}-{summary['year'] or 'vide'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(IMPORT_HEADER)
+    tree = TerritoryTree.load()
+    territory = tree.by_code.get(summary["territory"])
+    if territory is None or summary["year"] is None:
+        return response
+    withhold = Withholding(access.sees_small_cells(request.user))
+    for row in observations_for_export(tree, territory["id"], summary["nomenclature"], summary["year"], summary["domain"]):
+        period, code, nomenclature, domain, stage, *counts = row
+        if any(withhold.count(n) is None for n in counts):
+            continue
+        writer.writerow([escape_cell(x) for x in (period, code, nomenclature, domain, stage, *counts)])
     return response
 
 
@@ -190,6 +232,8 @@ def import_upload(request):
         _delete_abandoned_previews()
         stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
         context["plan"] = plan
+        context["changes"] = importing.described_changes(plan)
+        context["more_changes"] = max(0, len(plan.changed) - importing.CHANGES_SHOWN)
         context["token"] = signing.dumps(
             {"path": stored, "name": upload.name, "user": request.user.pk}, salt=UPLOAD_SALT
         )
@@ -228,11 +272,7 @@ def _import_confirm(request):
     if not parsed.ok:
         context = {"form": ImportForm(), "report": parsed.report(), "file_name": ticket["name"]}
         return render(request, "indicators/import.html", context, status=400)
-    messages.success(
-        request,
-        _("Imported %(name)s: %(added)s row(s) added, %(changed)s changed, %(unchanged)s unchanged.")
-        % {"name": ticket["name"], "added": record.rows_added, "changed": record.rows_changed,
-           "unchanged": record.rows_unchanged},
-    )
+    counts = importing.counts_text(record.rows_added, record.rows_changed, record.rows_unchanged)
+    messages.success(request, _("Imported %(name)s: %(counts)s.") % {"name": ticket["name"], "counts": counts})
     return redirect("indicators:import")
 

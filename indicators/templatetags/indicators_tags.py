@@ -48,3 +48,22 @@ def index(value):
 def class_label(value):
     labels = {"masculinised": _("Masculinised"), "mixed": _("Mixed"), "feminised": _("Feminised")}
     return labels.get(value, "—")
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The page's query string with some parameters replaced (e.g. another territory)."""
+    query = context["request"].GET.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return query.urlencode()
+
+
+@register.filter
+def split(value):
+    return value.split()
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)

@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from indicators.demo import seed_demo_indicators
@@ -32,3 +35,85 @@ def test_it_passes_axe_on_the_import_page(page, coordinatrice, browser_login, ax
     page.goto("/indicators/import/")
     assert page.get_by_label("Fichier CSV").count() == 1
     axe(page)
+
+
+SHOTS = Path(os.getenv("WEKKER_SHOTS", "/tmp/ind2-shots"))
+
+NO_PAGE_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+# Each wide table scrolls inside a focusable, labelled box, never the page.
+TABLE_BOXES = """() => [...document.querySelectorAll('table')].map(t => {
+  const box = t.closest('.table-responsive');
+  return {
+    boxed: !!box && box.tabIndex === 0 && !!(box.getAttribute('aria-label') || box.getAttribute('aria-labelledby')),
+    fits: !!box && box.scrollWidth <= box.clientWidth + 1,
+    caption: t.caption ? t.caption.getBoundingClientRect().right <= window.innerWidth + 1 : true,
+  };
+})"""
+
+
+def _shoot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-top.png"))
+    sections = page.locator("main section")
+    for i in range(sections.count()):
+        sections.nth(i).screenshot(path=str(SHOTS / f"{name}-section{i}.png"))
+
+
+def test_it_shows_every_stage_column_at_1280_px(page, membre, browser_login, axe):
+    seed_demo_indicators()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    browser_login(page, membre)
+    page.goto("/indicators/")
+    assert page.get_by_text("Données partielles :").is_visible()
+    assert page.evaluate(NO_PAGE_OVERFLOW)
+    boxes = page.evaluate(TABLE_BOXES)
+    assert all(b["boxed"] for b in boxes)
+    # The domain and year tables show every stage without scrolling.
+    for caption in ("Part de femmes et classe de mixité de chaque domaine à chaque étape", "Part de femmes à chaque étape, par année"):
+        table = page.locator("table", has=page.locator("caption", has_text=caption))
+        last = table.locator("thead th").last
+        assert last.inner_text() == "En emploi"
+        box = last.bounding_box()
+        assert box["x"] + box["width"] <= 1280
+        assert table.evaluate("t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth + 1")
+    # The wide charts (720 px, or 600 px beside their table) are shown at 85 % of that or more.
+    for width in page.locator("figure img").evaluate_all("imgs => imgs.map(i => i.clientWidth / i.naturalWidth)"):
+        assert width >= 0.85
+    _shoot(page, "dashboard-1280")
+    axe(page)
+
+
+def test_it_fits_the_dashboard_on_a_phone(phone_page, membre, browser_login, axe):
+    seed_demo_indicators()
+    browser_login(phone_page, membre)
+    phone_page.goto("/indicators/?territory=53")
+    assert phone_page.evaluate(NO_PAGE_OVERFLOW)
+    boxes = phone_page.evaluate(TABLE_BOXES)
+    assert all(b["boxed"] for b in boxes)
+    assert all(b["caption"] for b in boxes)
+    # The narrow pictures are shown: text drawn at 16 px in a 400 px picture reads at 12 px or more.
+    images = phone_page.locator("figure img")
+    assert images.count() == 5
+    for shown, natural in images.evaluate_all("imgs => imgs.map(i => [i.clientWidth, i.naturalWidth])"):
+        assert natural == 400 and 16 * shown / natural >= 12
+    _shoot(phone_page, "dashboard-375")
+    axe(phone_page)
+
+
+def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, browser_login, axe, tmp_path):
+    from indicators.tests.test_dashboard import obs
+
+    obs("35", "F", "formation", 40, 60)
+    path = tmp_path / "maj.csv"
+    path.write_text("période;territoire;domaine;étape;femmes;hommes\n2024;35;F;formation;45;60\n2024;35;K;emploi;3;4\n")
+    browser_login(phone_page, coordinatrice)
+    phone_page.goto("/indicators/import/")
+    phone_page.get_by_label("Fichier CSV").set_input_files(str(path))
+    phone_page.get_by_role("button", name="Aperçu").click()
+    assert phone_page.get_by_text("Lignes dont les effectifs changent : ancien → nouveau").is_visible()
+    assert phone_page.evaluate(NO_PAGE_OVERFLOW)
+    boxes = phone_page.evaluate(TABLE_BOXES)
+    assert all(b["boxed"] and b["caption"] for b in boxes)
+    _shoot(phone_page, "import-preview-375")
+    axe(phone_page)

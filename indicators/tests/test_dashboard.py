@@ -208,8 +208,9 @@ def test_it_keeps_queries_constant(client, membre, django_assert_num_queries, ur
     _make_data(n_years)
     client.force_login(membre)
     # session, user, territories, domains, data version, inner territories with rows,
-    # the GROUP BY, (dashboard: memberships, actions by lever)
-    expected = 9 if url == "/indicators/" else 7
+    # the GROUP BY, territories with rows by year (coverage), (dashboard: memberships,
+    # actions by lever)
+    expected = 10 if url == "/indicators/" else 8
     with django_assert_num_queries(expected):
         response = client.get(url + "?territory=53")
     assert response.status_code == 200

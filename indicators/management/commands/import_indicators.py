@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from indicators.importing import import_file
+from indicators.importing import counts_text, import_file
 
 
 class Command(BaseCommand):
@@ -24,24 +25,27 @@ class Command(BaseCommand):
             for line in parsed.report():
                 self.stderr.write(line)
             raise CommandError(
-                _("File rejected: %(count)s error(s), nothing was imported.") % {"count": len(parsed.errors)},
+                ngettext(
+                    "File rejected: %(count)s error, nothing was imported.",
+                    "File rejected: %(count)s errors, nothing was imported.",
+                    len(parsed.errors),
+                )
+                % {"count": len(parsed.errors)},
                 returncode=1,
             )
-        figures = {"added": len(plan.added), "changed": len(plan.changed), "unchanged": plan.unchanged}
+        figures = (len(plan.added), len(plan.changed), plan.unchanged)
         if plan.combined_rows:
             self.stdout.write(
-                _(
+                ngettext(
                     "%(rows)s rows of the file with full ROME codes were combined into %(observations)s "
-                    "observation(s): their counts are summed by domain."
+                    "observation: their counts are summed by domain.",
+                    "%(rows)s rows of the file with full ROME codes were combined into %(observations)s "
+                    "observations: their counts are summed by domain.",
+                    plan.combined_into,
                 )
                 % {"rows": plan.combined_rows, "observations": plan.combined_into}
             )
         if dry_run:
-            self.stdout.write(
-                _("Dry run: %(added)s row(s) to add, %(changed)s to change, %(unchanged)s unchanged. Nothing written.")
-                % figures
-            )
+            self.stdout.write(_("Dry run: %(counts)s. Nothing written.") % {"counts": counts_text(*figures, planned=True)})
         else:
-            self.stdout.write(
-                _("Imported: %(added)s row(s) added, %(changed)s changed, %(unchanged)s unchanged.") % figures
-            )
+            self.stdout.write(_("Imported: %(counts)s.") % {"counts": counts_text(*figures)})
