@@ -34,6 +34,18 @@ def group_model():
     return Contact._meta.get_field("memberships").related_model._meta.get_field("group").related_model
 
 
+def groups_to_filter_by(request):
+    """The groups the user sits in (admins: the active ones): a national list of thousands
+    of groups would be unusable, and slow to render."""
+    groups = group_model().objects.order_by("name")
+    if request is None or not request.user.is_authenticated:
+        return groups.none()
+    if request.user.is_staff:
+        return groups.filter(status="active")
+    memberships = group_model()._meta.get_field("memberships").related_model.objects.current()
+    return groups.filter(pk__in=memberships.filter(contact__user=request.user).values("group"))
+
+
 def within(path, territory):
     """Rows whose territory is this one or nested in it (country > région > département > Mission Locale)."""
     query = Q()
@@ -67,7 +79,7 @@ class DirectoryFilter(BootstrapFilterSet):
         empty_label=_("All territories"),
     )
     group = django_filters.ModelChoiceFilter(
-        queryset=lambda request: group_model().objects.order_by("name"),
+        queryset=groups_to_filter_by,
         method="in_group",
         label=_("Group"),
         empty_label=_("All groups"),

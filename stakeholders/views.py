@@ -52,6 +52,7 @@ def directory(request):
     _require_directory(request.user)
     contacts = ContactFilter(
         request.GET,
+        request=request,
         queryset=Contact.objects.select_related("organisation").prefetch_related(
             Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
         ),
@@ -69,6 +70,7 @@ def organisations(request):
     _require_directory(request.user)
     found = OrganisationFilter(
         request.GET,
+        request=request,
         queryset=Organisation.objects.select_related("sector", "territory").annotate(
             contact_count=Count("contacts", filter=Q(contacts__is_archived=False), distinct=True)
         ).order_by("name"),

@@ -20,7 +20,7 @@ def test_it_keeps_the_contact_directory_queries_constant(client, coordinatrice, 
     make_people(size)
     client.force_login(coordinatrice)
     # session, user, memberships (access), count, contacts with organisations, their current groups,
-    # then the filter's choices: sectors, territories, groups
+    # then the filter's choices: sectors, territories, the user's groups
     with django_assert_num_queries(9):
         response = client.get("/partners/")
     assert response.status_code == 200
@@ -31,7 +31,7 @@ def test_it_keeps_the_organisation_list_queries_constant(client, coordinatrice, 
     make_people(size)
     client.force_login(coordinatrice)
     # session, user, memberships (access), count, organisations with contact counts,
-    # then the filter's choices: sectors, territories, groups
+    # then the filter's choices: sectors, territories, the user's groups
     with django_assert_num_queries(8):
         response = client.get("/partners/organisations/")
     assert response.status_code == 200

@@ -426,3 +426,10 @@ def test_it_says_plainly_when_a_contact_has_no_login(client, coordinatrice, mixi
     html = client.get(f"/partners/contacts/{contact.pk}/").content.decode()
     assert "Pas encore de compte" in html and "Aucun(e)" not in html
     assert '<li class="breadcrumb-item"><a href="/partners/">Partenaires</a></li>' in html
+
+
+def test_it_offers_only_my_groups_in_the_directory_filter(client, coordinatrice, mixite, seniors):
+    client.force_login(coordinatrice)
+    html = client.get("/partners/").content.decode()
+    assert f'<option value="{mixite.pk}">Mixité des métiers</option>' in html
+    assert "Emploi des seniors" not in html
