@@ -12,6 +12,8 @@ from stakeholders.models import Contact
 from .models import Action, Lever
 
 OPEN = "open"
+# A context keeps "All" from borrowing the admin's translation ("Tout").
+ALL = pgettext_lazy("every group, owner, lever or kind", "All")
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -25,14 +27,14 @@ class ActionFilter(django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(queryset=WorkingGroup.objects.none(), label=_("Group"))
     owner = django_filters.ModelChoiceFilter(queryset=Contact.objects.none(), label=_("Owner"))
     owner_name = django_filters.CharFilter(method="filter_owner_name", label=_("Owner’s name"))
-    lever = django_filters.ChoiceFilter(choices=Lever.choices, label=_("Lever"), empty_label=_("All"))
+    lever = django_filters.ChoiceFilter(choices=Lever.choices, label=_("Lever"), empty_label=ALL)
     status = django_filters.ChoiceFilter(
         choices=[(OPEN, _("Open (to do or in progress)")), *Action.Status.choices],
         method="filter_status",
         label=_("Status"),
         empty_label=pgettext_lazy("statuses of actions", "All"),
     )
-    kind = django_filters.ChoiceFilter(choices=Action.Kind.choices, label=_("Kind"), empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(choices=Action.Kind.choices, label=_("Kind"), empty_label=ALL)
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput
     )
@@ -48,12 +50,12 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         # The filter's field is built from `extra`: an attribute set afterwards is ignored.
         self.filters["group"].queryset = groups
-        self.filters["group"].extra["empty_label"] = _("All")
+        self.filters["group"].extra["empty_label"] = ALL
         chosen = str(self.data.get("group") or "")
         if chosen.isdigit():
             owners = Contact.objects.filter(owned_actions__group__in=groups.filter(pk=chosen)).distinct()
             self.filters["owner"].queryset = owners.order_by("last_name", "first_name")
-            self.filters["owner"].extra["empty_label"] = _("All")
+            self.filters["owner"].extra["empty_label"] = ALL
         else:
             del self.filters["owner"]
 
