@@ -315,7 +315,7 @@ def test_it_warns_about_exceeding_the_yearly_target(client, coordinatrice, mixit
                                 ends_at=services.paris_datetime(day, dt.time(16)))
     client.force_login(coordinatrice)
     page = text_of(client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}))
-    assert "2027 compterait 9 réunions (dont 3 déjà prévues) pour un objectif de 6 par an." in page
+    assert "2027 compterait 9 réunions pour un objectif de 6 par an (déjà prévues : 3)." in page
 
 
 def test_it_does_not_warn_a_plan_that_fits(client, coordinatrice, mixite):
