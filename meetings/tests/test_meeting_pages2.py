@@ -15,7 +15,7 @@ from meetings.models import Attendance, Meeting
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
-from .pages_helpers import COORDINATOR_PAGE, meeting_of, members
+from .pages_helpers import COORDINATOR_PAGE, meeting_of
 
 pytestmark = pytest.mark.django_db
 
