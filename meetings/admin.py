@@ -32,6 +32,9 @@ class MeetingAdminForm(forms.ModelForm):
         starts_at = cleaned.get("starts_at")
         if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
             self.add_error("status", services.HELD_TOO_EARLY)
+        cancelling = cleaned.get("status") == Meeting.Status.CANCELLED and "status" in self.changed_data
+        if cancelling and self.instance.pk and services.has_begun(Meeting.objects.get(pk=self.instance.pk)):
+            self.add_error("status", services.CANCEL_TOO_LATE)
         return cleaned
 
 

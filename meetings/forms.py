@@ -1,11 +1,11 @@
 import datetime as dt
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -124,11 +124,9 @@ class PlanForm(forms.Form):
     ordinal = forms.TypedChoiceField(label=_("Which"), choices=ORDINALS, coerce=int, initial=2)
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int, initial=1)
     every_months = forms.TypedChoiceField(label=_("How often"), choices=EVERY, coerce=int, initial=2)
-    start_month = forms.CharField(
-        label=_("From the month of"),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2027-01"}),
-        help_text=_("Year and month, e.g. 2027-01."),
-    )
+    # Two selects rather than <input type="month">, which Firefox and Safari show as text.
+    start_month = forms.TypedChoiceField(label=_("Month"), choices=list(MONTHS.items()), coerce=int)
+    start_year = forms.TypedChoiceField(label=_("Year"), choices=(), coerce=int)
     count = forms.IntegerField(label=_("Number of meetings"), min_value=1, max_value=24, initial=6)
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30))
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0))
@@ -137,15 +135,17 @@ class PlanForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
-    def clean_start_month(self):
-        value = self.cleaned_data["start_month"].strip()
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
-            raise ValidationError(_("Enter a month as year-month, e.g. 2027-01."))
-        return dt.date(int(match[1]), int(match[2]), 1)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["start_year"].choices = [(year, str(year)) for year in range(this_year - 1, this_year + 4)]
+        self.fields["start_year"].error_messages["invalid_choice"] = _("Choose a year in the list.")
+        self.fields["start_month"].error_messages["invalid_choice"] = _("Choose a month in the list.")
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("start_month") and cleaned.get("start_year"):
+            cleaned["first_month"] = dt.date(cleaned["start_year"], cleaned["start_month"], 1)
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("A meeting must end after it starts."))
@@ -252,6 +252,7 @@ class AdoptForm(forms.Form):
             .order_by("starts_at")
         )
         self.fields["adopted_in"].queryset = later
+        self.fields["adopted_in"].widget.attrs["class"] = "form-select"
         self.fields["adopted_in"].label_from_instance = lambda m: m.title
         first = later.first()
         if first is not None:

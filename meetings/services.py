@@ -51,12 +51,34 @@ def default_title(starts_at, kind=Meeting.Kind.MEETING):
 # --- Planning a year ---------------------------------------------------------
 
 
+NEAR_DAYS = 14
+
+
 @dataclass(frozen=True)
 class PlannedDate:
     day: dt.date
     starts_at: dt.datetime
     ends_at: dt.datetime
     clash: bool  # the group already meets that day
+    near: tuple = ()  # days within NEAR_DAYS on which the group already meets
+
+
+@dataclass(frozen=True)
+class YearLoad:
+    """How many meetings a year would have with a plan, against the group's target."""
+
+    year: int
+    existing: int
+    planned: int
+    target: int
+
+    @property
+    def total(self):
+        return self.existing + self.planned
+
+    @property
+    def over(self):
+        return self.total > self.target
 
 
 def nth_weekday(year, month, *, ordinal, weekday):
@@ -71,12 +93,7 @@ def nth_weekday(year, month, *, ordinal, weekday):
 
 def plan_dates(*, group, start_month, ordinal, weekday, every_months, count, start_time, end_time):
     """The dates a year's pattern gives ("every second Tuesday of every other month")."""
-    existing = {
-        timezone.localtime(starts_at, PARIS).date()
-        for starts_at in group.meetings.exclude(status=Meeting.Status.CANCELLED).values_list(
-            "starts_at", flat=True
-        )
-    }
+    existing = _meeting_days(group)
     planned = []
     year, month = start_month.year, start_month.month
     for _index in range(count):
@@ -87,11 +104,34 @@ def plan_dates(*, group, start_month, ordinal, weekday, every_months, count, sta
                 starts_at=paris_datetime(day, start_time),
                 ends_at=paris_datetime(day, end_time),
                 clash=day in existing,
+                near=tuple(d for d in sorted(existing) if d != day and abs((d - day).days) <= NEAR_DAYS),
             )
         )
         month += every_months
         year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     return planned
+
+
+def _meeting_days(group, kind=None):
+    meetings = group.meetings.exclude(status=Meeting.Status.CANCELLED)
+    if kind is not None:
+        meetings = meetings.filter(kind=kind)
+    return {timezone.localtime(starts_at, PARIS).date() for starts_at in meetings.values_list("starts_at", flat=True)}
+
+
+def plan_load(*, group, dates):
+    """Per year touched by a plan: the group's meetings, those the plan adds, the yearly target."""
+    existing = _meeting_days(group, kind=Meeting.Kind.MEETING)
+    years = sorted({date.day.year for date in dates})
+    return [
+        YearLoad(
+            year=year,
+            existing=sum(1 for day in existing if day.year == year),
+            planned=sum(1 for date in dates if date.day.year == year and not date.clash),
+            target=group.meetings_per_year,
+        )
+        for year in years
+    ]
 
 
 @transaction.atomic
@@ -176,6 +216,56 @@ def _invite_current_members(meeting):
     return len(rows)
 
 
+def invite_group_members(meeting):
+    """Invite the group's current members who lack an invitation, past meetings included.
+
+    For a register left empty (a meeting created before its members joined): the
+    coordinator asks for it, so a GET never rewrites the past.
+    """
+    if meeting.is_cancelled:
+        return 0
+    return _invite_current_members(meeting)
+
+
+def missing_members(meeting):
+    """How many current members of the group have no invitation to this meeting."""
+    return (
+        Membership.objects.current()
+        .filter(group_id=meeting.group_id)
+        .exclude(contact__attendances__meeting=meeting)
+        .values("contact_id")
+        .distinct()
+        .count()
+    )
+
+
+GUESTS_SHOWN = 30
+
+
+def guest_candidates(meeting, text):
+    """Non-archived contacts matching every word of the text, not yet in the register (30 at most)."""
+    words = text.split()[:5]
+    if not words:
+        return []
+    return list(
+        Contact.objects.search(" ".join(words))
+        .filter(is_archived=False)
+        .exclude(pk__in=Attendance.objects.filter(meeting=meeting).values("contact_id"))
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")[:GUESTS_SHOWN]
+    )
+
+
+def invite_guest(meeting, contact):
+    """Add a guest (a contact outside the group) to a meeting's register."""
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting is cancelled."))
+    if contact.is_archived:
+        raise ValidationError(_("This contact is archived: they cannot be invited."))
+    attendance, created = Attendance.objects.get_or_create(meeting=meeting, contact=contact)
+    return attendance, created
+
+
 def ensure_my_invitations(contact, meetings):
     """Invite a contact to those of the upcoming meetings of their groups they lack."""
     have = set(
@@ -229,12 +319,29 @@ def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kin
     return meeting
 
 
+CANCEL_TOO_LATE = gettext_lazy("This meeting has already taken place: it cannot be cancelled.")
+
+
+def has_begun(meeting, now=None):
+    """True once a meeting was held or its start has passed: what took place stays on record."""
+    return meeting.status == Meeting.Status.HELD or meeting.starts_at <= (now or timezone.now())
+
+
+def may_be_cancelled(meeting, now=None):
+    return not meeting.is_cancelled and not has_begun(meeting, now)
+
+
 @transaction.atomic
 def cancel(meeting, *, by=None):
-    """Cancel a meeting: no more reminders, and calendars show it cancelled."""
+    """Cancel a meeting: no more reminders, and calendars show it cancelled.
+
+    A meeting that was held or has begun cannot be cancelled: it took place.
+    """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         return meeting
+    if has_begun(meeting):
+        raise ValidationError(CANCEL_TOO_LATE)
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence = F("sequence") + 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
@@ -493,8 +600,34 @@ def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
     return meeting
 
 
+def draft_marker():
+    """What the draft writes where the coordinator still has notes to take: "[à compléter]"."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("[to be completed]")
+
+
+def _placeholders():
+    """The draft's marker, and the placeholder sentences older drafts wrote (still in saved minutes)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            draft_marker(),
+            _("The attendance register has not been recorded yet."),
+            _("(no decision recorded)"),
+            _("(notes)"),
+        ]
+
+
+def minutes_placeholders(text):
+    """The placeholders of the generated draft still in the minutes, each once, in order."""
+    return [marker for marker in _placeholders() if marker in (text or "")]
+
+
 def draft_minutes(meeting):
-    """A starting draft in Markdown from the agenda, the register and the decisions."""
+    """A starting draft in Markdown from the agenda, the register and the decisions.
+
+    Sections with nothing to say are left out, so nothing meant for the coordinator goes
+    out by mistake; an agenda item without notes gets the marker, which the send page flags.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         local = timezone.localtime(meeting.starts_at, PARIS)
         lines = [
@@ -506,8 +639,6 @@ def draft_minutes(meeting):
                 "place": f", {meeting.place}" if meeting.place else "",
             },
             "",
-            "## " + _("Attendance"),
-            "",
         ]
         attendances = list(meeting.attendances.select_related("contact__organisation", "represented_by"))
         groups = {
@@ -518,6 +649,8 @@ def draft_minutes(meeting):
             ],
             _("Absent"): [a for a in attendances if a.presence == Attendance.Presence.ABSENT and not a.represented_by_id],
         }
+        if any(groups.values()):
+            lines += ["## " + _("Attendance"), ""]
         for label, people in groups.items():
             if not people:
                 continue
@@ -529,22 +662,22 @@ def draft_minutes(meeting):
                 names.append(name)
             lines.append(f"**{label}** : " + ", ".join(names))
             lines.append("")
-        if not any(groups.values()):
-            lines += [_("The attendance register has not been recorded yet."), ""]
-        lines += ["## " + _("Agenda"), ""]
-        for number, item in enumerate(meeting.agenda_items.select_related("presenter"), start=1):
+        items = list(meeting.agenda_items.select_related("presenter"))
+        if items:
+            lines += ["## " + _("Agenda"), ""]
+        for number, item in enumerate(items, start=1):
             heading = f"### {number}. {item.title}"
             if item.presenter_id:
                 heading += f" ({item.presenter.full_name})"
-            lines += [heading, "", item.description or _("(notes)"), ""]
-        lines += ["## " + _("Decisions"), ""]
+            lines += [heading, "", item.description or draft_marker(), ""]
         actions = list(meeting.decided_actions.select_related("owner"))
+        if actions:
+            lines += ["## " + _("Decisions"), ""]
         for action in actions:
             due = formats.date_format(action.due_date, "j F Y") if action.due_date else _("no due date")
             lines.append(f"- {action.title} – {action.owner.full_name}, {due}")
-        if not actions:
-            lines.append(_("(no decision recorded)"))
-        lines.append("")
+        if actions:
+            lines.append("")
     return "\n".join(lines)
 
 

@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import WorkingGroup
+from stakeholders.models import Contact
 
 from . import services
 from .filters import ActionFilter
@@ -66,16 +68,17 @@ def _next_url(request, default):
 def plan(request, slug):
     """Plan a year of meetings from a pattern, preview them, create them in one step."""
     group = access.group_for_coordinator(request.user, slug)
+    first = _next_month()
     form = PlanForm(
         request.POST or None,
-        initial={"count": group.meetings_per_year, "start_month": _next_month().strftime("%Y-%m")},
+        initial={"count": group.meetings_per_year, "start_month": first.month, "start_year": first.year},
     )
-    preview = None
+    preview, load = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         preview = services.plan_dates(
             group=group,
-            start_month=data["start_month"],
+            start_month=data["first_month"],
             ordinal=data["ordinal"],
             weekday=data["weekday"],
             every_months=data["every_months"],
@@ -92,14 +95,25 @@ def plan(request, slug):
                 _("%(count)s meetings created. Adjust each one below if needed.") % {"count": len(created)},
             )
             return redirect("meetings:plan", slug=group.slug)
-    meetings = (
+        load = services.plan_load(group=group, dates=preview)
+    meetings = list(
         group.meetings.filter(ends_at__gte=timezone.now() - timezone.timedelta(days=365))
         .order_by("starts_at")
     )
+    now = timezone.now()
+    for meeting in meetings:
+        meeting.may_cancel = services.may_be_cancelled(meeting, now)
     return render(
         request,
         "meetings/plan.html",
-        {"group": group, "form": form, "preview": preview, "meetings": meetings},
+        {
+            "group": group,
+            "form": form,
+            "preview": preview,
+            "near": [date for date in (preview or []) if date.near and not date.clash],
+            "over": [year for year in load if year.over],
+            "meetings": meetings,
+        },
     )
 
 
@@ -158,10 +172,18 @@ def edit(request, pk):
 def cancel(request, pk):
     meeting = _meeting_for_coordinator(request.user, pk)
     if request.method == "POST":
-        services.cancel(meeting, by=request.user)
-        messages.success(request, _("Meeting cancelled. Members will be told."))
+        try:
+            services.cancel(meeting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Meeting cancelled. Members will be told."))
         return redirect(meeting)
-    return render(request, "meetings/meeting_cancel.html", {"meeting": meeting, "group": meeting.group})
+    return render(
+        request,
+        "meetings/meeting_cancel.html",
+        {"meeting": meeting, "group": meeting.group, "begun": services.has_begun(meeting)},
+    )
 
 
 # --- The meeting page ------------------------------------------------------------------
@@ -221,6 +243,9 @@ def detail(request, pk):
             "counts": counts,
             "recorded": any(a.presence != Attendance.Presence.UNKNOWN for a in attendances),
             "today": timezone.localdate(),
+            # Once it has begun, the page is about who came and what was decided.
+            "begun": services.has_begun(meeting),
+            "may_cancel": services.may_be_cancelled(meeting),
         },
     )
 
@@ -249,7 +274,8 @@ def answer(request, pk):
         else:
             messages.success(
                 request,
-                _("Your answer is recorded: %(answer)s.") % {"answer": attendance.get_answer_display()},
+                _("Your answer to %(meeting)s is recorded: %(answer)s.")
+                % {"meeting": f"{meeting.group.name} – {meeting.title}", "answer": attendance.get_answer_display()},
             )
     return redirect(_next_url(request, meeting.get_absolute_url()))
 
@@ -340,6 +366,8 @@ def agenda_publish(request, pk):
 def attendance(request, pk):
     """The register: present, absent or excused, and who stood in for whom."""
     meeting = _meeting_for_coordinator(request.user, pk)
+    if request.method == "POST" and ("invite_members" in request.POST or "guest" in request.POST):
+        return _attendance_invite(request, meeting)
     services.ensure_invitations(meeting)
     rows = list(
         meeting.attendances.select_related("contact__organisation").order_by(
@@ -366,11 +394,44 @@ def attendance(request, pk):
             messages.success(request, _("Attendance register saved."))
             return redirect(meeting)
         messages.error(request, _("The register was not saved: please correct the lines marked below."))
+    query = request.GET.get("q", "").strip()[:100]
     return render(
         request,
         "meetings/attendance.html",
-        {"meeting": meeting, "group": meeting.group, "forms": forms},
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "forms": forms,
+            "missing": 0 if meeting.is_cancelled else services.missing_members(meeting),
+            "query": query,
+            "guests": services.guest_candidates(meeting, query) if query else None,
+            "guests_shown": services.GUESTS_SHOWN,
+        },
     )
+
+
+def _attendance_invite(request, meeting):
+    """Complete a register: the group's current members, or one guest from the contacts."""
+    back = reverse("meetings:attendance", args=[meeting.pk])
+    if "invite_members" in request.POST:
+        count = services.invite_group_members(meeting)
+        messages.success(
+            request,
+            ngettext("%(count)s member invited.", "%(count)s members invited.", count) % {"count": count},
+        )
+        return redirect(back)
+    guest = str(request.POST.get("guest", ""))
+    contact = Contact.objects.filter(pk=guest).first() if guest.isdigit() else None
+    if contact is None:
+        messages.error(request, _("This contact does not exist."))
+        return redirect(back)
+    try:
+        services.invite_guest(meeting, contact)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("%(name)s was added to the register.") % {"name": contact.full_name})
+    return redirect(back)
 
 
 @login_required
@@ -531,9 +592,23 @@ def _minutes_autosave(request, pk):
 
 
 @login_required
-@require_POST
 def minutes_send(request, pk):
+    """Confirm, then send: who will receive the minutes, and what still looks unfinished."""
     meeting = _meeting_for_coordinator(request.user, pk)
+    if request.method != "POST":
+        if meeting.minutes_frozen or not meeting.minutes.strip():
+            return redirect("meetings:minutes", pk=meeting.pk)
+        return render(
+            request,
+            "meetings/minutes_send.html",
+            {
+                "meeting": meeting,
+                "group": meeting.group,
+                "recipients": services.minutes_recipients(meeting),
+                "placeholders": services.minutes_placeholders(meeting.minutes),
+                "preview": render_markdown(meeting.minutes),
+            },
+        )
     try:
         count = services.send_minutes(meeting, by=request.user)
     except ValidationError as error:
@@ -712,6 +787,8 @@ def my_agenda(request):
             a.meeting_id: a for a in Attendance.objects.filter(contact=contact, meeting__in=[m.pk for m in meetings])
         }
         for m in meetings:
+            # After answering, the page comes back to this meeting, not to its top.
+            m.answer_next = f"{reverse('meetings:my_agenda')}#meeting-{m.pk}"
             m.my_items = items.get(m.pk, [])
             m.mine = answers.get(m.pk)
             m.can_answer = _can_answer(m, m.mine)
@@ -731,6 +808,8 @@ def my_agenda(request):
             "meetings": meetings,
             "actions": actions,
             "feed_url": feed_url,
+            # Calendar apps subscribe to webcal:// links (the same address, over http(s)).
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
             "today": timezone.localdate(),
         },
     )

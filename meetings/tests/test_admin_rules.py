@@ -125,3 +125,33 @@ def test_it_freezes_adopted_minutes_in_the_admin(client, admin_user, mixite, coo
     meeting.refresh_from_db()
     assert meeting.title == "Titre corrigé"
     assert meeting.minutes == "Version adoptée" and meeting.minutes_status == Meeting.MinutesStatus.ADOPTED
+
+
+def test_it_refuses_in_the_admin_to_cancel_a_meeting_that_took_place(client, admin_user, mixite):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from meetings.tests.factories import MeetingFactory
+
+    start = timezone.now() - dt.timedelta(days=3)
+    meeting = MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2), status="held")
+    client.force_login(admin_user)
+    url = f"/admin/meetings/meeting/{meeting.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({
+        "status": "cancelled",
+        "starts_at_0": timezone.localtime(start).strftime("%d/%m/%Y"), "starts_at_1": timezone.localtime(start).strftime("%H:%M:%S"),
+        "ends_at_0": timezone.localtime(start + dt.timedelta(hours=2)).strftime("%d/%m/%Y"),
+        "ends_at_1": timezone.localtime(start + dt.timedelta(hours=2)).strftime("%H:%M:%S"),
+    })
+    for prefix in ("agenda_items", "attendances"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "ne peut plus être annulée" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == "held"

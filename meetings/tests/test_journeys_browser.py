@@ -50,7 +50,8 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     # Plan the year: preview, then create.
     page.goto("/groups/mixite/plan/")
     axe(page)
-    page.fill("#id_start_month", "2027-01")
+    page.select_option("#id_start_month", "1")
+    page.select_option("#id_start_year", "2027")
     page.select_option("#id_ordinal", "2")
     page.select_option("#id_weekday", "1")
     page.select_option("#id_every_months", "2")
@@ -134,13 +135,26 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.get_by_text("Compte rendu enregistré.").wait_for()
     shot(page, "06-minutes")
-    page.get_by_role("button", name="Envoyer le compte rendu aux membres").click()
+    # Sending asks first: who receives the minutes, and what of the draft is still unwritten.
+    page.get_by_role("link", name="Envoyer le compte rendu aux membres").click()
+    page.get_by_role("heading", name="3 personnes le recevront, chacune par son propre courriel").wait_for()
+    assert page.locator(".wk-recipients").get_by_text("Gwen Collègue").is_visible()
+    assert mail.outbox == []
+    axe(page)
+    shot(page, "06b-minutes-send-confirmation")
+    if meeting.minutes.count("[à compléter]"):
+        assert page.get_by_text("« [à compléter] »").is_visible()
+        page.get_by_role("button", name="Envoyer quand même").click()
+    else:
+        page.get_by_role("button", name="Confirmer l’envoi à 3 personnes").click()
     page.get_by_text("Compte rendu envoyé à 3 membres.").wait_for()
     reminders.dispatch_due()  # the minutes go out through the delivery machinery
     assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinatrice.email, membre.email, colleague.email])
 
     page.goto("/actions/")
     axe(page)
+    shot(page, "07a-actions-desktop")
+    assert page.locator("table").is_visible() and not page.locator(".wk-action-cards").is_visible()
     page.goto("/groups/mixite/attendance/")
     axe(page)
     assert page.get_by_text("en retrait", exact=True).count() == 1
@@ -208,7 +222,7 @@ def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, li
     page.goto(meeting.get_absolute_url())
     axe(page)
     page.get_by_role("button", name="Je viendrai").click()
-    page.get_by_text("Votre réponse est enregistrée : Oui.").wait_for()
+    page.get_by_text(f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Oui.").wait_for()
     assert Attendance.objects.get(meeting=meeting, contact=membre.contact).answer == "yes"
     shot(page, "08-phone-meeting")
 
@@ -217,9 +231,81 @@ def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, li
     page.get_by_text("Ordre du jour (2 points)").click()
     assert page.get_by_text("Forum des métiers").is_visible()
     assert page.get_by_text("Préparer le forum").is_visible()
-    assert page.locator("#feed-url").input_value().endswith(f"/calendar/{membre.contact.feed_token}.ics")
+    feed = page.locator("#feed-url")
+    assert feed.input_value().endswith(f"/calendar/{membre.contact.feed_token}.ics")
+    # The whole address is visible, wrapped: the field is not scrolled sideways.
+    assert feed.evaluate("f => f.scrollWidth <= f.clientWidth && f.scrollHeight <= f.clientHeight")
+    subscribe = page.get_by_role("link", name="S’abonner dans mon agenda")
+    assert subscribe.get_attribute("href").startswith("webcal://")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copier l’adresse").click()
+    page.get_by_text("Adresse copiée.").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Peut-être").click()
-    page.get_by_text("Votre réponse est enregistrée : Peut-être.").wait_for()
-    assert page.url.endswith("/my/agenda/")
+    page.get_by_text(f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Peut-être.").wait_for()
+    assert page.url.endswith(f"/my/agenda/#meeting-{meeting.pk}")
+    # The page came back to the meeting answered, not to its top.
+    assert page.evaluate("window.scrollY") > 0
+    assert page.locator(f"#meeting-{meeting.pk}").evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }")
+    axe(page)
     shot(page, "09-phone-my-agenda")
+
+    # The actions, one card each: nothing cut at the right, no table on a phone.
+    for number in range(6):
+        services.create_action(group=mixite, title=f"Action numéro {number} avec un titre assez long pour passer "
+                               "à la ligne", owner=coordinatrice.contact, due_date=dt.date(2024, 3, 1))
+    page.goto("/actions/")
+    axe(page)
+    cards = page.locator(".wk-action-cards > li")
+    assert cards.count() == 7
+    assert not page.locator("table").is_visible()
+    first = cards.first.inner_text()
+    assert "1 mars 2024" in first and "en retard" in first and "Claire Le Gall" in first and "À faire" in first
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "10-phone-actions")
+
+
+def test_it_completes_an_empty_register_and_warns_a_crowded_plan(page, live_server, browser_login, axe,
+                                                                  coordinatrice, membre, mixite):
+    starts = dt.datetime.now(tz=services.PARIS).replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=3)
+    meeting = services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    meeting.attendances.all().delete()
+    guest = ContactFactory(first_name="Maëlle", last_name="Invitée", email="maelle@example.org")
+    browser_login(page, coordinatrice)
+
+    # A held meeting reads as a record: attendance, minutes first, nothing to cancel.
+    page.goto(meeting.get_absolute_url())
+    assert page.get_by_role("heading", name="Présences").is_visible()
+    assert not page.get_by_role("link", name="Annuler la réunion").count()
+    axe(page)
+    shot(page, "11-past-meeting")
+
+    page.goto(f"/meetings/{meeting.pk}/attendance/")
+    page.get_by_role("button", name="Inviter les membres actuels du groupe").click()
+    page.get_by_text("2 membres invité·e·s.").wait_for()
+    page.get_by_label("Nom ou organisme du contact").fill("invitée")
+    page.get_by_role("button", name="Rechercher").click()
+    axe(page)
+    page.get_by_role("button", name="Ajouter – Maëlle Invitée").click()
+    page.get_by_text("Maëlle Invitée a été ajouté·e au registre.").wait_for()
+    assert page.locator("tbody th[scope=row]").count() == 3
+    axe(page)
+    shot(page, "12-register-completed")
+    assert set(meeting.attendances.values_list("contact_id", flat=True)) == {
+        coordinatrice.contact.pk, membre.contact.pk, guest.pk}
+
+    # A plan crowding a year the group already meets in.
+    day = dt.date(2027, 3, 2)
+    services.create_meeting(group=mixite, title="", starts_at=services.paris_datetime(day, dt.time(14)),
+                            ends_at=services.paris_datetime(day, dt.time(16)))
+    page.goto("/groups/mixite/plan/")
+    page.select_option("#id_start_month", "1")
+    page.select_option("#id_start_year", "2027")
+    page.fill("#id_count", "6")
+    page.get_by_role("button", name="Prévisualiser les dates").click()
+    page.get_by_text("À vérifier avant de créer :").wait_for()
+    assert page.get_by_text("2027 compterait 7 réunions pour un objectif de 6 par an (déjà prévues : 1).").is_visible()
+    assert page.get_by_text("proche de la réunion du mardi 2 mars 2027").is_visible()
+    axe(page)
+    shot(page, "13-plan-warnings")

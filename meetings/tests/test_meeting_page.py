@@ -60,7 +60,7 @@ def test_it_lets_a_member_answer_in_one_click(client, membre, meeting):
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Je viendrai" in html
     response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"}, follow=True)
-    assert "Votre réponse est enregistrée : Oui." in response.content.decode()
+    assert f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Oui." in response.content.decode()
     attendance = Attendance.objects.get(meeting=meeting, contact=membre.contact)
     assert attendance.answer == "yes"
 
