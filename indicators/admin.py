@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import admin
 from django.http import HttpResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Domain, IndicatorImport, Observation, Territory
@@ -33,13 +34,22 @@ class IndicatorImportAdmin(admin.ModelAdmin):
 
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
-    list_display = ["year", "month", "territory", "domain", "stage", "women", "men", "unknown", "is_fictitious"]
+    # Codes rather than names (the name shows on hover), fictitious as a filter: the columns fit at 1280 px.
+    list_display = ["year", "month", "territory_code", "domain_code", "stage", "women", "men", "unknown"]
     list_filter = ["year", "stage", "is_fictitious", "domain__nomenclature"]
     list_select_related = ["territory", "domain"]
     search_fields = ["territory__code", "domain__code"]
     raw_id_fields = ["territory", "domain", "source"]
     show_full_result_count = False  # a million rows: no COUNT(*) on every page
     actions = ["export_csv"]
+
+    @admin.display(description=_("territory"), ordering="territory__code")
+    def territory_code(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.territory.name, obj.territory.code)
+
+    @admin.display(description=_("domain"), ordering="domain__code")
+    def domain_code(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.domain.label, obj.domain.code)
 
     @admin.action(description=_("Export the selected observations as CSV"))
     def export_csv(self, request, queryset):

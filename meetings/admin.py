@@ -38,6 +38,14 @@ class MeetingAdminForm(forms.ModelForm):
         return cleaned
 
 
+class GroupStatusFilter(admin.ChoicesFieldListFilter):
+    """The group's status, titled so that it is not taken for the meeting's own "statut"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("group status")
+
+
 # What calendars and reminders follow: changed through services.reschedule / cancel.
 SCHEDULE_FIELDS = ["starts_at", "ends_at", "place", "video_url", "status"]
 # Frozen once the minutes are adopted, here as on the minutes page.
@@ -49,8 +57,9 @@ MINUTES_FIELDS = [
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     form = MeetingAdminForm
-    list_display = ["title", "group", "kind", "starts_at", "status", "minutes_status", "sequence"]
-    list_filter = ["status", "kind", "minutes_status", "group__status"]
+    # Five columns: they fit beside the filters at 1280 px (kind and sequence are on each page).
+    list_display = ["title", "group", "starts_at", "status", "minutes_state"]
+    list_filter = ["status", "kind", "minutes_status", ("group__status", GroupStatusFilter)]
     search_fields = ["title", "place", "group__name"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["group", "minutes_adopted_in"]
@@ -58,6 +67,10 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
     inlines = [AgendaItemInline, AttendanceInline]
     actions = ["mark_held"]
+
+    @admin.display(description=_("minutes"), ordering="minutes_status")
+    def minutes_state(self, obj):
+        return obj.get_minutes_status_display()
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -123,7 +136,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ["title", "group", "owner", "due_date", "status", "lever", "kind"]
-    list_filter = ["status", "lever", "kind", "group__status"]
+    list_filter = ["status", "lever", "kind", ("group__status", GroupStatusFilter)]
     search_fields = ["title", "description", "owner__last_name", "group__name"]
     date_hierarchy = "due_date"
     autocomplete_fields = ["group", "meeting", "owner"]

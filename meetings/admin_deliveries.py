@@ -1,19 +1,35 @@
 """The admin of deliveries: what was sent, what is pending, what failed, and a resend action.
 
-meetings/admin.py imports this module, which registers DeliveryAdmin.
+meetings/admin.py imports this module, which registers DeliveryAdmin. A delivery is a
+record of the dispatch: the admin reads it (no "Save" on its page) and may resend it.
 """
 
 from django.contrib import admin, messages
+from django.template.defaultfilters import truncatechars
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import reminders
 from .models import Delivery
 
+# What identifies the message, by kind (the rest of the row is the same for every kind).
+KIND_FIELDS = {
+    Delivery.Kind.REMINDER: ["offset_days", "meeting_starts_at"],
+    Delivery.Kind.UPDATE: ["meeting_sequence"],
+    Delivery.Kind.CANCELLATION: ["meeting_sequence"],
+    Delivery.Kind.DIGEST: ["period"],
+}
+
+
+def _moment(value):
+    return formats.date_format(timezone.localtime(value), "j F Y, H:i") if value else "—"
+
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("kind", "contact", "meeting", "offset_days", "status", "attempts", "due_at", "sent_at", "error")
+    # Six short columns: they fit beside the filters at 1280 px.
+    list_display = ("kind", "contact", "meeting_short", "status", "when", "error")
     list_filter = ("status", "kind", "offset_days", ("due_at", admin.DateFieldListFilter))
     search_fields = (
         "contact__first_name",
@@ -27,21 +43,64 @@ class DeliveryAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     ordering = ("-due_at", "-pk")
     actions = ["resend"]
-    readonly_fields = [field.name for field in Delivery._meta.fields]
     list_per_page = 50
 
-    @admin.display(description=_("last error"))
+    @admin.display(description=_("meeting"), ordering="meeting__starts_at")
+    def meeting_short(self, obj):
+        return truncatechars(str(obj.meeting), 40) if obj.meeting_id else "—"
+
+    @admin.display(description=_("date"), ordering="due_at")
+    def when(self, obj):
+        """When it left, or when the next attempt is due; nothing for a failure (the error says why)."""
+        if obj.status == Delivery.Status.SENT:
+            return _("sent %(moment)s") % {"moment": _moment(obj.sent_at)}
+        if obj.status == Delivery.Status.PENDING:
+            return _("next attempt %(moment)s") % {"moment": _moment(obj.due_at)}
+        return "—"
+
+    @admin.display(description=_("next attempt"))
+    def next_attempt(self, obj):
+        return _moment(obj.due_at)
+
+    @admin.display(description=_("error"))
     def error(self, obj):
-        return (obj.last_error or "")[:80]
+        return truncatechars(obj.last_error or "", 60)
+
+    def get_fields(self, request, obj=None):
+        fields = ["kind", "status", "contact", "meeting"]
+        if obj is not None:
+            fields += KIND_FIELDS.get(obj.kind, [])
+            # due_at means "next attempt" while pending; once sent, the time it left is what counts.
+            if obj.status == Delivery.Status.PENDING:
+                fields.append("next_attempt")
+            elif obj.status == Delivery.Status.SENT:
+                fields.append("sent_at")
+        return [*fields, "attempts", "last_error", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        # Read-only; the resend action needs it.
-        return super().has_change_permission(request, obj)
+        # A record of what the dispatch did: read, never edited (no "Save" buttons).
+        return False
 
-    @admin.action(description=_("Resend the selected messages now"), permissions=["change"])
+    def has_resend_permission(self, request):
+        """Resending needs the model's change permission, which staff with view only lack."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {"title": _("Delivery details"), **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": _("Mail deliveries"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Resend the selected messages now"), permissions=["resend"])
     def resend(self, request, queryset):
         result = reminders.resend(list(queryset.values_list("pk", flat=True)))
         if result.sent:

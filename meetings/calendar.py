@@ -1,7 +1,8 @@
 """iCalendar (RFC 5545) for meetings: one meeting, a group's feed, a person's feed, mail attachments.
 
 Every event carries a UID that never changes (`<uuid>@wekker`), the meeting's SEQUENCE,
-local times with TZID=Europe/Paris and the VTIMEZONE that defines it, a URL back to
+its STATUS (TENTATIVE while planned, CONFIRMED, CANCELLED), local times with
+TZID=Europe/Paris and the VTIMEZONE that defines it for every year of the events, a URL back to
 the meeting's page and, once published, the agenda in the description (a draft agenda
 never reaches a calendar: callers read items with `AgendaItem.objects.published()`). DTSTAMP is the meeting's last
 change, so that the same data always gives the same bytes (and the same ETag).
@@ -15,6 +16,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .models import Meeting
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PRODID = "-//We-ker//Wekker//FR"
@@ -46,6 +49,27 @@ def meeting_description(meeting, agenda_items):
     return "\n".join(lines)
 
 
+def event_status(meeting):
+    """RFC 5545 STATUS: a planned meeting is TENTATIVE until confirmed; confirmed and held ones are CONFIRMED."""
+    return {
+        Meeting.Status.PLANNED: "TENTATIVE",
+        Meeting.Status.CANCELLED: "CANCELLED",
+    }.get(meeting.status, "CONFIRMED")
+
+
+def paris_timezone(first_year, last_year):
+    """The VTIMEZONE of Europe/Paris, from the zoneinfo rules, for every year from `first_year` to `last_year`.
+
+    icalendar writes each change of clocks of those years (RDATE); it also writes an English
+    COMMENT on the period covered, which calendar clients may show: it is left out.
+    """
+    tz = icalendar.Timezone.from_tzid(
+        "Europe/Paris", first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year + 1, 1, 1)
+    )
+    tz.pop("COMMENT", None)
+    return tz
+
+
 def meeting_event(meeting, agenda_items=None, *, dtstamp=None, cancelled=None):
     """One VEVENT for a meeting. `agenda_items` defaults to the meeting's agenda, prefetched with
     `feeds.PUBLISHED_AGENDA` (only published items)."""
@@ -65,7 +89,7 @@ def meeting_event(meeting, agenda_items=None, *, dtstamp=None, cancelled=None):
         event.add("location", meeting.video_url)
     event.add("description", meeting_description(meeting, agenda_items))
     event.add("url", absolute_url(meeting.get_absolute_url()))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else event_status(meeting))
     if meeting.created_at:
         event.add("created", meeting.created_at.astimezone(dt.UTC))
     if meeting.updated_at:
@@ -88,18 +112,22 @@ def build_calendar(meetings, *, name=None, method=None, extra=None):
     if name:
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", "Europe/Paris")
-    years = []
+    years = set()
+    events = []
     for meeting in meetings:
         event = meeting_event(meeting, cancelled=True if method == "CANCEL" else None)
         if extra is not None:
             extra(meeting, event)
+        events.append(event)
+        years.add(meeting.starts_at.astimezone(PARIS).year)
+        years.add(meeting.ends_at.astimezone(PARIS).year)
+    if not years:
+        years = {timezone.localdate().year}
+    # The VTIMEZONE comes first and covers every year the events touch (and the year around
+    # them, for a client that shows a reminder the evening before a 1st of January).
+    cal.add_component(paris_timezone(min(years) - 1, max(years) + 1))
+    for event in events:
         cal.add_component(event)
-        years.append(meeting.starts_at.astimezone(PARIS).year)
-    if years:
-        # A VTIMEZONE covering only the years in use keeps the file small.
-        cal.add_missing_timezones(first_date=dt.date(min(years) - 1, 1, 1), last_date=dt.date(max(years) + 2, 1, 1))
-    else:
-        cal.add_component(icalendar.Timezone.from_tzid("Europe/Paris", first_date=dt.date(2020, 1, 1)))
     return cal
 
 

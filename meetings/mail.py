@@ -5,6 +5,7 @@ published (never a draft agenda), the recipient's own open actions and signed
 one-click links to answer; or the minutes a coordinator sent.
 """
 
+import re
 import zoneinfo
 from email.mime.text import MIMEText
 
@@ -14,11 +15,12 @@ from django.core.mail import get_connection as django_get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import calendar, signing
 from .markdown import render_markdown
-from .models import Delivery
+from .models import Attendance, Delivery
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -32,6 +34,11 @@ def _when(value):
 
 
 def subject_for(delivery):
+    """The subject line: one line, no space around it (mail clients show a leading space as is)."""
+    return " ".join(_subject_text(delivery).split())
+
+
+def _subject_text(delivery):
     meeting = delivery.meeting
     if delivery.kind == Delivery.Kind.DIGEST:
         return _("Your actions due soon or overdue")
@@ -74,6 +81,24 @@ def _from_address():
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "wekker@localhost"
 
 
+# Sizes of the headings of minutes in a mail, inline for the clients that drop <style>.
+HEADING_STYLES = {2: "font-size:18px;margin:24px 0 8px", 3: "font-size:16px;margin:16px 0 8px"}
+HEADING = re.compile(r"<(/?)h([1-6])(\s[^>]*)?>")
+
+
+def minutes_for_mail(minutes):
+    """The minutes' HTML one heading level down (the mail's own title is the only h1), modestly sized."""
+
+    def demote(match):
+        closing, level = match.group(1), min(int(match.group(2)) + 1, 6)
+        if closing:
+            return f"</h{level}>"
+        style = HEADING_STYLES.get(level, "font-size:15px;margin:16px 0 8px")
+        return f'<h{level} style="{style}">'
+
+    return mark_safe(HEADING.sub(demote, str(render_markdown(minutes))))  # noqa: S308 – sanitised, tags renamed
+
+
 def days_ahead(starts_at, now):
     """Days from the Paris date of `now` to the Paris date of the meeting: 0 today, 1 tomorrow."""
     return (starts_at.astimezone(PARIS).date() - now.astimezone(PARIS).date()).days
@@ -110,10 +135,12 @@ def build_message(delivery, batch, *, connection=None, now=None):
             )
             if delivery.kind == Delivery.Kind.MINUTES:
                 if meeting.pk not in batch.minutes_html:
-                    batch.minutes_html[meeting.pk] = render_markdown(meeting.minutes)
+                    batch.minutes_html[meeting.pk] = minutes_for_mail(meeting.minutes)
                 context.update(minutes_html=batch.minutes_html[meeting.pk], url=context["meeting_url"])
             if delivery.kind in (Delivery.Kind.REMINDER, Delivery.Kind.UPDATE):
                 context["rsvp"] = signing.rsvp_urls(meeting.pk, contact.pk)
+                # Someone who said yes reads their answer and how to change it, not the question again.
+                context["answered_yes"] = batch.answers.get((meeting.pk, contact.pk)) == Attendance.Answer.YES
         template = f"meetings/emails/{delivery.kind}"
         message = EmailMultiAlternatives(
             subject=subject_for(delivery),

@@ -360,18 +360,21 @@ def claim_batch(now, size=BATCH_SIZE):
 
 
 class _Batch:
-    """What the messages of one batch share, each read once: declines, memberships, published
+    """What the messages of one batch share, each read once: answers, memberships, published
     agendas, actions; and what is built once per meeting (the .ics, the minutes in HTML)."""
 
     def __init__(self, deliveries, today):
         meeting_ids = {d.meeting_id for d in deliveries if d.meeting_id}
         contact_ids = {d.contact_id for d in deliveries}
         self.today = today
-        self.declined = set(
-            Attendance.objects.filter(
-                meeting_id__in=meeting_ids, contact_id__in=contact_ids, answer=Attendance.Answer.NO
-            ).values_list("meeting_id", "contact_id")
-        )
+        # Each recipient's answer so far: a reminder shows it rather than asking again.
+        self.answers = {
+            (meeting_id, contact_id): answer
+            for meeting_id, contact_id, answer in Attendance.objects.filter(
+                meeting_id__in=meeting_ids, contact_id__in=contact_ids
+            ).values_list("meeting_id", "contact_id", "answer")
+        }
+        self.declined = {pair for pair, answer in self.answers.items() if answer == Attendance.Answer.NO}
         self.members = set(
             Membership.objects.current(on=today)
             .filter(contact_id__in=contact_ids)

@@ -106,7 +106,8 @@ def test_it_writes_rfc5545_events_python_reads_at_the_right_instant(year_of_meet
     assert "2. Semaine de la mixité : bilan" in str(first["DESCRIPTION"])
     assert str(first["SUMMARY"]) == "Mixité des métiers – Réunion 1"
     assert events[f"{year_of_meetings[-1].uid}@wekker"]["STATUS"] == "CANCELLED"
-    assert events[f"{year_of_meetings[1].uid}@wekker"]["STATUS"] == "CONFIRMED"
+    # The factory's meetings are planned, not confirmed: tentative in a calendar.
+    assert events[f"{year_of_meetings[1].uid}@wekker"]["STATUS"] == "TENTATIVE"
 
 
 def test_it_gives_the_same_bytes_for_the_same_data(year_of_meetings):
@@ -139,3 +140,73 @@ def test_it_writes_events_ical_js_reads_at_the_right_instant_summer_and_winter(y
     assert events[f"{year_of_meetings[2].uid}@wekker"]["start"] == "2027-03-29T07:30:00.000Z"
     assert events[f"{year_of_meetings[-1].uid}@wekker"]["status"] == "CANCELLED"
     assert "Suivi des actions" in events[f"{year_of_meetings[0].uid}@wekker"]["description"]
+
+
+@pytest.fixture
+def meetings_of_2031():
+    """A planned, a confirmed, a held and a cancelled meeting, in winter and summer 2031."""
+    group, _people = make_group(members=1, name="Mixité des métiers")
+    statuses = [Meeting.Status.PLANNED, Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.CANCELLED]
+    starts = [paris(2031, 1, 14, 9, 30), paris(2031, 7, 8, 9, 30), paris(2031, 3, 31, 9, 30), paris(2031, 10, 28, 9, 30)]
+    return {
+        status: make_meeting(group, start, status=status, title=f"Réunion {status}")
+        for status, start in zip(statuses, starts, strict=True)
+    }
+
+
+def clock_changes(vtimezone):
+    """The dates of the changes of clocks a VTIMEZONE states (its DTSTARTs and RDATEs)."""
+    dates = set()
+    for part in vtimezone.subcomponents:
+        if part.decoded("TZOFFSETFROM") == part.decoded("TZOFFSETTO"):
+            continue  # the opening period, not a change
+        dates.add(part.decoded("DTSTART").date())
+        rdates = part.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            dates.update(period.dt.date() for period in rdate.dts)
+    return dates
+
+
+EXPECTED_STATUS = {
+    Meeting.Status.PLANNED: "TENTATIVE",
+    Meeting.Status.CONFIRMED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+
+
+def test_it_marks_planned_meetings_tentative_and_covers_2031_python(meetings_of_2031):
+    body = build(meetings_of_2031.values())
+    cal = icalendar.Calendar.from_ical(body)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    for status, meeting in meetings_of_2031.items():
+        event = events[f"{meeting.uid}@wekker"]
+        assert event["STATUS"] == EXPECTED_STATUS[status]
+        assert event.decoded("DTSTART") == meeting.starts_at
+    # The time zone knows the changes of clocks of 2031 (30 March, 26 October) and says nothing in English.
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    assert "COMMENT" not in vtimezone and b"COMMENT" not in body
+    assert {dt.date(2031, 3, 30), dt.date(2031, 10, 26)} <= clock_changes(vtimezone)
+    july = events[f"{meetings_of_2031[Meeting.Status.CONFIRMED].uid}@wekker"]
+    assert july.decoded("DTSTART").utcoffset() == dt.timedelta(hours=2)
+
+
+def test_it_covers_every_year_of_a_feed_spanning_several(meetings_of_2031):
+    group = next(iter(meetings_of_2031.values())).group
+    early = make_meeting(group, paris(2026, 6, 2, 9, 30))
+    (vtimezone,) = icalendar.Calendar.from_ical(build([early, *meetings_of_2031.values()])).walk("VTIMEZONE")
+    changes = clock_changes(vtimezone)
+    for year in range(2026, 2032):
+        assert {(d.month) for d in changes if d.year == year} == {3, 10}, year
+
+
+@pytest.mark.node
+def test_it_marks_planned_meetings_tentative_and_covers_2031_ical_js(meetings_of_2031):
+    events = {e["uid"]: e for e in read_with_ical_js(build(meetings_of_2031.values()))}
+    for status, meeting in meetings_of_2031.items():
+        event = events[f"{meeting.uid}@wekker"]
+        assert event["status"] == EXPECTED_STATUS[status]
+        assert event["start"] == meeting.starts_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    # 9:30 in Paris on 8 July 2031 is 7:30 UTC (summer time), on 14 January 8:30 UTC.
+    assert events[f"{meetings_of_2031[Meeting.Status.CONFIRMED].uid}@wekker"]["start"] == "2031-07-08T07:30:00.000Z"
+    assert events[f"{meetings_of_2031[Meeting.Status.PLANNED].uid}@wekker"]["start"] == "2031-01-14T08:30:00.000Z"

@@ -1,0 +1,122 @@
+"""The deliveries and meetings admin as an administrator reads it: French titles, read-only pages, columns that fit."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core import mail
+from django.urls import reverse
+
+import meetings.admin  # noqa: F401  (registers the meetings admin and DeliveryAdmin)
+from meetings import reminders
+from meetings.models import Delivery
+
+from .test_reminders_helpers import make_group, make_meeting, paris
+
+pytestmark = pytest.mark.django_db
+
+SENT_AT = paris(2027, 2, 2, 9, 30)
+
+
+@pytest.fixture
+def deliveries():
+    """Three reminders sent at 9:30, one of which then failed, and one pending retry."""
+    group, people = make_group(members=2, name="Mixité des métiers")
+    make_meeting(group, paris(2027, 2, 9, 9, 30), title="Forum")
+    reminders.dispatch_due(SENT_AT, clock=lambda: SENT_AT)
+    Delivery.objects.filter(contact=people[1]).update(status="failed", last_error="SMTPRecipientsRefused", sent_at=None)
+    Delivery.objects.filter(contact=people[2]).update(
+        status="pending", due_at=paris(2027, 2, 2, 9, 40), sent_at=None, attempts=1, last_error="Timeout"
+    )
+    mail.outbox.clear()
+    return {d.status: d for d in Delivery.objects.all()}
+
+
+def change_page(client, delivery):
+    return client.get(reverse("admin:meetings_delivery_change", args=[delivery.pk])).content.decode()
+
+
+def header_cells(html):
+    """The column headings of the changelist's table (the selection checkbox aside)."""
+    table = html.split('id="result_list"')[1].split("</thead>")[0]
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)][1:]
+
+
+def test_it_titles_a_delivery_in_french_and_offers_no_save_button(client, admin_user, deliveries):
+    client.force_login(admin_user)
+    html = change_page(client, deliveries["sent"])
+    assert "Détail de l'envoi" in html.replace("&#x27;", "'")
+    assert "Modification de envoi" not in html and "Affichage de envoi" not in html
+    assert 'name="_save"' not in html and "Enregistrer" not in html
+    assert 'name="_continue"' not in html and "Supprimer" in html  # deleting a record stays possible
+
+
+def test_it_shows_when_a_sent_message_left_and_not_its_old_due_time(client, admin_user, deliveries):
+    client.force_login(admin_user)
+    html = change_page(client, deliveries["sent"])
+    assert "Envoyé le" in html and "2 février 2027 09:30" in html
+    assert "Prochaine tentative" not in html and "À envoyer le" not in html
+
+
+def test_it_shows_a_pending_messages_due_time_as_its_next_attempt(client, admin_user, deliveries):
+    client.force_login(admin_user)
+    html = change_page(client, deliveries["pending"])
+    assert "Prochaine tentative" in html and "2 février 2027, 09:40" in html
+    assert "Envoyé le" not in html and "Timeout" in html
+
+
+def test_it_lists_deliveries_in_six_short_columns(client, admin_user, deliveries):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:meetings_delivery_changelist")).content.decode()
+    assert header_cells(html) == ["Type", "Destinataire", "Réunion", "Statut", "Date", "Erreur"]
+    assert "Envois de courriels" in html
+    assert "envoyé le 2 février 2027, 09:30" in html
+    assert "prochaine tentative le 2 février 2027, 09:40" in html
+    assert "SMTPRecipientsRefused" in html
+
+
+def test_it_lets_view_only_staff_read_but_not_resend(client, deliveries):
+    staff = User.objects.create_user("lecteur", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_delivery"))
+    client.force_login(staff)
+    changelist = client.get(reverse("admin:meetings_delivery_changelist"))
+    assert changelist.status_code == 200 and "resend" not in changelist.content.decode()
+    assert client.get(reverse("admin:meetings_delivery_change", args=[deliveries["sent"].pk])).status_code == 200
+    response = client.post(
+        reverse("admin:meetings_delivery_changelist"), {"action": "resend", "_selected_action": [deliveries["failed"].pk]}
+    )
+    assert mail.outbox == []
+    assert Delivery.objects.get(pk=deliveries["failed"].pk).status == "failed"
+    assert response.status_code in (200, 302)
+
+
+def test_it_titles_the_meeting_filters_apart(client, admin_user, deliveries):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:meetings_meeting_changelist")).content.decode()
+    titles = re.findall(r"<summary>\s*(.*?)\s*</summary>", html) or re.findall(r"<h3>\s*(.*?)\s*</h3>", html)
+    assert "Par statut" in titles and "Par statut du groupe" in titles
+    assert len(titles) == len(set(titles))
+    assert header_cells(html) == ["Titre", "Groupe", "Début", "Statut", "Compte rendu"]
+
+
+def test_it_titles_the_action_filters_apart(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:meetings_action_changelist")).content.decode()
+    titles = re.findall(r"<summary>\s*(.*?)\s*</summary>", html)
+    assert "Par statut du groupe" in titles and len(titles) == len(set(titles))
+
+
+def test_it_lists_observations_by_codes_with_names_on_hover(client, admin_user):
+    from indicators.models import Domain, Observation, Territory
+
+    territory, domain = Territory.objects.order_by("pk").first(), Domain.objects.order_by("pk").first()
+    if territory is None or domain is None:
+        territory = Territory.objects.create(code="35", name="Ille-et-Vilaine", level="departement")
+        domain = Domain.objects.create(nomenclature="rome", code="F", label="Construction, bâtiment et travaux publics")
+    Observation.objects.create(year=2024, territory=territory, domain=domain, stage="emploi", women=3, men=98)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:indicators_observation_changelist")).content.decode()
+    headers = header_cells(html)
+    assert len(headers) == 8 and headers[2:4] == ["Territoire", "Domaine"]
+    assert f'title="{territory.name}"' in html.replace("&#x27;", "'")
+    assert f">{domain.code}</span>" in html
