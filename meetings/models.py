@@ -18,14 +18,18 @@ class Lever(models.TextChoices):
     AUTRE = "autre", _("Other")
 
 
-class MeetingQuerySet(models.QuerySet):
+class GroupContentQuerySet(models.QuerySet):
+    """Rows that belong to a working group: seen by its members (and by admins) only."""
+
     def visible_to(self, user):
-        """Meetings of the groups the user belongs to (all of them for admins)."""
         if not user.is_authenticated:
             return self.none()
         if access.is_admin(user):
             return self
         return self.filter(group_id__in=access.member_group_ids(user))
+
+
+class MeetingQuerySet(GroupContentQuerySet):
 
     def upcoming(self, now=None):
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
@@ -216,14 +220,7 @@ class Attendance(models.Model):
         return f"{self.contact} – {self.meeting}"
 
 
-class ActionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if access.is_admin(user):
-            return self
-        return self.filter(group_id__in=access.member_group_ids(user))
-
+class ActionQuerySet(GroupContentQuerySet):
     def open(self):
         return self.filter(status__in=[Action.Status.TODO, Action.Status.IN_PROGRESS])
 
