@@ -18,8 +18,7 @@ from .models import new_feed_token
 
 
 def _absolute(path, request=None):
-    if request is not None:
-        return request.build_absolute_uri(path)
+    """Mails link to SITE_URL, like every other mail, whatever host the request came in on."""
     return f"{settings.SITE_URL}{path}"
 
 

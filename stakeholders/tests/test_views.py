@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django.contrib.auth import get_user_model
 
@@ -292,7 +293,7 @@ def test_it_invites_a_contact_who_sets_a_password_and_logs_in(client, coordinatr
     assert mimetype == "text/html" and "Choisir mon mot de passe" in html
     link = next(line for line in mail.body.splitlines() if "/accounts/reset/" in line).strip()
     client.logout()
-    response = client.get(link.removeprefix("http://testserver"), follow=True)
+    response = client.get(link.removeprefix(settings.SITE_URL), follow=True)
     assert "Choose" not in response.content.decode()
     form_url = response.redirect_chain[-1][0]
     client.post(form_url, {"new_password1": "Une-phrase-solide-2026", "new_password2": "Une-phrase-solide-2026"})
@@ -388,7 +389,7 @@ def test_it_makes_the_invitation_link_expire(client, coordinatrice, ana, mailout
     link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line).strip()
     settings.PASSWORD_RESET_TIMEOUT = -1  # any age is now too old
     client.logout()
-    response = client.get(link.removeprefix("http://testserver"), follow=True)
+    response = client.get(link.removeprefix(settings.SITE_URL), follow=True)
     assert response.context["validlink"] is False
 
 
@@ -433,3 +434,16 @@ def test_it_offers_only_my_groups_in_the_directory_filter(client, coordinatrice,
     html = client.get("/partners/").content.decode()
     assert f'<option value="{mixite.pk}">Mixité des métiers</option>' in html
     assert "Emploi des seniors" not in html
+
+
+def test_it_links_invitations_to_the_site_address_whatever_the_host(client, coordinatrice, mixite, mailoutbox, settings):
+    from groups.tests.factories import MembershipFactory
+    from stakeholders.tests.factories import ContactFactory
+
+    settings.SITE_URL = "https://wekker.example.org"
+    contact = ContactFactory(email="lea@example.org")
+    MembershipFactory(group=mixite, contact=contact)
+    client.force_login(coordinatrice)
+    client.post(f"/partners/contacts/{contact.pk}/invite/", HTTP_HOST="127.0.0.1:8020", SERVER_NAME="127.0.0.1")
+    assert "https://wekker.example.org/accounts/reset/" in mailoutbox[0].body
+    assert "127.0.0.1:8020" not in mailoutbox[0].body
