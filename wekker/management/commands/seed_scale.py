@@ -28,5 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Done in {elapsed:.0f} s: " + ", ".join(f"{v} {k}" for k, v in sizes.items())))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Fresh statistics, as autovacuum would gather later: plans for a bulk-loaded
+                # database are otherwise made on the sizes of an empty one.
+                cursor.execute("ANALYZE")
                 cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
                 self.stdout.write(f"Database size: {cursor.fetchone()[0]}")
