@@ -82,16 +82,20 @@ def can_manage_directory(user):
 def can_edit_contact(user, contact):
     """Change, invite, archive, export, erase or delete a contact.
 
-    Admins; otherwise a coordinator of every group the contact is currently in (or is
-    due to join), so that nobody redirects another group's mail or erases its members.
-    A contact in no group belongs to the directory at large: any coordinator may edit them.
+    Admins; otherwise a coordinator of every group the contact was ever in (current,
+    former or due to join): nobody redirects another group's mail or erases a person out
+    of another group's history. A contact who was never in a group belongs to the
+    directory at large, and any coordinator may edit them unless they have a login
+    (whose address receives password links: admins only).
     """
     if is_admin(user):
         return True
     coordinated = coordinated_group_ids(user)
     if not coordinated:
         return False
-    groups = set(Membership.objects.not_ended().filter(contact=contact).values_list("group_id", flat=True))
+    groups = set(Membership.objects.filter(contact=contact).values_list("group_id", flat=True))
+    if not groups:
+        return contact.user_id is None
     return groups <= coordinated
 
 

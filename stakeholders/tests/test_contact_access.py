@@ -15,7 +15,7 @@ from groups import access
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
 from stakeholders.models import Contact, Organisation
-from stakeholders.tests.factories import ContactFactory, OrganisationFactory
+from stakeholders.tests.factories import ContactFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +124,19 @@ def test_it_needs_the_coordination_of_every_group_of_the_contact(client, coordin
     assert client.get(f"/partners/contacts/{nina.pk}/edit/").status_code == 200
 
 
-def test_it_lets_any_coordinator_edit_a_contact_in_no_current_group(client, other_coordinator, nina):
+def test_it_keeps_a_former_member_with_the_groups_that_hold_their_history(client, other_coordinator, coordinatrice, nina):
     nina.memberships.update(joined=dt.date(2020, 1, 1), left=dt.date(2021, 1, 1))
     client.force_login(other_coordinator)
+    assert client.get(f"/partners/contacts/{nina.pk}/edit/").status_code == 404
+    assert client.post(f"/partners/contacts/{nina.pk}/erase/").status_code == 404
+    client.force_login(coordinatrice)
     assert client.get(f"/partners/contacts/{nina.pk}/edit/").status_code == 200
+
+
+def test_it_lets_any_coordinator_edit_a_contact_who_was_never_in_a_group(other_coordinator):
     assert access.can_edit_contact(other_coordinator, ContactFactory())
+    # …unless they have a login: their address receives password links.
+    assert not access.can_edit_contact(other_coordinator, ContactFactory(user=UserFactory()))
 
 
 def test_it_counts_a_group_the_contact_is_about_to_join(client, other_coordinator, nina):
