@@ -56,6 +56,10 @@ def invite(contact, *, invited_by, request=None):
                 _("This contact already has a login. If they lost their password, they can ask for a new one on the login page."),
                 code="has_login",
             )
+        # A new unusable password changes the hash the reset token is made from: the
+        # link sent before stops working, as the page promises.
+        contact.user.set_unusable_password()
+        contact.user.save(update_fields=["password"])
         _send_invitation(contact, contact.user, invited_by=invited_by, request=request)
         return contact.user
     User = get_user_model()

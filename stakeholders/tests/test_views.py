@@ -450,3 +450,22 @@ def test_it_links_invitations_to_the_site_address_whatever_the_host(client, coor
     client.post(f"/partners/contacts/{contact.pk}/invite/", HTTP_HOST="127.0.0.1:8020", SERVER_NAME="127.0.0.1")
     assert "https://wekker.example.org/accounts/reset/" in mailoutbox[0].body
     assert "127.0.0.1:8020" not in mailoutbox[0].body
+
+
+def test_it_cancels_the_first_link_when_the_invitation_is_sent_again(client, coordinatrice, mixite, mailoutbox):
+    import re
+
+    from groups.tests.factories import MembershipFactory
+    from stakeholders.tests.factories import ContactFactory
+
+    contact = ContactFactory(email="malo@example.org")
+    MembershipFactory(group=mixite, contact=contact)
+    client.force_login(coordinatrice)
+    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    first, second = (re.search(r"https?://\S+/accounts/reset/\S+", m.body).group(0) for m in mailoutbox)
+    client.logout()
+    old = client.get(first.removeprefix(settings.SITE_URL), follow=True).content.decode()
+    assert "Ce lien ne fonctionne plus" in old
+    new = client.get(second.removeprefix(settings.SITE_URL), follow=True).content.decode()
+    assert "Choisissez votre mot de passe" in new
