@@ -42,9 +42,9 @@ def group_contacts(group, *, keep=None):
     return Contact.objects.filter(members).select_related("organisation").order_by("last_name", "first_name")
 
 
-# groups/forms.py has its own ContactChoiceField; once both settle, meetings should import
-# that one (meetings may depend on groups) and this copy go.
 class ContactChoiceField(forms.ModelChoiceField):
+    """A contact shown with their organisation, so that two people of the same name differ."""
+
     def label_from_instance(self, contact):
         return f"{contact.full_name} ({contact.organisation.name})"
 

@@ -596,7 +596,7 @@ def minutes_send(request, pk):
     """Confirm, then send: who will receive the minutes, and what still looks unfinished."""
     meeting = _meeting_for_coordinator(request.user, pk)
     if request.method != "POST":
-        if meeting.minutes_frozen or not meeting.minutes.strip():
+        if meeting.minutes_status != Meeting.MinutesStatus.DRAFT or not meeting.minutes.strip():
             return redirect("meetings:minutes", pk=meeting.pk)
         return render(
             request,

@@ -372,3 +372,17 @@ def test_it_gives_coordinators_the_way_to_plan_meetings_and_actions(client, coor
     html = client.get(mixite.get_absolute_url()).content.decode()
     assert "Planifier" not in html and "Nouvelle action" not in html
     assert "Présence par organisation" in html
+
+
+def test_it_shows_a_several_day_event_as_such_on_the_group_page(client, membre, mixite):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from meetings.tests.factories import MeetingFactory
+
+    paris = ZoneInfo("Europe/Paris")
+    MeetingFactory(group=mixite, kind="event", title="Semaine de la mixité des métiers",
+                   starts_at=dt.datetime(2031, 1, 27, 9, 0, tzinfo=paris), ends_at=dt.datetime(2031, 1, 31, 17, 0, tzinfo=paris))
+    client.force_login(membre)
+    html = client.get(mixite.get_absolute_url()).content.decode()
+    assert "du lundi 27 au vendredi 31 janvier 2031" in html

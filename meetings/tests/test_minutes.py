@@ -287,3 +287,18 @@ def test_it_rejects_an_unreadable_version(client, coordinatrice, meeting):
     response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "x", "loaded_at": "hier"})
     assert response.status_code == 400 and "Rechargez la page" in response.json()["error"]
     assert stored(meeting) == ""
+
+
+def test_it_does_not_offer_to_send_minutes_that_were_already_sent(client, coordinatrice, mixite):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings.tests.factories import MeetingFactory
+
+    start = timezone.now() - dt.timedelta(days=2)
+    meeting = MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                             minutes="# Compte rendu", minutes_status="sent")
+    client.force_login(coordinatrice)
+    response = client.get(f"/meetings/{meeting.pk}/minutes/send/")
+    assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/minutes/"
