@@ -285,21 +285,26 @@ def ensure_my_invitations(contact, meetings):
 
 @transaction.atomic
 def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kind=None, status=None):
-    """Change a meeting; a new time, place or video link bumps its calendar sequence.
+    """Change a meeting; a new time, place, video link or status bumps its calendar sequence.
 
-    So does bringing a cancelled meeting back (calendars must drop "cancelled").
+    A meeting that has begun keeps its date and time.
     """
     _check_times(starts_at, ends_at)
     if not may_be_held(status, starts_at):
         raise ValidationError(HELD_TOO_EARLY)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if has_begun(meeting) and (meeting.starts_at, meeting.ends_at) != (starts_at, ends_at):
+        # What took place stays on record (its register, its minutes): no moving it away.
+        raise ValidationError(MOVE_TOO_LATE)
     moved = (meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_url) != (
         starts_at,
         ends_at,
         place,
         video_url,
     )
-    if meeting.is_cancelled and status is not None and status != Meeting.Status.CANCELLED:
+    # A new status is a new STATUS in calendars (TENTATIVE, CONFIRMED): clients only take
+    # an update whose SEQUENCE grew. Bringing a cancelled meeting back is one too.
+    if status is not None and status != meeting.status:
         moved = True
     # A title still "Réunion du 9 décembre" follows its meeting to the new day.
     title = meeting.title if title is None else title
@@ -320,6 +325,7 @@ def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kin
 
 
 CANCEL_TOO_LATE = gettext_lazy("This meeting has already taken place: it cannot be cancelled.")
+MOVE_TOO_LATE = gettext_lazy("This meeting has already taken place: its date and time can no longer change.")
 
 
 def has_begun(meeting, now=None):

@@ -155,3 +155,41 @@ def test_it_refuses_in_the_admin_to_cancel_a_meeting_that_took_place(client, adm
     assert response.status_code == 200
     assert "ne peut plus être annulée" in response.content.decode()
     assert Meeting.objects.get(pk=meeting.pk).status == "held"
+
+
+def test_it_keeps_the_date_of_a_meeting_that_took_place(mixite):
+    import datetime as dt
+
+    import pytest as _pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.tests.factories import MeetingFactory
+
+    start = timezone.now() - dt.timedelta(days=3)
+    meeting = MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2), status="held")
+    later = timezone.now() + dt.timedelta(days=10)
+    with _pytest.raises(ValidationError) as error:
+        services.reschedule(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), place=meeting.place,
+                            video_url=meeting.video_url, status="planned")
+    assert "ne peuvent plus changer" in " ".join(error.value.messages)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == start and meeting.status == "held"
+    # Its place may still be corrected.
+    services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Salle B",
+                        video_url=meeting.video_url)
+    meeting.refresh_from_db()
+    assert meeting.place == "Salle B"
+
+
+def test_it_tells_calendars_when_a_meeting_is_confirmed(mixite):
+    from meetings import services
+    from meetings.tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(group=mixite, status="planned")
+    before = meeting.sequence
+    services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+                        video_url=meeting.video_url, status="confirmed")
+    meeting.refresh_from_db()
+    assert meeting.sequence == before + 1
