@@ -657,7 +657,8 @@ def actions(request):
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "actions": page.object_list,
             "today": timezone.localdate(),
-            "coordinated": WorkingGroup.objects.coordinated_by(user).order_by("name"),
+            # The groups the user runs by membership: for an admin, not the whole country.
+            "coordinated": WorkingGroup.objects.filter(pk__in=access.coordinated_group_ids(user)).order_by("name"),
         },
     )
 
@@ -675,12 +676,11 @@ def _actions_queryset(user):
 
 
 def _filter_groups(user, chosen):
-    """The groups to filter on: mine; for an admin, the active groups (and the one chosen)."""
-    if not access.is_admin(user):
-        return WorkingGroup.objects.member_of(user).order_by("name")
-    wanted = Q(status=WorkingGroup.Status.ACTIVE)
+    """The groups to filter on: those I sit in, and the one chosen if I may see it (an
+    admin reaches any group's actions from its page): never a national list of thousands."""
+    wanted = Q(pk__in=access.member_group_ids(user))
     if chosen and str(chosen).isdigit():
-        wanted |= Q(pk=chosen)
+        wanted |= Q(pk__in=WorkingGroup.objects.member_of(user).filter(pk=chosen).values("pk"))
     return WorkingGroup.objects.filter(wanted).order_by("name")
 
 

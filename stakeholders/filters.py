@@ -35,13 +35,11 @@ def group_model():
 
 
 def groups_to_filter_by(request):
-    """The groups the user sits in (admins: the active ones): a national list of thousands
-    of groups would be unusable, and slow to render."""
+    """The groups the user sits in: a national list of thousands of groups would be
+    unusable, and slow to render."""
     groups = group_model().objects.order_by("name")
     if request is None or not request.user.is_authenticated:
         return groups.none()
-    if request.user.is_staff:
-        return groups.filter(status="active")
     memberships = group_model()._meta.get_field("memberships").related_model.objects.current()
     return groups.filter(pk__in=memberships.filter(contact__user=request.user).values("group"))
 

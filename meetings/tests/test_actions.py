@@ -200,14 +200,20 @@ def test_it_offers_owners_to_pick_only_once_a_group_is_chosen(client, coordinatr
     assert f'<option value="{other_coordinator.contact.pk}"' not in html
 
 
-def test_it_offers_admins_the_active_groups(client, admin_user, mixite, seniors):
-    seniors.status = "archived"
-    seniors.save()
+def test_it_offers_admins_their_own_groups_and_the_one_they_chose(client, admin_user, mixite, seniors):
     client.force_login(admin_user)
     html = client.get("/actions/").content.decode()
-    assert f'<option value="{mixite.pk}"' in html and f'<option value="{seniors.pk}"' not in html
+    # A national list of thousands of groups would be unusable: an admin comes from a group's page.
+    assert f'<option value="{mixite.pk}"' not in html and f'<option value="{seniors.pk}"' not in html
+    assert "Nouvelle action –" not in html
     html = client.get(f"/actions/?group={seniors.pk}").content.decode()
     assert f'<option value="{seniors.pk}" selected' in html
+
+
+def test_it_does_not_offer_a_group_one_may_not_see(client, membre, mixite, seniors):
+    client.force_login(membre)
+    html = client.get(f"/actions/?group={seniors.pk}").content.decode()
+    assert f'<option value="{seniors.pk}"' not in html
 
 
 def test_it_lets_a_coordinator_edit_an_action_whose_owner_left(client, coordinatrice, membre, mixite, action):
