@@ -178,11 +178,19 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The cache holds login throttling counters: it must be shared by every web process.
-# CACHE_URL (redis://…) wins; else the Redis broker when there is one; else process memory
+# CACHE_URL (redis://…) wins; else the Redis broker's server (next database); else process memory
 # (the embedded development setup, one process).
+def next_redis_database(url):
+    """The same Redis server, the next database number: clearing a cache empties its
+    whole database, which must never be the broker's queue."""
+    parsed = urlparse(url)
+    number = int(parsed.path.strip("/") or 0)
+    return parsed._replace(path=f"/{(number + 1) % 16}").geturl()
+
+
 CACHE_URL = os.getenv("CACHE_URL", "")
 if not CACHE_URL and os.getenv("CELERY_BROKER_URL", "").startswith(("redis://", "rediss://")):
-    CACHE_URL = os.environ["CELERY_BROKER_URL"]
+    CACHE_URL = next_redis_database(os.environ["CELERY_BROKER_URL"])
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {

@@ -54,9 +54,13 @@ def test_it_reads_the_services_from_the_environment():
 
 
 def test_it_shares_the_login_counters_through_redis_when_there_is_one():
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])"
+    )
     result = run(code, CELERY_BROKER_URL="redis://cache:6379/0")
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    # Not the broker's database: clearing the cache must not empty the task queue.
+    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://cache:6379/1"]
     result = run(code, CACHE_URL="memcached://nope")
     assert "CACHE_URL must be" in result.stderr
 
