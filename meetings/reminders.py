@@ -287,6 +287,11 @@ def plan_minutes(now, meeting_ids=None):
     }
     if meeting_ids is not None:
         meeting_filter["pk__in"] = list(meeting_ids)
+    else:
+        # Catching up only minutes that send_minutes started sending: minutes marked sent
+        # any other way (before this existed, by an admin, by the demo data) were not
+        # meant to be mailed by a background pass.
+        meeting_filter["pk__in"] = Delivery.objects.filter(kind=Delivery.Kind.MINUTES).values("meeting_id")
     today = now.astimezone(PARIS).date()
     rows = _recipients(meeting_filter, delivered, today=today, exclude_declined=False)
     return [
