@@ -99,6 +99,12 @@ class Row:
         """The key as written: the same code twice in it is a duplicate, F1703 and F1704 are not."""
         return (*self.key, self.code)
 
+    @property
+    def is_detail(self):
+        """Written as a full ROME code (F1703), rolled up to its domain: summed with its peers."""
+        match = ROME_CODE.match(self.code)
+        return bool(match and match.group(2))
+
     def absorb(self, other):
         """Add the counts of a row that rolls up to the same observation."""
         self.women += other.women
@@ -231,6 +237,18 @@ def read_file(data, lookups=None):
             )
             continue
         seen[row.raw_key] = line
+        if row.key in merged and not (row.is_detail and merged[row.key].is_detail):
+            # A domain's own total (F) beside its detail (F1703): summing would count twice.
+            parsed.error(
+                line,
+                "domain",
+                _(
+                    "“%(code)s” and “%(other)s” on line %(line)s count the same people (a domain's total and "
+                    "its detail): keep one or the other"
+                )
+                % {"code": row.code, "other": merged[row.key].code, "line": merged[row.key].line},
+            )
+            continue
         if row.key in merged:
             merged[row.key].absorb(row)
         else:

@@ -280,3 +280,13 @@ def test_it_deletes_previews_abandoned_for_more_than_a_day(client, coordinatrice
     assert not old.exists()
     assert recent.exists()
     assert len(list(folder.iterdir())) == 2  # the recent one and the new preview
+
+
+def test_it_rejects_a_domain_total_beside_its_detail(tmp_path, capsys):
+    # A spreadsheet with a subtotal row: F and F1703 for the same key would count people twice.
+    content = FULL_CODES + "2024,35,F,formation,50,50,0\n"
+    with pytest.raises(CommandError):
+        call_command("import_indicators", write(tmp_path, content))
+    err = capsys.readouterr().err
+    assert "Ligne 7" in err and "comptent les mêmes personnes" in err
+    assert Observation.objects.count() == 0
