@@ -30,7 +30,7 @@ def get_connection():
 
 
 def _when(value):
-    return formats.date_format(timezone.localtime(value, PARIS), "l j F Y, H:i")
+    return formats.date_format(timezone.localtime(value, PARIS), "l j F Y, G\\hi")
 
 
 def subject_for(delivery):

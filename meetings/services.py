@@ -715,6 +715,11 @@ def send_minutes(meeting, *, by=None):
     meeting.minutes_sent_at = now
     meeting.save(update_fields=["minutes_status", "minutes_sent_at", "updated_at"])
     planned = reminders.insert(reminders.plan_minutes(now, meeting_ids=[meeting.pk]))
+    if not planned:
+        # Rolls the "sent" mark back with the transaction: nothing would leave.
+        raise ValidationError(
+            _("Nobody would receive these minutes: the group is archived or none of its members has an e-mail address.")
+        )
     transaction.on_commit(tasks.dispatch_soon)
     return planned
 

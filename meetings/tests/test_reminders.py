@@ -238,7 +238,7 @@ def test_it_writes_each_recipient_their_own_french_mail():
     others = {c.email for c in people} - {people[1].email}
     raw = message.message().as_string()
     assert not any(address in raw for address in others)
-    assert message.subject == f"Rappel : {group.name} – Bilan de la Semaine de la mixité, mardi 9 février 2027, 09:30"
+    assert message.subject == f"Rappel : {group.name} – Bilan de la Semaine de la mixité, mardi 9 février 2027, 9h30"
     assert "la réunion du groupe a lieu demain" in message.body.lower()
     assert "Ordre du jour" in message.body and "1. Suivi des actions" in message.body
     assert "Vidéos de rôles modèles" in message.body

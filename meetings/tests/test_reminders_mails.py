@@ -74,7 +74,7 @@ def test_it_lays_out_the_minutes_like_the_reminder_with_modest_headings(setting)
     # The same header: the group and meeting as the only h1, the date, the link to the meeting.
     for page in (html, reminder):
         assert page.count("<h1") == 1
-        assert "Mixité des métiers –" in page and "mardi 9 février 2027, 09:30" in page
+        assert "Mixité des métiers –" in page and "mardi 9 février 2027, 9h30" in page
         assert "Voir la réunion dans Wekker" in page
         assert "h1 { font-size: 22px" in page
     # The minutes' own headings one level down, each with a modest size.

@@ -177,3 +177,16 @@ def test_it_does_not_mail_minutes_that_were_marked_sent_another_way(mixite, memb
                    minutes_status="sent", minutes_sent_at=timezone.now() - dt.timedelta(days=1))
     reminders.dispatch_due(timezone.now())
     assert [m for m in mail.outbox if "Compte rendu" in m.subject] == []
+
+
+def test_it_refuses_to_mark_minutes_sent_when_nobody_would_receive_them(held, nudges):
+    from django.core.exceptions import ValidationError
+
+    meeting, people = held
+    meeting.group.status = "archived"
+    meeting.group.save()
+    with pytest.raises(ValidationError):
+        services.send_minutes(meeting)
+    meeting.refresh_from_db()
+    assert meeting.minutes_status != "sent"
+    assert not Delivery.objects.filter(meeting=meeting).exists()
