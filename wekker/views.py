@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -146,4 +147,16 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You are logged out. See you soon."))
+        return response
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Choose a password from an invitation or a reset link, and be logged in straight away."""
+
+    post_reset_login = True
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is saved: welcome to Wekker."))
         return response

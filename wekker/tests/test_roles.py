@@ -109,3 +109,15 @@ def test_it_reads_the_client_address_behind_trusted_proxies_only(client, membre,
     response = client.post("/accounts/login/", {"username": "membre", "password": "wekker-test"},
                            HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", **proxy)
     assert response.status_code == 302
+
+
+def test_it_logs_a_person_in_once_they_chose_their_password(client, membre, mailoutbox):
+    import re
+
+    client.post("/accounts/password_reset/", {"email": membre.email})
+    link = re.search(r"https?://\S+/accounts/reset/\S+", mailoutbox[0].body).group(0)
+    form = client.get(link.split("testserver", 1)[-1], follow=True)
+    response = client.post(form.redirect_chain[-1][0], {"new_password1": "Une-phrase-solide-2026",
+                                                        "new_password2": "Une-phrase-solide-2026"}, follow=True)
+    assert client.session["_auth_user_id"] == str(membre.pk)
+    assert "Votre mot de passe est enregistré : bienvenue sur Wekker." in response.content.decode()
