@@ -79,8 +79,8 @@ def test_it_lets_a_coordinator_build_a_group_and_a_member_read_it_on_a_phone(
     phone_page.locator("#id_new_password1").fill("Une-phrase-solide-2026")
     phone_page.locator("#id_new_password2").fill("Une-phrase-solide-2026")
     phone_page.get_by_role("button", name="Enregistrer mon mot de passe").click()
-    nina.refresh_from_db()
-    browser_login(phone_page, nina.user, password="Une-phrase-solide-2026")
+    # Choosing the password logged her in.
+    phone_page.get_by_text("Votre mot de passe est enregistré : bienvenue sur Wekker.").wait_for()
     phone_page.goto("/groups/mobilite-durable/")
     assert phone_page.get_by_role("heading", name="Lancement du groupe").count() == 0  # a list item, not a heading
     assert phone_page.get_by_text("Lancement du groupe").is_visible()

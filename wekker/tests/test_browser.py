@@ -34,7 +34,7 @@ def test_it_refuses_a_wrong_password_in_french(page, membre, axe):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", "membre")
     page.fill("input[name=password]", "mauvais")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in page.content()
     axe(page)
 
