@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from groups.models import Membership, WorkingGroup
 from indicators.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
+from meetings.services import open_actions_markdown
 from stakeholders.models import Contact, Organisation
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -184,6 +185,13 @@ def seed(today=None):
     meetings = _seed_mixite_year(groups["mixite"], people, today)
     _seed_other_groups(groups, today)
     _seed_actions(groups["mixite"], people, meetings, today)
+    # A published agenda's "Suivi des actions" lists the open actions, as publishing writes it;
+    # unpublished ones list them live.
+    review = open_actions_markdown(groups["mixite"])
+    AgendaItem.objects.filter(meeting__in=meetings, is_action_review=True).update(description="")
+    AgendaItem.objects.filter(
+        meeting__in=meetings, meeting__agenda_published_at__isnull=False, is_action_review=True
+    ).update(description=review)
 
     indicator_rows = 0
     try:
@@ -264,7 +272,7 @@ def _seed_agenda(meeting, people):
             position=position,
             defaults={
                 "title": title,
-                "description": "Point sur les actions en cours du groupe." if is_review else "",
+                "description": "",
                 "duration_minutes": minutes,
                 "lever": lever,
                 "presenter": people[presenter],
