@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import ROLES
+from groups.tests.factories import MembershipFactory
 from meetings import services
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import ActionFactory, AgendaItemFactory
@@ -174,6 +175,7 @@ def test_it_lets_only_coordinators_remove_items_and_adopt_minutes(client, as_rol
     later = meeting_of(mixite, days=-1)  # minutes are adopted at a later meeting that took place
     item = services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
     services.save_minutes(meeting, text="Texte")
+    MembershipFactory(group=mixite)  # someone to send the minutes to
     services.send_minutes(meeting)
     as_role(role)
     expected = {**MEMBER_PAGE, "membre": 403, "coordinatrice": 302, "admin_user": 302}[role]
