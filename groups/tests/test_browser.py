@@ -11,7 +11,7 @@ from meetings.tests.factories import ActionFactory, MeetingFactory
 from stakeholders.models import Organisation
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = "/tmp/wekker-groups-{}.png"
 

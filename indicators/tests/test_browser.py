@@ -7,7 +7,7 @@ from indicators.demo import seed_demo_indicators
 from indicators.models import Domain, Territory
 from indicators.reference import load_reference_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from meetings.models import Action, Attendance, Meeting
 from groups.tests.factories import MembershipFactory
 from stakeholders.tests.factories import ContactFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.getenv("WEKKER_SCREENSHOTS", "/tmp/wekker-screenshots/meetings"))
 
