@@ -10,16 +10,16 @@ change, so that the same data always gives the same bytes (and the same ETag).
 
 import datetime as dt
 import hashlib
-import zoneinfo
 
 import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wekker.timezones import PARIS
+
 from .models import Meeting
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PRODID = "-//We-ker//Wekker//FR"
 
 

@@ -6,7 +6,6 @@ one-click links to answer; or the minutes a coordinator sent.
 """
 
 import re
-import zoneinfo
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -18,11 +17,12 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from wekker.timezones import PARIS
+
 from . import calendar, signing
 from .markdown import render_markdown
 from .models import Attendance, Delivery
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def get_connection():

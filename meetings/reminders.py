@@ -26,7 +26,6 @@ still ahead: only the latest offset whose time has come is sent (no pile of remi
 
 import datetime as dt
 import logging
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -37,12 +36,13 @@ from django.utils import timezone
 from groups.models import Membership, WorkingGroup
 from stakeholders.models import Contact
 
+from wekker.timezones import PARIS
+
 from . import mail
 from .models import Action, AgendaItem, Attendance, Delivery, Meeting
 
 logger = logging.getLogger(__name__)
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # The largest offset the group settings allow (groups.models.validate_reminder_offsets).
 MAX_OFFSET_DAYS = 60
 # A message claimed by a dispatcher that died is taken up again after this.

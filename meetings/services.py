@@ -9,7 +9,6 @@ time or place bumps `Meeting.sequence`, a cancellation sets the status and bumps
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,9 +21,10 @@ from django.utils.translation import gettext_lazy
 from groups.models import Membership
 from stakeholders.models import Contact
 
+from wekker.timezones import PARIS
+
 from .models import Action, AgendaItem, Attendance, Lever, Meeting
 
-PARIS = ZoneInfo("Europe/Paris")
 MINUTES_MAX_LENGTH = 200_000
 ACTION_REVIEW_MINUTES = 15
 

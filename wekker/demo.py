@@ -5,7 +5,6 @@ running it twice gives the same data. The people and bodies are fictitious.
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,8 +16,8 @@ from indicators.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
 from meetings.services import open_actions_markdown
 from stakeholders.models import Contact, Organisation
+from wekker.timezones import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 DEMO_PASSWORD = "wekker-demo"
 
 ORGANISATIONS = [

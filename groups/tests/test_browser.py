@@ -16,16 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/tmp/wekker-groups-{}.png"
 
 
-@pytest.fixture
-def bretagne(transactional_db):
-    """The reference territories, reloaded: a previous transactional test may have flushed them."""
-    from indicators.models import Domain, Territory
-    from indicators.reference import load_reference_data
-
-    load_reference_data(Territory, Domain)
-    return Territory.objects.get(code="53")
-
-
 def test_it_lets_a_coordinator_build_a_group_and_a_member_read_it_on_a_phone(
     page, phone_page, live_server, browser_login, axe, coordinatrice, bretagne
 ):

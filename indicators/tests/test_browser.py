@@ -4,16 +4,8 @@ from pathlib import Path
 import pytest
 
 from indicators.demo import seed_demo_indicators
-from indicators.models import Domain, Territory
-from indicators.reference import load_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """A transactional test before this one may have flushed the migration's reference rows."""
-    load_reference_data(Territory, Domain)
 
 
 def test_it_passes_axe_on_the_dashboard(page, membre, browser_login, axe):

@@ -19,14 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.getenv("WEKKER_SCREENSHOTS", "/tmp/wekker-screenshots/meetings"))
 
 
-@pytest.fixture
-def bretagne(transactional_db):
-    """The région, even after an earlier transactional test flushed the reference data."""
-    from indicators.models import Territory
-
-    return Territory.objects.get_or_create(code="53", defaults={"name": "Bretagne", "level": "region"})[0]
-
-
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
