@@ -94,8 +94,8 @@ def _reference_data(request):
     if not uses_db:
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
-    from indicators.models import Domain, Territory
-    from indicators.reference import load_reference_data
+    from reference.models import Domain, Territory
+    from reference.loading import load_reference_data
 
     if not Territory.objects.filter(code="FR").exists():
         load_reference_data(Territory, Domain)
@@ -115,7 +115,7 @@ def _clear_cache():
 
 @pytest.fixture
 def bretagne(db):
-    from indicators.models import Territory
+    from reference.models import Territory
 
     return Territory.objects.get(code="53")
 

@@ -29,7 +29,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from indicators.importing import import_file  # noqa: E402
-from indicators.models import STAGE_ORDER, Observation  # noqa: E402
+from reference.models import STAGE_ORDER
+from indicators.models import Observation  # noqa: E402
 from indicators.scale import generate_observations  # noqa: E402
 
 TARGET = int(os.getenv("BENCH_OBSERVATIONS", "1000000"))
@@ -60,7 +61,7 @@ def measure(client, url):
 
 def import_csv(rows):
     """rows yearly observations of 2031 for the Missions Locales (a year no generator uses)."""
-    from indicators.models import Domain, Territory
+    from reference.models import Domain, Territory
 
     territories = list(Territory.objects.filter(level="mission_locale").values_list("code", flat=True))
     domains = list(Domain.objects.filter(nomenclature="rome").values_list("code", flat=True))

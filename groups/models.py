@@ -107,7 +107,7 @@ class WorkingGroup(models.Model):
     theme = models.CharField(_("theme"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     territory = models.ForeignKey(
-        "indicators.Territory",
+        "reference.Territory",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -5,23 +5,8 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Domain, IndicatorImport, Observation, Territory
+from .models import IndicatorImport, Observation
 from .views import escape_cell
-
-
-@admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
-    search_fields = ["code", "name"]
-    raw_id_fields = ["parent"]
-
-
-@admin.register(Domain)
-class DomainAdmin(admin.ModelAdmin):
-    list_display = ["code", "label", "nomenclature", "family_code"]
-    list_filter = ["nomenclature"]
-    search_fields = ["code", "label"]
 
 
 @admin.register(IndicatorImport)

@@ -10,7 +10,8 @@ import random
 
 from django.db import transaction
 
-from .models import STAGE_ORDER, Domain, Observation, Territory
+from reference.models import STAGE_ORDER, Domain, Territory
+from .models import Observation
 
 YEARS = range(2021, 2026)
 DEPARTEMENTS = {"22": 0.8, "29": 1.0, "35": 1.3, "56": 0.85}  # relative size

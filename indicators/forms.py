@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import metrics
 from .importing import ROME_CODE
-from .models import Nomenclature, Stage
+from reference.models import Nomenclature, Stage
 
 FAP_CODE = re.compile(r"^[A-Z]\d[A-Z]$")
 

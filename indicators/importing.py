@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import STAGE_ORDER, Domain, IndicatorImport, Nomenclature, Observation, Stage, Territory
+from reference.models import STAGE_ORDER, Domain, Nomenclature, Stage, Territory
+from .models import IndicatorImport, Observation
 
 # Canonical column → accepted headers, compared without accents, case or punctuation.
 COLUMNS = {

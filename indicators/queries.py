@@ -16,7 +16,8 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Domain, Observation, Territory
+from reference.models import Domain, Territory
+from .models import Observation
 
 
 @dataclass

@@ -10,7 +10,8 @@ import random
 
 from django.db import connection, transaction
 
-from .models import STAGE_ORDER, Domain, Observation, Territory
+from reference.models import STAGE_ORDER, Domain, Territory
+from .models import Observation
 
 MISSIONS_LOCALES = 430
 LAST_YEAR = 2025

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from . import metrics
-from .models import STAGE_ORDER, Domain, Stage
+from reference.models import STAGE_ORDER, Domain, Stage
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from meetings.models import Lever
 
 from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
-from .models import STAGE_ORDER, IndicatorImport, Nomenclature, Stage
+from reference.models import STAGE_ORDER, Nomenclature, Stage
+from .models import IndicatorImport
 from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures, coverage, observations_for_export
 from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
 from .templatetags.indicators_tags import class_label

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wekker.timezones import PARIS
+from reference.timezones import PARIS
 
 from .models import Meeting
 

@@ -17,7 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from wekker.timezones import PARIS
+from reference.timezones import PARIS
 
 from . import calendar, signing
 from .markdown import render_markdown

@@ -36,7 +36,7 @@ from django.utils import timezone
 from groups.models import Membership, WorkingGroup
 from stakeholders.models import Contact
 
-from wekker.timezones import PARIS
+from reference.timezones import PARIS
 
 from . import mail
 from .models import Action, AgendaItem, Attendance, Delivery, Meeting

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from groups.models import Membership
 from stakeholders.models import Contact
 
-from wekker.timezones import PARIS
+from reference.timezones import PARIS
 
 from .models import Action, AgendaItem, Attendance, Lever, Meeting
 

@@ -27,7 +27,7 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.AUTRE)
     sector = models.ForeignKey(
-        "indicators.Domain",
+        "reference.Domain",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -36,7 +36,7 @@ class Organisation(models.Model):
         verbose_name=_("sector (ROME domain)"),
     )
     territory = models.ForeignKey(
-        "indicators.Territory",
+        "reference.Territory",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

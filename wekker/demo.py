@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from groups.models import Membership, WorkingGroup
-from indicators.models import Domain, Territory
+from reference.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
 from meetings.services import open_actions_markdown
 from stakeholders.models import Contact, Organisation
-from wekker.timezones import PARIS
+from reference.timezones import PARIS
 
 DEMO_PASSWORD = "wekker-demo"
 

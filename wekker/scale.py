@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.models import Membership, WorkingGroup
-from indicators.models import Domain, Territory
+from reference.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
 from stakeholders.models import Contact, Organisation, new_feed_token
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "wekker",
+    "reference",
     "stakeholders",
     "groups",
     "meetings",

@@ -129,7 +129,7 @@ def test_it_hides_archived_groups_unless_asked(client, membre, mixite):
 
 
 def test_it_filters_groups_by_theme_territory_and_text(client, membre, mixite, seniors):
-    from indicators.models import Territory
+    from reference.models import Territory
 
     finistere = Territory.objects.get(code="29")
     WorkingGroupFactory(name="Mobilité durable", theme="Mobilité", territory=finistere, description="covoiturage")
@@ -352,7 +352,7 @@ def test_it_neutralises_script_tags_in_member_names(client, coordinatrice, mixit
 
 
 def test_it_counts_groups_of_nested_territories_in_a_territory(client, membre, mixite):
-    from indicators.models import Territory
+    from reference.models import Territory
 
     bretagne = Territory.objects.get(code="53")
     finistere = Territory.objects.get(code="29")

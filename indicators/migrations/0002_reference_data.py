@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from indicators.reference import load_reference_data
+    from reference.loading import load_reference_data
 
     load_reference_data(apps.get_model("indicators", "Territory"), apps.get_model("indicators", "Domain"))
 

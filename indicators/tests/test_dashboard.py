@@ -7,7 +7,8 @@ from django.test import override_settings
 
 from conftest import ROLES
 from indicators.demo import seed_demo_indicators
-from indicators.models import Domain, Observation, Territory
+from reference.models import Domain, Territory
+from indicators.models import Observation
 from indicators.views import escape_cell
 from meetings.tests.factories import ActionFactory
 

@@ -184,13 +184,13 @@ def test_it_lets_only_coordinators_and_admins_import(client, as_role, role):
 
 
 def _id(code):
-    from indicators.models import Territory
+    from reference.models import Territory
 
     return Territory.objects.get(code=code).pk
 
 
 def _dom(code):
-    from indicators.models import Domain
+    from reference.models import Domain
 
     return Domain.objects.get(nomenclature="rome", code=code).pk
 

@@ -107,7 +107,8 @@ def test_it_titles_the_action_filters_apart(client, admin_user):
 
 
 def test_it_lists_observations_by_codes_with_names_on_hover(client, admin_user):
-    from indicators.models import Domain, Observation, Territory
+    from reference.models import Domain, Territory
+    from indicators.models import Observation
 
     territory, domain = Territory.objects.order_by("pk").first(), Domain.objects.order_by("pk").first()
     if territory is None or domain is None:

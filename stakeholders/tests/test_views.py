@@ -115,7 +115,7 @@ def test_it_hides_the_directory_link_from_members(client, membre, coordinatrice)
 
 
 def test_it_filters_contacts_by_kind_sector_territory_group_and_text(client, coordinatrice, membre, mixite, ana):
-    from indicators.models import Domain, Territory
+    from reference.models import Domain, Territory
 
     construction = Domain.objects.get(nomenclature="rome", code="F")
     finistere = Territory.objects.get(code="29")

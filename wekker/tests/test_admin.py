@@ -8,7 +8,7 @@ from meetings.tests.factories import ActionFactory, AgendaItemFactory, Attendanc
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"stakeholders", "groups", "meetings", "indicators"}
+OUR_APPS = {"reference", "stakeholders", "groups", "meetings", "indicators"}
 MODELS = sorted(
     f"{model._meta.app_label}.{model._meta.model_name}"
     for model in admin.site._registry

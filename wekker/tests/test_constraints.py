@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
-from indicators.models import Domain, Observation, Territory
+from reference.models import Domain, Territory
+from indicators.models import Observation
 from meetings.models import Action, Attendance, Delivery
 from meetings.tests.factories import ActionFactory, AttendanceFactory, MeetingFactory
 from stakeholders.models import Contact

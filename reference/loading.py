@@ -1,4 +1,4 @@
-"""The reference nomenclatures (ROME, FAP-2009, territories) shipped in indicators/data/."""
+"""The reference nomenclatures (ROME, FAP-2009, territories) shipped in reference/data/."""
 
 import csv
 from pathlib import Path
