@@ -4,132 +4,126 @@ SPEC.md's table: admins (is_staff) may do everything; coordinators everything ab
 the groups they coordinate, plus the directory and indicator imports; members see
 the meetings, agendas, minutes and actions of their own groups. Objects of a group a
 user does not belong to answer 404, never 403, so their existence does not leak.
+
+A request reads its user's roles once, on first use: `request.roles`, set by
+`groups.middleware.RolesMiddleware` (like healthchecks' `request.profile`). Every rule
+is a question asked of those roles, and every fetch-or-404 helper is here.
 """
 
-from django.core.exceptions import PermissionDenied
+from functools import cached_property
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from stakeholders.models import Contact
 
 from .models import Membership, WorkingGroup
 
-_CACHE_ATTR = "_wekker_access"
-
-
-def is_admin(user):
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
 
 def contact_of(user):
-    """The user's contact record, or None (an admin may have none)."""
+    """The login's contact record, or None (an admin may have none)."""
     if not user.is_authenticated:
         return None
     try:
         return user.contact
-    except Exception:  # RelatedObjectDoesNotExist
+    except ObjectDoesNotExist:
         return None
 
 
-def _memberships(user):
-    """The user's current memberships as {group_id: role}, computed once per request."""
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    roles = {}
-    if user.is_authenticated:
-        rows = Membership.objects.current().filter(contact__user=user).values_list("group_id", "role")
-        roles = dict(rows)
-    setattr(user, _CACHE_ATTR, roles)
-    return roles
+class Roles:
+    """One user's standing: admin or not, and their role in each group they currently sit in."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @classmethod
+    def of(cls, user):
+        """The roles of a user; their memberships are read in one query, when first needed."""
+        return cls(user)
+
+    @cached_property
+    def groups(self):
+        """{group id: Membership.Role} of the user's current memberships."""
+        return Membership.objects.roles_of(self.user) if self.user.is_authenticated else {}
+
+    def __repr__(self):
+        return f"<Roles of {self.user}: {self.groups}{' admin' if self.is_admin else ''}>"
+
+    @property
+    def is_authenticated(self):
+        return bool(self.user.is_authenticated and self.user.is_active)
+
+    @property
+    def is_admin(self):
+        return bool(self.is_authenticated and self.user.is_staff)
+
+    @cached_property
+    def contact(self):
+        return contact_of(self.user)
+
+    @cached_property
+    def member_group_ids(self):
+        """Groups whose meetings, minutes and actions the user may see (any current role)."""
+        return frozenset(self.groups)
+
+    @cached_property
+    def coordinated_group_ids(self):
+        return frozenset(gid for gid, role in self.groups.items() if role == Membership.Role.COORDINATOR)
+
+    @property
+    def is_coordinator(self):
+        """Coordinates at least one group (or is an admin): the directory, new groups, indicator imports."""
+        return self.is_admin or bool(self.coordinated_group_ids)
+
+    def can_view(self, group):
+        """The group's meetings, minutes, actions and members: its members, coordinators and admins."""
+        return self.is_admin or _pk(group) in self.member_group_ids
+
+    def can_coordinate(self, group):
+        return self.is_admin or _pk(group) in self.coordinated_group_ids
+
+    # What a coordinator (of any group) may do; admins too.
+    can_see_contact_details = is_coordinator  # phone numbers and e-mail addresses
+    can_manage_directory = is_coordinator
+    can_create_group = is_coordinator
+    can_import_indicators = is_coordinator
+
+    @property
+    def sees_small_cells(self):
+        """Admins see the true small counts; everyone else sees them withheld."""
+        return self.is_admin
+
+    @property
+    def can_see_role_models(self):
+        """The role models page serves awareness actions: every logged-in user."""
+        return self.is_authenticated
+
+    def can_edit_contact(self, contact):
+        """Change, invite, archive, export, erase or delete a contact.
+
+        Admins; otherwise a coordinator of every group the contact was ever in (current,
+        former or due to join): nobody redirects another group's mail or erases a person out
+        of another group's history. A contact who was never in a group belongs to the
+        directory at large, and any coordinator may edit them unless they have a login
+        (whose address receives password links: admins only).
+        """
+        if self.is_admin:
+            return True
+        if not self.coordinated_group_ids:
+            return False
+        groups = set(Membership.objects.filter(contact=contact).values_list("group_id", flat=True))
+        if not groups:
+            return contact.user_id is None
+        return groups <= self.coordinated_group_ids
+
+    def can_change_login_email(self, contact):
+        """The address of a contact who has a login receives their password links: admins only."""
+        return contact.user_id is None or self.is_admin
 
 
-def forget(user):
-    """Drop the per-request cache, after memberships changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
-def member_group_ids(user):
-    """Groups whose meetings, minutes and actions the user may see (any current role)."""
-    return set(_memberships(user))
-
-
-def coordinated_group_ids(user):
-    return {gid for gid, role in _memberships(user).items() if role == Membership.Role.COORDINATOR}
-
-
-def is_coordinator(user):
-    """Coordinates at least one group (or is an admin): may use the directory and import indicators."""
-    return is_admin(user) or bool(coordinated_group_ids(user))
-
-
-def can_view_group_content(user, group):
-    return is_admin(user) or (group.pk in member_group_ids(user))
-
-
-def can_coordinate(user, group):
-    return is_admin(user) or (group.pk in coordinated_group_ids(user))
-
-
-def can_see_contact_details(user):
-    """Phone numbers and e-mail addresses: coordinators and admins only."""
-    return is_coordinator(user)
-
-
-def can_manage_directory(user):
-    """See the directory, create organisations and contacts: any coordinator."""
-    return is_coordinator(user)
-
-
-def can_edit_contact(user, contact):
-    """Change, invite, archive, export, erase or delete a contact.
-
-    Admins; otherwise a coordinator of every group the contact was ever in (current,
-    former or due to join): nobody redirects another group's mail or erases a person out
-    of another group's history. A contact who was never in a group belongs to the
-    directory at large, and any coordinator may edit them unless they have a login
-    (whose address receives password links: admins only).
-    """
-    if is_admin(user):
-        return True
-    coordinated = coordinated_group_ids(user)
-    if not coordinated:
-        return False
-    groups = set(Membership.objects.filter(contact=contact).values_list("group_id", flat=True))
-    if not groups:
-        return contact.user_id is None
-    return groups <= coordinated
-
-
-def can_change_login_email(user, contact):
-    """The address of a contact who has a login receives their password links: admins only."""
-    return contact.user_id is None or is_admin(user)
-
-
-def can_import_indicators(user):
-    return is_coordinator(user)
-
-
-def sees_small_cells(user):
-    """Admins see the true small counts; everyone else sees them withheld."""
-    return is_admin(user)
-
-
-def group_for_member(user, slug):
-    """The group whose content the user may see, or 404."""
-    try:
-        group = WorkingGroup.objects.get(slug=slug)
-    except WorkingGroup.DoesNotExist:
-        raise Http404 from None
-    if not can_view_group_content(user, group):
-        raise Http404
-    return group
-
-
-def group_for_coordinator(user, slug):
-    """The group the user coordinates; 404 for outsiders, 403 for its plain members."""
-    group = group_for_member(user, slug)
-    if not can_coordinate(user, group):
-        raise PermissionDenied
-    return group
+def _pk(group):
+    return group if isinstance(group, int) else group.pk
 
 
 def require(condition):
@@ -138,17 +132,47 @@ def require(condition):
         raise Http404
 
 
-def can_create_group(user):
-    """Admins and anyone who already coordinates a group may start a new one."""
-    return is_coordinator(user)
+def group_for_reader(roles, slug):
+    """A group any logged-in user may read about (name, theme, coordination), or 404."""
+    return get_object_or_404(WorkingGroup.objects.visible_to(roles).select_related("territory"), slug=slug)
 
 
-def can_see_group_members(user, group):
-    """Who is in a group (names, organisations): its members, its coordinators, admins."""
-    return can_view_group_content(user, group)
+def group_for_member(roles, slug):
+    """The group whose content these roles may see, or 404."""
+    group = get_object_or_404(WorkingGroup.objects.select_related("territory"), slug=slug)
+    require(roles.can_view(group))
+    return group
 
 
-def can_see_role_models(user):
-    """The role models page serves awareness actions: every logged-in user."""
-    return bool(user.is_authenticated and user.is_active)
+def group_for_coordinator(roles, slug):
+    """The group these roles coordinate; 404 for outsiders, 403 for its plain members."""
+    group = group_for_member(roles, slug)
+    if not roles.can_coordinate(group):
+        raise PermissionDenied
+    return group
 
+
+def for_member(roles, queryset, **lookup):
+    """A row of a group (a meeting, an action…) whose content these roles may see, or 404.
+
+    The queryset's rows have a `group`; select it with them, the pages name it.
+    """
+    obj = get_object_or_404(queryset, **lookup)
+    require(roles.can_view(obj.group_id))
+    return obj
+
+
+def for_coordinator(roles, queryset, **lookup):
+    """A row of a group these roles coordinate; 404 for outsiders, 403 for its plain members."""
+    obj = for_member(roles, queryset, **lookup)
+    if not roles.can_coordinate(obj.group_id):
+        raise PermissionDenied
+    return obj
+
+
+def contact_for_editor(roles, pk, queryset=None):
+    """A contact these roles may change (Roles.can_edit_contact), or 404."""
+    require(roles.can_manage_directory)
+    contact = get_object_or_404(queryset if queryset is not None else Contact.objects, pk=pk)
+    require(roles.can_edit_contact(contact))
+    return contact

@@ -1,13 +1,29 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stakeholders.filters import BootstrapFilterSet, within
+from reference.models import Territory, within
 
 from .models import WorkingGroup
 
-# groups must not import indicators: reach the territory model through the foreign key.
-Territory = WorkingGroup._meta.get_field("territory").related_model
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on every widget, and the search box typed as a search."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+        if "q" in self.form.fields:
+            self.form.fields["q"].widget.input_type = "search"
+
 
 STATUS_ACTIVE, STATUS_ARCHIVED, STATUS_ALL = "active", "archived", "all"
 

@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -25,55 +24,26 @@ class WorkingGroupQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=WorkingGroup.Status.ACTIVE)
 
-    def visible_to(self, user):
+    def visible_to(self, roles):
         """Every logged-in user sees the list of groups (name, theme, coordinator)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self
+        return self if roles.is_authenticated else self.none()
 
-    def with_counts(self, now=None):
-        """Current members, upcoming meetings and open actions, one subquery each."""
-        # meetings depends on groups, not the other way round: look its models up by name.
-        now = now or timezone.now()
-        today = timezone.localdate(now)
-        members = (
-            Membership.objects.current(on=today)
-            .filter(group=OuterRef("pk"))
-            .values("group")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        Meeting = apps.get_model("meetings", "Meeting")
-        Action = apps.get_model("meetings", "Action")
-        meetings = (
-            Meeting.objects.filter(group=OuterRef("pk"), starts_at__gte=now)
-            .exclude(status=Meeting.Status.CANCELLED)
-            .values("group")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        actions = (
-            Action.objects.open()
-            .filter(group=OuterRef("pk"))
-            .values("group")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            member_count=Coalesce(Subquery(members), 0),
-            upcoming_meeting_count=Coalesce(Subquery(meetings), 0),
-            open_action_count=Coalesce(Subquery(actions), 0),
-        )
-
-    def member_of(self, user):
-        """The groups whose meetings, minutes and actions the user may see."""
-        from groups import access
-
-        if not user.is_authenticated:
-            return self.none()
-        if access.is_admin(user):
+    def member_of(self, roles):
+        """The groups whose meetings, minutes and actions these roles may see (admins: all)."""
+        if roles.is_admin:
             return self
-        return self.filter(pk__in=access.member_group_ids(user))
+        return self.filter(pk__in=roles.member_group_ids)
+
+    def with_member_count(self, on=None):
+        """Each group's current members, in one subquery."""
+        members = (
+            Membership.objects.current(on=on)
+            .filter(group=OuterRef("pk"))
+            .values("group")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(member_count=Coalesce(Subquery(members), 0))
 
     def for_list(self):
         """Everything the list of groups shows: territory and current coordinators."""
@@ -84,15 +54,6 @@ class WorkingGroupQuerySet(models.QuerySet):
                 to_attr="current_coordinators",
             )
         )
-
-    def coordinated_by(self, user):
-        from groups import access
-
-        if not user.is_authenticated:
-            return self.none()
-        if access.is_admin(user):
-            return self
-        return self.filter(pk__in=access.coordinated_group_ids(user))
 
 
 class WorkingGroup(models.Model):
@@ -141,7 +102,7 @@ class WorkingGroup(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("groups:detail", args=[self.slug])
+        return reverse("meetings:group", args=[self.slug])
 
     @property
     def is_archived(self):
@@ -176,6 +137,16 @@ class MembershipQuerySet(models.QuerySet):
     def former(self, on=None):
         """Memberships that have ended: the member left on or before the date."""
         return self.filter(ended(on or timezone.localdate()))
+
+    def of_user(self, user):
+        """The memberships of a login's contact."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(contact__user=user)
+
+    def roles_of(self, user, on=None):
+        """{group id: role} of a login's memberships in force on a date (today by default)."""
+        return dict(self.current(on).of_user(user).values_list("group_id", "role"))
 
     def for_group_page(self):
         """Current members as the group page lists them: grouped by organisation."""

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import access
 from .models import Membership, WorkingGroup
 
 # Paths under /groups/ that a group's slug must not shadow.
@@ -24,17 +23,15 @@ def unique_slug(name):
 
 
 @transaction.atomic
-def create_group(*, created_by, **fields):
-    """A new active group; its creator (when they are a contact) becomes its coordinator."""
+def create_group(*, coordinator=None, **fields):
+    """A new active group; its creator, when they are a contact, becomes its coordinator."""
     if not fields.get("slug"):
         fields["slug"] = unique_slug(fields["name"])
     group = WorkingGroup.objects.create(**fields)
-    contact = access.contact_of(created_by)
-    if contact is not None:
+    if coordinator is not None:
         Membership.objects.create(
-            group=group, contact=contact, role=Membership.Role.COORDINATOR, joined=timezone.localdate()
+            group=group, contact=coordinator, role=Membership.Role.COORDINATOR, joined=timezone.localdate()
         )
-        access.forget(created_by)
     return group
 
 

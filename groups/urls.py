@@ -7,7 +7,6 @@ app_name = "groups"
 urlpatterns = [
     path("", views.group_list, name="list"),
     path("new/", views.group_create, name="create"),
-    path("<slug:slug>/", views.group_detail, name="detail"),
     path("<slug:slug>/edit/", views.group_edit, name="edit"),
     path("<slug:slug>/archive/", views.group_archive, name="archive"),
     path("<slug:slug>/members/", views.members, name="members"),

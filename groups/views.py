@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +16,10 @@ from .models import Membership, WorkingGroup
 
 PAGE_SIZE = 20
 
-NEXT_MEETINGS = 5
-
 
 @login_required
 def group_list(request):
-    groups = GroupFilter(request.GET, queryset=WorkingGroup.objects.visible_to(request.user).for_list())
+    groups = GroupFilter(request.GET, queryset=WorkingGroup.objects.visible_to(request.roles).for_list())
     page = Paginator(groups.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -33,83 +30,17 @@ def group_list(request):
             "filter": groups,
             "page_obj": page,
             "query": query.urlencode(),
-            "can_create": access.can_create_group(request.user),
+            "can_create": request.roles.can_create_group,
         },
     )
 
 
-def year_progress(group, now):
-    """This calendar year's meetings (not events): held, still planned, cancelled, against the target."""
-    today = timezone.localdate(now)
-    tz = timezone.get_current_timezone()
-    start = dt.datetime(today.year, 1, 1, tzinfo=tz)
-    end = dt.datetime(today.year + 1, 1, 1, tzinfo=tz)
-    # groups may not import meetings: the statuses come from the related model.
-    Meeting = group.meetings.model
-    cancelled = Q(status=Meeting.Status.CANCELLED)
-    # A past meeting that nobody marked cancelled took place, even if its status was not updated.
-    held = Q(status=Meeting.Status.HELD) | (Q(ends_at__lt=now) & ~cancelled)
-    figures = (
-        group.meetings.filter(kind=Meeting.Kind.MEETING, starts_at__gte=start, starts_at__lt=end)
-        .aggregate(
-            held=Count("pk", filter=held),
-            planned=Count("pk", filter=~cancelled & ~held),
-            cancelled=Count("pk", filter=cancelled),
-        )
-    )
-    figures["year"] = today.year
-    figures["target"] = group.meetings_per_year
-    figures["total"] = figures["held"] + figures["planned"]
-    figures["missing"] = max(group.meetings_per_year - figures["total"], 0)
-    figures["percent_held"] = (
-        min(round(100 * figures["held"] / group.meetings_per_year), 100) if group.meetings_per_year else 0
-    )
-    return figures
-
-
-def actions_by_lever(group):
-    """The group's open actions, grouped by lever in the levers' own order."""
-    # groups may not import meetings: the lever choices come from the related model.
-    levers = group.actions.model._meta.get_field("lever").choices
-    actions = group.actions.open().select_related("owner__organisation").order_by("due_date", "pk")
-    by_lever = {value: [] for value, _label in levers}
-    for action in actions:
-        by_lever[action.lever].append(action)
-    return [(label, by_lever[value]) for value, label in levers if by_lever[value]]
-
-
-@login_required
-def group_detail(request, slug):
-    user = request.user
-    group = get_object_or_404(WorkingGroup.objects.visible_to(user).select_related("territory"), slug=slug)
-    coordinators = list(group.memberships.current().coordinators().select_related("contact__organisation"))
-    context = {
-        "group": group,
-        "coordinators": coordinators,
-        "is_member": access.can_view_group_content(user, group),
-        "can_coordinate": access.can_coordinate(user, group),
-        "can_see_details": access.can_see_contact_details(user),
-        "today": timezone.localdate(),
-    }
-    if context["is_member"]:
-        now = timezone.now()
-        context.update(
-            members=list(group.memberships.for_group_page()),
-            next_meetings=list(
-                group.meetings.filter(ends_at__gte=now).order_by("starts_at")[:NEXT_MEETINGS]
-            ),
-            actions_by_lever=actions_by_lever(group),
-            progress=year_progress(group, now),
-        )
-    return render(request, "groups/group_detail.html", context)
-
-
 @login_required
 def group_create(request):
-    access.require(access.can_create_group(request.user))
+    access.require(request.roles.can_create_group)
     form = GroupCreateForm(request.POST or None)
     if form.is_valid():
-        group = services.create_group(created_by=request.user, **form.cleaned_data)
+        group = services.create_group(coordinator=request.roles.contact, **form.cleaned_data)
         messages.success(request, _("The group “%(name)s” was created.") % {"name": group.name})
         return redirect(group)
     return render(request, "groups/group_form.html", {"form": form, "group": None})
@@ -117,7 +48,7 @@ def group_create(request):
 
 @login_required
 def group_edit(request, slug):
-    group = access.group_for_coordinator(request.user, slug)
+    group = access.group_for_coordinator(request.roles, slug)
     form = GroupForm(request.POST or None, instance=group)
     if form.is_valid():
         form.save()
@@ -129,7 +60,7 @@ def group_edit(request, slug):
 @login_required
 @require_POST
 def group_archive(request, slug):
-    group = access.group_for_coordinator(request.user, slug)
+    group = access.group_for_coordinator(request.roles, slug)
     if request.POST.get("restore"):
         services.restore_group(group)
         messages.success(request, _("The group is active again."))
@@ -144,7 +75,7 @@ def group_archive(request, slug):
 @login_required
 def members(request, slug):
     """Current and former members, and the form to add one: a search, then a choice among its results."""
-    group = access.group_for_coordinator(request.user, slug)
+    group = access.group_for_coordinator(request.roles, slug)
     data = request.POST if request.method == "POST" else None
     search = (data or request.GET).get("q", "").strip()
     found, more = find_contacts(search)
@@ -155,7 +86,6 @@ def members(request, slug):
         except ValidationError as error:
             form.add_error("contact", error)
         else:
-            access.forget(request.user)
             messages.success(
                 request, _("%(name)s was added to the group.") % {"name": membership.contact.full_name}
             )
@@ -182,7 +112,7 @@ def members(request, slug):
 
 
 def _membership(request, slug, pk):
-    group = access.group_for_coordinator(request.user, slug)
+    group = access.group_for_coordinator(request.roles, slug)
     return group, get_object_or_404(Membership.objects.select_related("contact__organisation"), group=group, pk=pk)
 
 
@@ -192,7 +122,6 @@ def membership_edit(request, slug, pk):
     form = MembershipForm(request.POST or None, instance=membership)
     if form.is_valid():
         form.save()
-        access.forget(request.user)
         messages.success(request, _("The membership of %(name)s was updated.") % {"name": membership.contact.full_name})
         return redirect("groups:members", slug=group.slug)
     return render(request, "groups/membership_form.html", {"group": group, "membership": membership, "form": form})
@@ -203,7 +132,6 @@ def membership_edit(request, slug, pk):
 def membership_end(request, slug, pk):
     group, membership = _membership(request, slug, pk)
     services.end_membership(membership, left=max(timezone.localdate(), membership.joined or dt.date.min))
-    access.forget(request.user)
     messages.success(
         request,
         _("%(name)s left the group. Their history is kept; they will get no new mail.")
@@ -217,6 +145,5 @@ def membership_end(request, slug, pk):
 def membership_rejoin(request, slug, pk):
     group, membership = _membership(request, slug, pk)
     services.rejoin(membership)
-    access.forget(request.user)
     messages.success(request, _("%(name)s is a member again.") % {"name": membership.contact.full_name})
     return redirect("groups:members", slug=group.slug)

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Max
 
 from reference.models import Domain, Territory
 from .models import Observation
@@ -276,22 +275,3 @@ def cached_figures(tree, territory_id, nomenclature):
         figures = figures_for(tree, territory_id, nomenclature)
         cache.set(key, figures, CACHE_SECONDS)
     return figures
-
-
-def actions_by_lever(user, years):
-    """{(year, lever): count} of the actions the user may see (dropped ones left out),
-    dated by their due date, else their creation date."""
-    from meetings.models import Action
-
-    if not years:
-        return {}
-    rows = (
-        Action.objects.visible_to(user)
-        .exclude(status=Action.Status.DROPPED)
-        .annotate(action_year=Coalesce(ExtractYear("due_date"), ExtractYear("created_at")))
-        .filter(action_year__gte=min(years), action_year__lte=max(years))
-        .order_by()
-        .values("action_year", "lever")
-        .annotate(n=Count("id"))
-    )
-    return {(row["action_year"], row["lever"]): row["n"] for row in rows}

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from groups import access
+from meetings import selectors
 from meetings.models import Lever
 
 from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 from .models import IndicatorImport
-from .queries import Figures, TerritoryTree, actions_by_lever, cached_figures, coverage, observations_for_export
+from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
 from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
 from .templatetags.indicators_tags import class_label
 
@@ -51,7 +52,7 @@ def _summary(request):
         selection = Selection(territory={"code": "", "name": ""}, nomenclature=nomenclature)
     else:
         figures = cached_figures(tree, selection.territory["id"], nomenclature)
-    summary = build_summary(figures, selection, domains, sees_small_cells=access.sees_small_cells(request.user))
+    summary = build_summary(figures, selection, domains, sees_small_cells=request.roles.sees_small_cells)
     summary["coverage"] = None
     if selection.territory.get("id") is not None:
         with_rows = figures.territories.get(summary["year"], ())
@@ -65,7 +66,7 @@ def dashboard(request):
     summary["stage_labels"] = [(s["stage"], s["label"]) for s in summary["stages"]]
     years = summary["years"]
     levers = [(code, str(label)) for code, label in Lever.choices]
-    counts = actions_by_lever(request.user, years)
+    counts = selectors.actions_by_year_and_lever(request.roles, years)
     focus = next((s for s in summary["stages"] if s["stage"] == Stage.FORMATION), summary["stages"][0])
     if summary["stage"]:
         focus = summary["stages"][0]
@@ -88,7 +89,7 @@ def dashboard(request):
             "segregation": charts.segregation(summary),
             "actions": charts.actions(years, levers, counts),
         },
-        "can_import": access.can_import_indicators(request.user),
+        "can_import": request.roles.can_import_indicators,
         "small_cell_max": settings.INDICATORS_SMALL_CELL_MAX,
         "withheld_label": withheld_label(),
         "min_share_denominator": settings.INDICATORS_MIN_SHARE_DENOMINATOR,
@@ -203,7 +204,7 @@ def export_observations(request):
     territory = tree.by_code.get(summary["territory"])
     if territory is None or summary["year"] is None:
         return response
-    withhold = Withholding(access.sees_small_cells(request.user))
+    withhold = Withholding(request.roles.sees_small_cells)
     for row in observations_for_export(tree, territory["id"], summary["nomenclature"], summary["year"], summary["domain"]):
         period, code, nomenclature, domain, stage, *counts = row
         if any(withhold.count(n) is None for n in counts):
@@ -216,7 +217,7 @@ def export_observations(request):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """Upload a CSV, see what it would change, then confirm."""
-    access.require(access.can_import_indicators(request.user))
+    access.require(request.roles.can_import_indicators)
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request)
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
-from . import services
+from .planning import services
 from .models import Action, AgendaItem, Attendance, Meeting
 
 

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import reminders
+from .notices import dispatch
 from .models import Delivery
 
 # What identifies the message, by kind (the rest of the row is the same for every kind).
@@ -102,7 +102,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resend the selected messages now"), permissions=["resend"])
     def resend(self, request, queryset):
-        result = reminders.resend(list(queryset.values_list("pk", flat=True)))
+        result = dispatch.resend(list(queryset.values_list("pk", flat=True)))
         if result.sent:
             self.message_user(
                 request,

@@ -1,10 +1,10 @@
-"""Celery tasks: thin wrappers around meetings.reminders."""
+"""Celery tasks: thin wrappers around meetings.notices.dispatch."""
 
 import logging
 
 from celery import shared_task
 
-from . import reminders
+from .notices import dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="meetings.tasks.dispatch_reminders", ignore_result=True)
 def dispatch_reminders():
     """One reminder pass; what is due is read from the database, so a missed run loses nothing."""
-    return reminders.dispatch_due().as_dict()
+    return dispatch.dispatch_due().as_dict()
 
 
 def dispatch_soon():

@@ -1,40 +1,48 @@
 from django.urls import path
 
-from . import feeds, rsvp, views
+from . import pages
+from .actions import views as actions
+from .agenda import views as agenda
+from .attendance import views as attendance
+from .calendar import views as calendar
+from .minutes import views as minutes
+from .planning import views as planning
+from .rsvp import views as rsvp
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("my/agenda/", views.my_agenda, name="my_agenda"),
-    path("my/agenda/feed/renew/", views.renew_feed, name="renew_feed"),
-    # Planning, per group.
-    path("groups/<slug:slug>/plan/", views.plan, name="plan"),
-    path("groups/<slug:slug>/meetings/new/", views.meeting_new, name="new"),
-    path("groups/<slug:slug>/attendance/", views.attendance_report, name="attendance_report"),
-    path("groups/<slug:slug>/actions/new/", views.action_new, name="action_new"),
+    path("my/agenda/", pages.my_agenda, name="my_agenda"),
+    path("my/agenda/feed/renew/", calendar.renew_feed, name="renew_feed"),
+    # A group's page and its planning.
+    path("groups/<slug:slug>/", pages.group_detail, name="group"),
+    path("groups/<slug:slug>/plan/", planning.plan, name="plan"),
+    path("groups/<slug:slug>/meetings/new/", planning.meeting_new, name="new"),
+    path("groups/<slug:slug>/attendance/", attendance.attendance_report, name="attendance_report"),
+    path("groups/<slug:slug>/actions/new/", actions.action_new, name="action_new"),
     # A meeting.
-    path("meetings/<int:pk>/", views.detail, name="detail"),
-    path("meetings/<int:pk>/edit/", views.edit, name="edit"),
-    path("meetings/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("meetings/<int:pk>/answer/", views.answer, name="answer"),
-    path("meetings/<int:pk>/agenda/", views.agenda, name="agenda"),
-    path("meetings/<int:pk>/agenda/publish/", views.agenda_publish, name="agenda_publish"),
-    path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
-    path("meetings/<int:pk>/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
-    path("meetings/<int:pk>/agenda/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
-    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
-    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
-    path("meetings/<int:pk>/minutes/autosave/", views.minutes_autosave, name="minutes_autosave"),
-    path("meetings/<int:pk>/minutes/send/", views.minutes_send, name="minutes_send"),
-    path("meetings/<int:pk>/minutes/adopt/", views.minutes_adopt, name="minutes_adopt"),
-    path("meetings/<int:pk>/actions/new/", views.meeting_action_new, name="meeting_action_new"),
+    path("meetings/<int:pk>/", pages.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/edit/", planning.edit, name="edit"),
+    path("meetings/<int:pk>/cancel/", planning.cancel, name="cancel"),
+    path("meetings/<int:pk>/answer/", rsvp.answer, name="answer"),
+    path("meetings/<int:pk>/agenda/", agenda.agenda, name="agenda"),
+    path("meetings/<int:pk>/agenda/publish/", agenda.agenda_publish, name="agenda_publish"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", agenda.agenda_item_edit, name="agenda_item_edit"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/move/", agenda.agenda_item_move, name="agenda_item_move"),
+    path("meetings/<int:pk>/agenda/<int:item_pk>/delete/", agenda.agenda_item_delete, name="agenda_item_delete"),
+    path("meetings/<int:pk>/attendance/", attendance.attendance, name="attendance"),
+    path("meetings/<int:pk>/minutes/", minutes.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/autosave/", minutes.minutes_autosave, name="minutes_autosave"),
+    path("meetings/<int:pk>/minutes/send/", minutes.minutes_send, name="minutes_send"),
+    path("meetings/<int:pk>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
+    path("meetings/<int:pk>/actions/new/", actions.meeting_action_new, name="meeting_action_new"),
     # Calendar feeds and signed one-click answers.
-    path("meetings/<int:pk>/calendar.ics", feeds.meeting_ics, name="meeting_ics"),
-    path("groups/<slug:slug>/calendar.ics", feeds.group_feed, name="group_feed"),
-    path("calendar/<str:token>.ics", feeds.personal_feed, name="personal_feed"),
+    path("meetings/<int:pk>/calendar.ics", calendar.meeting_ics, name="meeting_ics"),
+    path("groups/<slug:slug>/calendar.ics", calendar.group_feed, name="group_feed"),
+    path("calendar/<str:token>.ics", calendar.personal_feed, name="personal_feed"),
     path("rsvp/<str:token>/", rsvp.rsvp_signed, name="rsvp_signed"),
     # Actions.
-    path("actions/", views.actions, name="actions"),
-    path("actions/<int:pk>/", views.action, name="action"),
-    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("actions/", actions.actions, name="actions"),
+    path("actions/<int:pk>/", actions.action, name="action"),
+    path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
 ]

@@ -59,7 +59,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stakeholders:organisation", args=[self.pk])
+        return reverse("directory:organisation", args=[self.pk])
 
 
 class ContactQuerySet(models.QuerySet):
@@ -131,7 +131,7 @@ class Contact(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_absolute_url(self):
-        return reverse("stakeholders:contact", args=[self.pk])
+        return reverse("directory:contact", args=[self.pk])
 
     def renew_feed_token(self):
         self.feed_token = new_feed_token()

@@ -6,15 +6,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-
-from .models import new_feed_token
 
 
 def _absolute(path, request=None):
@@ -104,117 +102,6 @@ def _send_invitation(contact, user, *, invited_by, request):
     message = EmailMultiAlternatives(subject, text, to=[contact.email])
     message.attach_alternative(html, "text/html")
     message.send()
-
-
-# The name an erased contact keeps in the history (attendance, actions), in the site's language.
-def erased_name():
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Erased contact")
-
-
-def personal_data(contact):
-    """Everything Wekker holds about a contact (RGPD right of access), as plain data."""
-    user = contact.user
-    today = timezone.localdate()
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "contact": {
-            "id": contact.pk,
-            "first_name": contact.first_name,
-            "last_name": contact.last_name,
-            "organisation": contact.organisation.name,
-            "job_title": contact.job_title,
-            "email": contact.email,
-            "phone": contact.phone,
-            "is_role_model": contact.is_role_model,
-            "testimony_trade": contact.testimony_trade,
-            "testimony_video_url": contact.testimony_video_url,
-            "is_archived": contact.is_archived,
-            "created_at": contact.created_at.isoformat(),
-            "updated_at": contact.updated_at.isoformat(),
-        },
-        "login": None
-        if user is None
-        else {
-            "username": user.username,
-            "email": user.email,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "is_active": user.is_active,
-        },
-        "memberships": [
-            {
-                "group": m.group.name,
-                "role": m.role,
-                "joined": m.joined.isoformat() if m.joined else None,
-                "left": m.left.isoformat() if m.left else None,
-                "current": m.is_current_on(today),
-            }
-            for m in contact.memberships.select_related("group").order_by("joined", "pk")
-        ],
-        "attendances": [
-            {
-                "group": a.meeting.group.name,
-                "meeting": a.meeting.title,
-                "starts_at": a.meeting.starts_at.isoformat(),
-                "answer": a.answer,
-                "answered_at": a.answered_at.isoformat() if a.answered_at else None,
-                "presence": a.presence,
-            }
-            for a in contact.attendances.select_related("meeting__group").order_by("meeting__starts_at", "pk")
-        ],
-        "owned_actions": [
-            {
-                "group": a.group.name,
-                "title": a.title,
-                "status": a.status,
-                "lever": a.lever,
-                "due_date": a.due_date.isoformat() if a.due_date else None,
-                "progress": a.progress,
-            }
-            for a in contact.owned_actions.select_related("group").order_by("due_date", "pk")
-        ],
-        "mails": [
-            {
-                "kind": d.kind,
-                "status": d.status,
-                "due_at": d.due_at.isoformat(),
-                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
-            }
-            for d in contact.deliveries.order_by("due_at", "pk")
-        ],
-    }
-
-
-@transaction.atomic
-def erase(contact, *, erased_by):
-    """RGPD erasure: anonymise the contact, end their memberships, close and unlink their login.
-
-    History rows (attendance, actions, memberships) stay, so the groups' records still add up;
-    they now point at an anonymous contact.
-    """
-    today = timezone.localdate()
-    # Current memberships end today; those due to start later end on their first day.
-    running = contact.memberships.not_ended(today)
-    running.filter(joined__gt=today).update(left=F("joined"))
-    running.exclude(joined__gt=today).update(left=today)
-    user = contact.user
-    contact.first_name = ""
-    contact.last_name = erased_name()
-    contact.job_title = contact.email = contact.phone = ""
-    contact.is_role_model = False
-    contact.testimony_trade = contact.testimony_video_url = ""
-    contact.is_archived = True
-    contact.user = None
-    contact.feed_token = new_feed_token()  # revokes the personal calendar feed
-    contact.save()
-    if user is not None:
-        user.is_active = False
-        user.username = f"erased-{user.pk}"
-        user.first_name = user.last_name = user.email = ""
-        user.set_unusable_password()
-        user.save()
-    return contact
 
 
 def set_archived(obj, archived):

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from groups.models import Membership, WorkingGroup
 from reference.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
-from meetings.services import open_actions_markdown
+from meetings.agenda.services import open_actions_markdown
 from stakeholders.models import Contact, Organisation
 from reference.timezones import PARIS
 

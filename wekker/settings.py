@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "reference",
     "stakeholders",
     "groups",
+    "directory",
     "meetings",
     "indicators",
 ]
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "groups.middleware.RolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("groups/", include("groups.urls")),
-    path("partners/", include("stakeholders.urls")),
+    path("partners/", include("directory.urls")),
     path("indicators/", include("indicators.urls")),
     path("", include("meetings.urls")),
 ]

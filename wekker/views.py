@@ -15,51 +15,27 @@ from kombu import Connection
 
 from .forms import LoginForm
 
-from groups import access
 from groups.models import WorkingGroup
-from meetings.models import Action, Meeting
+from meetings import selectors
 
 
 @login_required
 def home(request):
     """Each role's starting point: my next meetings, my open actions, my groups."""
-    user = request.user
-    contact = access.contact_of(user)
+    roles = request.roles
     now = timezone.now()
-    next_meetings = (
-        Meeting.objects.visible_to(user)
-        .filter(ends_at__gte=now)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .select_related("group")
-        .order_by("starts_at")[:5]
-    )
-    my_actions = []
-    if contact is not None:
-        my_actions = (
-            Action.objects.open()
-            .filter(owner=contact)
-            .select_related("group")
-            .order_by("due_date", "pk")[:10]
-        )
-    # Groups the user belongs to by membership (an admin without a contact has none).
-    my_groups = WorkingGroup.objects.filter(pk__in=access.member_group_ids(user)).order_by("name")
-    coordinated = (
-        WorkingGroup.objects.filter(pk__in=access.coordinated_group_ids(user))
-        .with_counts(now=now)
-        .order_by("name")
-    )
-    return render(
-        request,
-        "home.html",
-        {
-            "contact": contact,
-            "next_meetings": next_meetings,
-            "my_actions": my_actions,
-            "my_groups": my_groups,
-            "coordinated": coordinated,
-            "today": timezone.localdate(),
-        },
-    )
+    my_groups = WorkingGroup.objects.filter(pk__in=roles.member_group_ids).order_by("name")
+    coordinated = WorkingGroup.objects.filter(pk__in=roles.coordinated_group_ids).with_member_count()
+    context = {
+        "contact": roles.contact,
+        "next_meetings": selectors.upcoming_for(roles, now),
+        "my_actions": selectors.open_actions_of(roles.contact, limit=10) if roles.contact else [],
+        # Groups the user belongs to by membership (an admin without a contact has none).
+        "my_groups": my_groups,
+        "coordinated": selectors.with_meeting_counts(coordinated, now).order_by("name"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "home.html", context)
 
 
 @never_cache

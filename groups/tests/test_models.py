@@ -9,7 +9,8 @@ from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory
 from meetings.models import Action, Meeting
 from meetings.tests.factories import ActionFactory, MeetingFactory
-from stakeholders import services as stakeholder_services
+from meetings import selectors
+from stakeholders import personal_data
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_it_splits_memberships_into_former_and_not_ended(rows):
 
 def test_it_exports_the_current_flag_with_the_same_rule(rows, mixite):
     membership = rows["joins later"]
-    data = stakeholder_services.personal_data(membership.contact)
+    data = personal_data.export(membership.contact)
     assert data["memberships"][0]["current"] is membership.is_current_on(timezone.localdate())
 
 
@@ -71,6 +72,6 @@ def test_it_counts_upcoming_meetings_and_open_actions_by_their_model_statuses(mi
     )
     for status in Action.Status.values:
         ActionFactory(group=mixite, status=status)
-    group = WorkingGroup.objects.with_counts(now=now).get(pk=mixite.pk)
+    group = selectors.with_meeting_counts(WorkingGroup.objects.filter(pk=mixite.pk), now).get()
     assert group.upcoming_meeting_count == 1
     assert group.open_action_count == Action.objects.open().filter(group=mixite).count() == 2

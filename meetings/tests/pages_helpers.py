@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
-from meetings import services
+
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
+from meetings.planning import services as planning_services
 
 # Expected status per role for a page of the mixité group that members may see.
 MEMBER_PAGE = {
@@ -25,7 +26,7 @@ COORDINATOR_PAGE = {**MEMBER_PAGE, "membre": 403}
 def meeting_of(group, *, days=10, hours=2.5, **kwargs):
     """A meeting created the way the app creates them (invitations, action review item)."""
     starts = (timezone.now() + dt.timedelta(days=days)).replace(microsecond=0)
-    return services.create_meeting(
+    return planning_services.create_meeting(
         group=group,
         title=kwargs.pop("title", ""),
         starts_at=starts,
@@ -43,3 +44,10 @@ def members(group, count, *, organisation=None):
         MembershipFactory(group=group, contact=contact, role=Membership.Role.MEMBER)
         contacts.append(contact)
     return contacts
+
+
+def record(meeting, contact, **fields):
+    """Write what the register or an answer would: the contact's row for the meeting, with these fields."""
+    from meetings.models import Attendance
+
+    return Attendance.objects.update_or_create(meeting=meeting, contact=contact, defaults=fields)[0]

@@ -8,10 +8,11 @@ from django.core import mail
 from django.urls import reverse
 
 import meetings.admin  # noqa: F401  (registers the meetings admin and DeliveryAdmin)
-from meetings import reminders
+
 from meetings.models import Delivery
 
 from .test_reminders_helpers import make_group, make_meeting, paris
+from meetings.notices import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def deliveries():
     """Three reminders sent at 9:30, one of which then failed, and one pending retry."""
     group, people = make_group(members=2, name="Mixité des métiers")
     make_meeting(group, paris(2027, 2, 9, 9, 30), title="Forum")
-    reminders.dispatch_due(SENT_AT, clock=lambda: SENT_AT)
+    dispatch.dispatch_due(SENT_AT, clock=lambda: SENT_AT)
     Delivery.objects.filter(contact=people[1]).update(status="failed", last_error="SMTPRecipientsRefused", sent_at=None)
     Delivery.objects.filter(contact=people[2]).update(
         status="pending", due_at=paris(2027, 2, 2, 9, 40), sent_at=None, attempts=1, last_error="Timeout"

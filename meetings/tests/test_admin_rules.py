@@ -6,10 +6,12 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from meetings import services
+
 from meetings.models import Meeting
 
 from .pages_helpers import meeting_of
+from meetings.minutes import services as minutes_services
+from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +58,7 @@ def change_form(client, meeting):
 
 
 def paris(value):
-    local = timezone.localtime(value, services.PARIS)
+    local = timezone.localtime(value, planning_services.PARIS)
     return local.strftime("%d/%m/%Y"), local.strftime("%H:%M:%S")
 
 
@@ -77,7 +79,7 @@ def test_it_bumps_the_sequence_when_the_admin_moves_a_meeting(client, admin_user
     meeting.refresh_from_db()
     assert meeting.starts_at == later and meeting.place == "Saint-Brieuc"
     assert meeting.sequence == 1
-    assert meeting.title == services.default_title(later)  # follows its day, as on the edit page
+    assert meeting.title == planning_services.default_title(later)  # follows its day, as on the edit page
 
 
 def test_it_cancels_through_the_service(client, admin_user, meeting):
@@ -114,9 +116,9 @@ def test_it_refuses_held_before_the_start_in_the_admin(client, admin_user, meeti
 def test_it_freezes_adopted_minutes_in_the_admin(client, admin_user, mixite, coordinatrice, membre):
     meeting = meeting_of(mixite, days=-40)
     held = meeting_of(mixite, days=-1)
-    services.save_minutes(meeting, text="Version adoptée")
-    services.send_minutes(meeting)
-    services.adopt_minutes(meeting, adopted_in=held)
+    minutes_services.save_minutes(meeting, text="Version adoptée")
+    minutes_services.send_minutes(meeting)
+    minutes_services.adopt_minutes(meeting, adopted_in=held)
     client.force_login(admin_user)
     url, data = change_form(client, meeting)
     assert "minutes" not in data and "minutes_status" not in data
@@ -164,32 +166,32 @@ def test_it_keeps_the_date_of_a_meeting_that_took_place(mixite):
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from meetings import services
+    from meetings.planning import services as planning_services
     from meetings.tests.factories import MeetingFactory
 
     start = timezone.now() - dt.timedelta(days=3)
     meeting = MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2), status="held")
     later = timezone.now() + dt.timedelta(days=10)
     with _pytest.raises(ValidationError) as error:
-        services.reschedule(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), place=meeting.place,
+        planning_services.reschedule(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), place=meeting.place,
                             video_url=meeting.video_url, status="planned")
     assert "ne peuvent plus changer" in " ".join(error.value.messages)
     meeting.refresh_from_db()
     assert meeting.starts_at == start and meeting.status == "held"
     # Its place may still be corrected.
-    services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Salle B",
+    planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Salle B",
                         video_url=meeting.video_url)
     meeting.refresh_from_db()
     assert meeting.place == "Salle B"
 
 
 def test_it_tells_calendars_when_a_meeting_is_confirmed(mixite):
-    from meetings import services
+    from meetings.planning import services as planning_services
     from meetings.tests.factories import MeetingFactory
 
     meeting = MeetingFactory(group=mixite, status="planned")
     before = meeting.sequence
-    services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+    planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
                         video_url=meeting.video_url, status="confirmed")
     meeting.refresh_from_db()
     assert meeting.sequence == before + 1

@@ -1,10 +1,11 @@
 import pytest
 
 from conftest import ROLES
-from meetings import services
+
 from meetings.models import AgendaItem
 
 from .pages_helpers import COORDINATOR_PAGE, meeting_of
+from meetings.agenda import services as agenda_services
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_it_refuses_a_presenter_outside_the_group(client, coordinatrice, meeting
 
 def test_it_reorders_items_with_up_and_down_buttons(client, coordinatrice, meeting):
     for title in ["Forum des métiers", "Semaine de la mixité"]:
-        services.add_agenda_item(meeting=meeting, title=title, duration_minutes=10)
+        agenda_services.add_agenda_item(meeting=meeting, title=title, duration_minutes=10)
     client.force_login(coordinatrice)
     last = meeting.agenda_items.get(title="Semaine de la mixité")
     response = client.post(f"/meetings/{meeting.pk}/agenda/{last.pk}/move/", {"direction": "up"})
@@ -81,7 +82,7 @@ def test_it_reorders_items_with_up_and_down_buttons(client, coordinatrice, meeti
 
 
 def test_it_warns_when_the_agenda_is_longer_than_the_meeting(client, coordinatrice, meeting):
-    services.add_agenda_item(meeting=meeting, title="Long débat", duration_minutes=50)
+    agenda_services.add_agenda_item(meeting=meeting, title="Long débat", duration_minutes=50)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()
     assert "Total : 65 min pour une réunion de 60 min." in html
@@ -89,15 +90,15 @@ def test_it_warns_when_the_agenda_is_longer_than_the_meeting(client, coordinatri
 
 
 def test_it_removes_an_item_and_renumbers(client, coordinatrice, meeting):
-    item = services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
-    services.add_agenda_item(meeting=meeting, title="Reste", duration_minutes=5)
+    item = agenda_services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
+    agenda_services.add_agenda_item(meeting=meeting, title="Reste", duration_minutes=5)
     client.force_login(coordinatrice)
     client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/delete/")
     assert list(meeting.agenda_items.values_list("position", flat=True)) == [1, 2]
 
 
 def test_it_publishes_the_agenda_to_members(client, coordinatrice, membre, meeting):
-    services.add_agenda_item(meeting=meeting, title="Bilan du forum", duration_minutes=5)
+    agenda_services.add_agenda_item(meeting=meeting, title="Bilan du forum", duration_minutes=5)
     client.force_login(coordinatrice)
     response = client.post(f"/meetings/{meeting.pk}/agenda/publish/", follow=True)
     assert "Ordre du jour publié : les membres peuvent le voir." in response.content.decode()
@@ -116,6 +117,6 @@ def test_it_neutralises_scripts_in_agenda_items(client, coordinatrice, meeting):
     client.force_login(coordinatrice)
     client.post(f"/meetings/{meeting.pk}/agenda/", {"title": "<script>alert(1)</script>", "duration_minutes": 5,
                                                     "description": "<script>alert(2)</script>"})
-    services.publish_agenda(meeting)
+    agenda_services.publish_agenda(meeting)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

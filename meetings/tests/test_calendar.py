@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from meetings import calendar
+from meetings.calendar import ics
 from meetings.models import Meeting
 from meetings.tests.factories import AgendaItemFactory
 
@@ -84,7 +84,7 @@ def build(meetings):
     meetings = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("group").prefetch_related(
         "agenda_items"
     )
-    return calendar.to_bytes(calendar.build_calendar(meetings, name="Test"))
+    return ics.to_bytes(ics.build_calendar(meetings, name="Test"))
 
 
 def test_it_writes_rfc5545_events_python_reads_at_the_right_instant(year_of_meetings, settings):

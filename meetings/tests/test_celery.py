@@ -22,10 +22,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from meetings import reminders
+
 from meetings.models import Delivery
 
 from .test_reminders_helpers import PARIS, make_group, make_meeting
+from meetings.notices import dispatch
+from meetings.minutes import services as minutes_services
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -235,7 +237,7 @@ def test_it_never_hands_the_same_row_to_two_claims_at_once(transactional_db):
     group, people = make_group(members=9, coordinators=1, offsets=[1])
     make_meeting(group, timezone.now() + dt.timedelta(hours=3))
     now = timezone.now()
-    reminders.plan(now)
+    dispatch.plan(now)
     results = {}
     holding = threading.Event()
     release = threading.Event()
@@ -257,7 +259,7 @@ def test_it_never_hands_the_same_row_to_two_claims_at_once(transactional_db):
     thread.start()
     holding.wait(10)
     started = time.monotonic()
-    results["second"] = reminders.claim_batch(now)
+    results["second"] = dispatch.claim_batch(now)
     results["waited"] = time.monotonic() - started
     release.set()
     thread.join()
@@ -278,15 +280,14 @@ def wait_until_ready(worker, timeout=60):
 @pytest.mark.celery
 def test_it_sends_minutes_as_soon_as_they_are_committed_through_a_real_worker(transactional_db, smtp_server, tmp_path):
     """The periodic pass is an hour away: only the pass asked on commit can send them."""
-    from meetings import services
 
     group, people = make_group(members=2, coordinators=1, offsets=[])
     meeting = make_meeting(group, timezone.now() - dt.timedelta(days=1), title="Forum des métiers")
-    services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
+    minutes_services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
     worker = start_worker(service_env(smtp_server, REMINDER_DISPATCH_INTERVAL="3600"), tmp_path)
     try:
         assert wait_until_ready(worker), worker.log_path.read_text()[-3000:]
-        assert services.send_minutes(meeting) == 3  # autocommit: on_commit runs at once
+        assert minutes_services.send_minutes(meeting) == 3  # autocommit: on_commit runs at once
         assert smtp_server.wait_for(3, timeout=60), worker.log_path.read_text()[-3000:]
     finally:
         stop(worker)

@@ -7,11 +7,15 @@ from django.utils import timezone
 
 from conftest import ROLES
 from groups.tests.factories import MembershipFactory
-from meetings import services
+
+from meetings.attendance import services as attendance_services
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import ActionFactory, AgendaItemFactory
 
 from .pages_helpers import MEMBER_PAGE, meeting_of, members
+from meetings.agenda import services as agenda_services
+from meetings.minutes import services as minutes_services
+from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +33,8 @@ def test_it_lets_only_the_group_see_a_meeting(client, as_role, meeting, role):
 
 
 def test_it_names_the_group_in_the_title_and_heading(client, membre, mixite):
-    starts = dt.datetime(2030, 12, 9, 9, 30, tzinfo=services.PARIS)
-    meeting = services.create_meeting(
+    starts = dt.datetime(2030, 12, 9, 9, 30, tzinfo=planning_services.PARIS)
+    meeting = planning_services.create_meeting(
         group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2, minutes=30)
     )
     client.force_login(membre)
@@ -50,7 +54,7 @@ def test_it_hides_an_unpublished_agenda_from_members(client, membre, coordinatri
     client.force_login(coordinatrice)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Bilan du forum" in html and "non publié" in html
-    services.publish_agenda(meeting)
+    agenda_services.publish_agenda(meeting)
     client.force_login(membre)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Bilan du forum" in html and "Suivi des actions" in html
@@ -75,7 +79,10 @@ def test_it_invites_a_member_who_joined_after_the_meeting_was_planned(client, mi
     late.save()
     client.force_login(late.user)
     assert "Je viendrai" in client.get(meeting.get_absolute_url()).content.decode()
-    assert Attendance.objects.filter(meeting=meeting, contact=late).exists()
+    # Invited by being a member: reading the page writes nothing, answering does.
+    assert not Attendance.objects.filter(meeting=meeting, contact=late).exists()
+    client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"})
+    assert Attendance.objects.get(meeting=meeting, contact=late).answer == "yes"
 
 
 def test_it_writes_nothing_when_a_member_with_an_invitation_opens_the_page(client, membre, mixite, meeting):
@@ -90,19 +97,19 @@ def test_it_writes_nothing_when_a_member_with_an_invitation_opens_the_page(clien
 
 
 def test_it_refuses_an_answer_to_a_cancelled_meeting(client, membre, meeting):
-    services.cancel(meeting)
+    planning_services.cancel(meeting)
     client.force_login(membre)
     response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"}, follow=True)
     assert "Cette réunion est annulée." in response.content.decode()
-    assert Attendance.objects.get(meeting=meeting, contact=membre.contact).answer == "pending"
+    assert not Attendance.objects.filter(meeting=meeting, contact=membre.contact).exists()
 
 
 def test_it_neutralises_scripts_in_the_meeting_page(client, coordinatrice, mixite):
     meeting = meeting_of(mixite, title="<script>alert('t')</script>", place="<script>alert('p')</script>")
-    services.add_agenda_item(meeting=meeting, title="<script>alert('i')</script>", duration_minutes=10,
+    agenda_services.add_agenda_item(meeting=meeting, title="<script>alert('i')</script>", duration_minutes=10,
                              description="<script>alert('d')</script>")
     ActionFactory(group=mixite, meeting=meeting, owner=coordinatrice.contact, title="<script>alert('a')</script>")
-    services.save_minutes(meeting, text="Texte <script>alert('m')</script> **gras**")
+    minutes_services.save_minutes(meeting, text="Texte <script>alert('m')</script> **gras**")
     client.force_login(coordinatrice)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
@@ -115,22 +122,21 @@ def test_it_keeps_its_query_count_when_the_meeting_grows(client, coordinatrice, 
 
     def grow(n):
         people = members(mixite, n)
-        services.ensure_invitations(meeting)
         for i in range(n):
-            services.add_agenda_item(meeting=meeting, title=f"Point {i}", duration_minutes=5, presenter=people[i])
+            agenda_services.add_agenda_item(meeting=meeting, title=f"Point {i}", duration_minutes=5, presenter=people[i])
             ActionFactory(group=mixite, meeting=meeting, owner=people[i])
         Attendance.objects.filter(meeting=meeting).update(presence="present")
 
     client.force_login(coordinatrice)
     grow(2)
     client.get(meeting.get_absolute_url())
-    # session, user, contact of the user, memberships (access), meeting + group,
-    # attendances + organisations + substitutes, agenda items + presenters,
+    # session, user, memberships (roles), meeting + group, contact of the user, the group's memberships
+    # + contacts + organisations, answers + substitutes, agenda items + presenters,
     # open actions (live "Suivi des actions"), decided actions + owners
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(meeting.get_absolute_url())
     grow(20)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
 
@@ -144,16 +150,16 @@ def test_it_shows_an_event_like_a_meeting(client, membre, mixite):
 
 
 def test_it_hides_draft_minutes_from_members(client, membre, meeting):
-    services.save_minutes(meeting, text="Brouillon confidentiel")
+    minutes_services.save_minutes(meeting, text="Brouillon confidentiel")
     client.force_login(membre)
     assert "Brouillon confidentiel" not in client.get(meeting.get_absolute_url()).content.decode()
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     assert "Brouillon confidentiel" in client.get(meeting.get_absolute_url()).content.decode()
 
 
 def test_it_counts_past_meetings_as_not_answerable(client, membre, mixite):
     meeting = meeting_of(mixite, days=-3)
-    assert Attendance.objects.filter(meeting=meeting, contact=membre.contact).exists()
+    assert attendance_services.invitation_of(meeting, membre.contact) is not None
     client.force_login(membre)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Je viendrai" not in html
@@ -173,10 +179,10 @@ def test_it_lets_only_the_group_answer(client, as_role, meeting, role):
 def test_it_lets_only_coordinators_remove_items_and_adopt_minutes(client, as_role, mixite, role):
     meeting = meeting_of(mixite, days=-30)
     later = meeting_of(mixite, days=-1)  # minutes are adopted at a later meeting that took place
-    item = services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
-    services.save_minutes(meeting, text="Texte")
+    item = agenda_services.add_agenda_item(meeting=meeting, title="À retirer", duration_minutes=5)
+    minutes_services.save_minutes(meeting, text="Texte")
     MembershipFactory(group=mixite)  # someone to send the minutes to
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     as_role(role)
     expected = {**MEMBER_PAGE, "membre": 403, "coordinatrice": 302, "admin_user": 302}[role]
     assert client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/delete/").status_code == expected

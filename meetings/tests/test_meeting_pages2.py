@@ -5,17 +5,20 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import ROLES
-from meetings import services
+
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
-from .pages_helpers import COORDINATOR_PAGE, meeting_of
+from .pages_helpers import record, COORDINATOR_PAGE, meeting_of
+from meetings.minutes import services as minutes_services
+from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +45,7 @@ def upcoming(mixite, coordinatrice, membre):
 
 def test_it_refuses_to_cancel_a_meeting_that_took_place(past):
     with pytest.raises(ValidationError, match="Cette réunion a déjà eu lieu : elle ne peut plus être annulée."):
-        services.cancel(past)
+        planning_services.cancel(past)
     past.refresh_from_db()
     assert past.status == Meeting.Status.PLANNED and past.sequence == 0
 
@@ -52,7 +55,7 @@ def test_it_refuses_to_cancel_a_held_meeting_even_before_its_end(upcoming):
                                                   - dt.timedelta(minutes=30))
     upcoming.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.cancel(upcoming)
+        planning_services.cancel(upcoming)
 
 
 def test_it_tells_the_coordinator_a_past_meeting_cannot_be_cancelled(client, coordinatrice, past):
@@ -80,9 +83,9 @@ def test_it_offers_cancelling_only_meetings_still_ahead(client, coordinatrice, p
 
 
 def event(group, start, end):
-    return services.create_meeting(
+    return planning_services.create_meeting(
         group=group, title="Semaine de la mixité des métiers", kind=Meeting.Kind.EVENT,
-        starts_at=services.paris_datetime(start, dt.time(9)), ends_at=services.paris_datetime(end, dt.time(17)),
+        starts_at=planning_services.paris_datetime(start, dt.time(9)), ends_at=planning_services.paris_datetime(end, dt.time(17)),
     )
 
 
@@ -108,8 +111,8 @@ def test_it_names_both_months_or_both_years_when_the_span_crosses_them(client, m
 
 def test_it_keeps_one_day_with_its_hours(client, membre, mixite):
     day = dt.date(2027, 2, 9)
-    meeting = services.create_meeting(group=mixite, title="", starts_at=services.paris_datetime(day, dt.time(9, 30)),
-                                      ends_at=services.paris_datetime(day, dt.time(12)))
+    meeting = planning_services.create_meeting(group=mixite, title="", starts_at=planning_services.paris_datetime(day, dt.time(9, 30)),
+                                      ends_at=planning_services.paris_datetime(day, dt.time(12)))
     client.force_login(membre)
     assert "mardi 9 février 2027, 9h30–12h00" in text_of(client.get(meeting.get_absolute_url()))
 
@@ -119,22 +122,22 @@ def test_it_keeps_one_day_with_its_hours(client, membre, mixite):
 
 def test_it_leaves_empty_sections_out_of_the_draft(past):
     past.agenda_items.all().delete()
-    draft = services.draft_minutes(past)
+    draft = minutes_services.draft_minutes(past)
     for gone in ["Présences", "Ordre du jour", "Décisions", "pas encore été rempli", "aucune décision", "(notes)"]:
         assert gone not in draft
 
 
 def test_it_marks_agenda_items_left_to_write(past, membre):
-    past.attendances.filter(contact=membre.contact).update(presence="present")
+    record(past, membre.contact, presence="present")
     ActionFactory(group=past.group, meeting=past, owner=membre.contact, title="Tourner trois vidéos")
-    draft = services.draft_minutes(past)
+    draft = minutes_services.draft_minutes(past)
     assert "## Présences" in draft and "## Ordre du jour" in draft and "## Décisions" in draft
     assert "### 1. Suivi des actions\n\n[à compléter]" in draft
-    assert services.minutes_placeholders(draft) == ["[à compléter]"]
+    assert minutes_services.minutes_placeholders(draft) == ["[à compléter]"]
 
 
 def test_it_asks_for_confirmation_listing_who_will_receive_the_minutes(client, coordinatrice, membre, past):
-    services.save_minutes(past, text="## Présences\n\nTout le monde.")
+    minutes_services.save_minutes(past, text="## Présences\n\nTout le monde.")
     client.force_login(coordinatrice)
     minutes_page = client.get(f"/meetings/{past.pk}/minutes/").content.decode()
     assert f'href="/meetings/{past.pk}/minutes/send/"' in minutes_page
@@ -150,7 +153,7 @@ def test_it_asks_for_confirmation_listing_who_will_receive_the_minutes(client, c
 
 
 def test_it_warns_before_sending_minutes_with_the_draft_markers(client, coordinatrice, past):
-    services.save_minutes(past, text=services.draft_minutes(past))
+    minutes_services.save_minutes(past, text=minutes_services.draft_minutes(past))
     client.force_login(coordinatrice)
     page = text_of(client.get(f"/meetings/{past.pk}/minutes/send/"))
     assert "Le compte rendu contient encore du texte du brouillon généré, à remplacer" in page
@@ -159,7 +162,7 @@ def test_it_warns_before_sending_minutes_with_the_draft_markers(client, coordina
 
 
 def test_it_warns_about_the_placeholders_of_older_drafts(client, coordinatrice, past):
-    services.save_minutes(past, text="## Décisions\n\n(aucune décision enregistrée)\n- Une décision")
+    minutes_services.save_minutes(past, text="## Décisions\n\n(aucune décision enregistrée)\n- Une décision")
     client.force_login(coordinatrice)
     assert "« (aucune décision enregistrée) »" in text_of(client.get(f"/meetings/{past.pk}/minutes/send/"))
 
@@ -172,7 +175,7 @@ def test_it_sends_nothing_from_the_confirmation_page_of_empty_minutes(client, co
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_shows_the_send_confirmation_only_to_coordinators(client, as_role, past, role):
-    services.save_minutes(past, text="Texte.")
+    minutes_services.save_minutes(past, text="Texte.")
     as_role(role)
     assert client.get(f"/meetings/{past.pk}/minutes/send/").status_code == COORDINATOR_PAGE[role]
 
@@ -186,18 +189,15 @@ def empty_past(past):
     return past
 
 
-def test_it_offers_to_invite_the_members_into_an_empty_register(client, coordinatrice, membre, empty_past):
+def test_it_lists_the_members_of_the_day_in_a_register_with_no_row(client, coordinatrice, membre, empty_past):
     client.force_login(coordinatrice)
     page = text_of(client.get(f"/meetings/{empty_past.pk}/attendance/"))
-    assert "Personne n’a été invité à cette réunion." in page or "Personne n'a été invité à cette réunion." in page
-    assert "2 membres actuels du groupe ne sont pas dans ce registre." in page
-    assert "Inviter les membres actuels du groupe" in page
-    page = text_of(client.post(f"/meetings/{empty_past.pk}/attendance/", {"invite_members": "1"}, follow=True))
-    assert "2 membres invité·e·s." in page
-    assert membre.contact.full_name in page
-    assert set(empty_past.attendances.values_list("contact_id", flat=True)) == {
-        membre.contact.pk, coordinatrice.contact.pk}
-    assert "Inviter les membres actuels du groupe" not in page
+    assert membre.contact.full_name in page and coordinatrice.contact.full_name in page
+    assert not empty_past.attendances.exists()  # reading the register writes nothing
+    data = {f"c{c.pk}-presence": "present" for c in (membre.contact, coordinatrice.contact)}
+    client.post(f"/meetings/{empty_past.pk}/attendance/", data)
+    assert set(empty_past.attendances.values_list("contact_id", "presence")) == {
+        (membre.contact.pk, "present"), (coordinatrice.contact.pk, "present")}
 
 
 def test_it_finds_and_adds_a_guest_among_contacts(client, coordinatrice, empty_past):
@@ -237,12 +237,13 @@ def test_it_refuses_an_archived_or_unknown_guest(client, coordinatrice, empty_pa
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_lets_only_coordinators_complete_the_register(client, as_role, empty_past, role):
+def test_it_lets_only_coordinators_add_a_guest(client, as_role, empty_past, role):
+    guest = ContactFactory()
     as_role(role)
-    response = client.post(f"/meetings/{empty_past.pk}/attendance/", {"invite_members": "1"})
+    response = client.post(f"/meetings/{empty_past.pk}/attendance/", {"guest": guest.pk})
     expected = COORDINATOR_PAGE[role]
     assert response.status_code == (302 if expected == 200 else expected)
-    assert empty_past.attendances.exists() == (expected == 200)
+    assert empty_past.attendances.filter(contact=guest).exists() == (expected == 200)
 
 
 # --- 10 and 16. The actions page ------------------------------------------------------------------
@@ -298,8 +299,8 @@ PATTERN = {
 
 
 def test_it_warns_about_dates_close_to_an_existing_meeting(client, coordinatrice, mixite):
-    services.create_meeting(group=mixite, title="Réunion n°1", starts_at=services.paris_datetime(
-        dt.date(2027, 3, 2), dt.time(14)), ends_at=services.paris_datetime(dt.date(2027, 3, 2), dt.time(16)))
+    planning_services.create_meeting(group=mixite, title="Réunion n°1", starts_at=planning_services.paris_datetime(
+        dt.date(2027, 3, 2), dt.time(14)), ends_at=planning_services.paris_datetime(dt.date(2027, 3, 2), dt.time(16)))
     client.force_login(coordinatrice)
     page = text_of(client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}))
     assert "À vérifier avant de créer" in page
@@ -311,8 +312,8 @@ def test_it_warns_about_dates_close_to_an_existing_meeting(client, coordinatrice
 def test_it_warns_about_exceeding_the_yearly_target(client, coordinatrice, mixite):
     for month in (2, 4, 6):
         day = dt.date(2027, month, 20)
-        services.create_meeting(group=mixite, title="", starts_at=services.paris_datetime(day, dt.time(14)),
-                                ends_at=services.paris_datetime(day, dt.time(16)))
+        planning_services.create_meeting(group=mixite, title="", starts_at=planning_services.paris_datetime(day, dt.time(14)),
+                                ends_at=planning_services.paris_datetime(day, dt.time(16)))
     client.force_login(coordinatrice)
     page = text_of(client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}))
     assert "2027 compterait 9 réunions pour un objectif de 6 par an (déjà prévues : 3)." in page
@@ -359,8 +360,8 @@ def test_it_keeps_the_upcoming_meeting_page_as_it_was(client, coordinatrice, upc
 def test_it_styles_the_adoption_select(client, coordinatrice, mixite):
     first = meeting_of(mixite, days=-40)
     meeting_of(mixite, days=-5)
-    services.save_minutes(first, text="Texte.")
-    services.send_minutes(first)
+    minutes_services.save_minutes(first, text="Texte.")
+    minutes_services.send_minutes(first)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{first.pk}/minutes/").content.decode()
     assert re.search(r'<select name="adopted_in" class="form-select"', html)
@@ -368,11 +369,11 @@ def test_it_styles_the_adoption_select(client, coordinatrice, mixite):
 
 def test_it_reports_organisations_in_their_own_words(client, coordinatrice, membre, past, departement):
     colleague = ContactFactory(organisation=departement)
-    past.attendances.filter(contact=coordinatrice.contact).update(presence="present")
-    past.attendances.filter(contact=membre.contact).update(presence="absent")
+    record(past, coordinatrice.contact, presence="present")
+    record(past, membre.contact, presence="absent")
     other = meeting_of(past.group, days=-20)
-    other.attendances.filter(contact=coordinatrice.contact).update(presence="absent")
-    other.attendances.filter(contact=membre.contact).update(presence="excused", represented_by=colleague)
+    record(other, coordinatrice.contact, presence="absent")
+    record(other, membre.contact, presence="excused", represented_by=colleague)
     client.force_login(coordinatrice)
     page = text_of(client.get("/groups/mixite/attendance/"))
     assert "Présente" in page and "Absente" in page and "Représentée" in page
@@ -398,6 +399,8 @@ def test_it_shows_the_whole_feed_address_to_copy_or_subscribe(client, membre):
     client.force_login(membre)
     html = client.get("/my/agenda/").content.decode()
     token = membre.contact.feed_token
-    assert re.search(rf'<textarea id="feed-url"[^>]*readonly>http://testserver/calendar/{token}\.ics</textarea>', html)
-    assert f'href="webcal://testserver/calendar/{token}.ics">S’abonner dans mon agenda</a>' in html
+    # Built from SITE_URL, like every link that leaves the site (the request's host may be a proxy's).
+    site = settings.SITE_URL
+    assert re.search(rf'<textarea id="feed-url"[^>]*readonly>{re.escape(site)}/calendar/{token}\.ics</textarea>', html)
+    assert f'href="webcal://{site.split("://")[1]}/calendar/{token}.ics">S’abonner dans mon agenda</a>' in html
     assert "Copier l’adresse" in html and "meetings/copy-feed" in html

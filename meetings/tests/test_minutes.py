@@ -8,12 +8,16 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from conftest import ROLES
-from meetings import reminders, services, tasks
+from meetings import tasks
 from meetings.models import Delivery, Meeting
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory
 
 from .pages_helpers import COORDINATOR_PAGE, meeting_of, members
+from meetings.agenda import services as agenda_services
+from meetings.attendance import services as attendance_services
+from meetings.notices import dispatch
+from meetings.minutes import services as minutes_services
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +60,14 @@ def test_it_lets_only_coordinators_autosave(client, as_role, meeting, role):
 
 def test_it_starts_with_a_draft_from_the_agenda_register_and_decisions(client, coordinatrice, membre, departement, meeting):
     colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
-    services.add_agenda_item(meeting=meeting, title="Forum des métiers", duration_minutes=20, presenter=membre.contact)
+    agenda_services.add_agenda_item(meeting=meeting, title="Forum des métiers", duration_minutes=20, presenter=membre.contact)
     ActionFactory(group=meeting.group, meeting=meeting, owner=membre.contact, title="Réserver la salle",
                   due_date=dt.date(2031, 1, 15))
-    attendances = {a.contact_id: a for a in meeting.attendances.select_related("contact")}
-    services.record_attendance(meeting, register={
-        attendances[coordinatrice.contact.pk]: ("present", None),
-        attendances[membre.contact.pk]: ("excused", colleague),
-    })
+    attendances = {a.contact_id: a for a in attendance_services.invited(meeting)}
+    attendance_services.record_attendance(meeting, register=[
+        (attendances[coordinatrice.contact.pk], "present", None),
+        (attendances[membre.contact.pk], "excused", colleague),
+    ])
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
     assert "Un premier brouillon a été préparé" in html
@@ -92,7 +96,7 @@ def test_it_checks_csrf_on_autosave(coordinatrice, meeting):
 
 
 def test_it_rejects_10_mb_of_minutes_without_losing_the_draft(client, coordinatrice, meeting):
-    services.save_minutes(meeting, text="Brouillon précieux")
+    minutes_services.save_minutes(meeting, text="Brouillon précieux")
     client.force_login(coordinatrice)
     huge = "x" * (10 * 1024 * 1024)
     response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": huge})
@@ -106,7 +110,7 @@ def test_it_rejects_10_mb_of_minutes_without_losing_the_draft(client, coordinatr
 
 
 def test_it_rejects_minutes_over_200_000_characters(client, coordinatrice, meeting):
-    services.save_minutes(meeting, text="Brouillon précieux")
+    minutes_services.save_minutes(meeting, text="Brouillon précieux")
     client.force_login(coordinatrice)
     response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "é" * 200_001})
     assert response.status_code == 400
@@ -117,11 +121,11 @@ def test_it_rejects_minutes_over_200_000_characters(client, coordinatrice, meeti
 
 
 def test_it_sanitises_the_minutes(client, coordinatrice, membre, meeting):
-    services.save_minutes(
+    minutes_services.save_minutes(
         meeting,
         text="**Décidé** <script>alert(1)</script> <img src=x onerror=alert(2)> [lien](javascript:alert(3))",
     )
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     client.force_login(membre)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<strong>Décidé</strong>" in html
@@ -140,7 +144,7 @@ def test_it_sends_one_french_mail_per_current_member(
     client, coordinatrice, membre, mixite, meeting, nudges, django_capture_on_commit_callbacks
 ):
     members(mixite, 2)
-    services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
+    minutes_services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
     client.force_login(coordinatrice)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/meetings/{meeting.pk}/minutes/send/", follow=True)
@@ -151,7 +155,7 @@ def test_it_sends_one_french_mail_per_current_member(
     assert nudges == [True]
     assert Delivery.objects.filter(meeting=meeting, kind="minutes", status="pending").count() == 4
     assert mail.outbox == []
-    result = reminders.dispatch_due()
+    result = dispatch.dispatch_due()
     assert len(result.sent) == 4 and len(mail.outbox) == 4
     assert all(len(message.to) == 1 for message in mail.outbox)
     message = next(m for m in mail.outbox if m.to == [membre.email])
@@ -160,13 +164,13 @@ def test_it_sends_one_french_mail_per_current_member(
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "<li>Forum en mars</li>" in html and '<html lang="fr">' in html
     assert Delivery.objects.filter(meeting=meeting, kind="minutes", status="sent").count() == 4
-    assert reminders.dispatch_due().sent == []  # once each
+    assert dispatch.dispatch_due().sent == []  # once each
 
 
 def test_it_sends_nothing_if_the_transaction_fails(meeting, nudges, django_capture_on_commit_callbacks):
-    services.save_minutes(meeting, text="Texte")
+    minutes_services.save_minutes(meeting, text="Texte")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.send_minutes(meeting)
+        minutes_services.send_minutes(meeting)
     assert len(callbacks) == 1 and mail.outbox == [] and nudges == []
 
 
@@ -179,8 +183,8 @@ def test_it_refuses_to_send_empty_minutes(client, coordinatrice, meeting):
 
 def test_it_freezes_adopted_minutes(client, coordinatrice, mixite, meeting):
     next_meeting = meeting_of(mixite, days=-0.5)  # later, and under way
-    services.save_minutes(meeting, text="Version adoptée")
-    services.send_minutes(meeting)
+    minutes_services.save_minutes(meeting, text="Version adoptée")
+    minutes_services.send_minutes(meeting)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
     assert "Marquer comme adopté" in html
@@ -199,8 +203,8 @@ def test_it_freezes_adopted_minutes(client, coordinatrice, mixite, meeting):
 
 def test_it_refuses_adoption_at_an_earlier_meeting(client, coordinatrice, mixite, meeting):
     earlier = meeting_of(mixite, days=-60)
-    services.save_minutes(meeting, text="Texte")
-    services.send_minutes(meeting)
+    minutes_services.save_minutes(meeting, text="Texte")
+    minutes_services.send_minutes(meeting)
     client.force_login(coordinatrice)
     client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": earlier.pk})
     meeting.refresh_from_db()
@@ -208,8 +212,8 @@ def test_it_refuses_adoption_at_an_earlier_meeting(client, coordinatrice, mixite
 
 
 def test_it_refuses_adoption_at_a_meeting_that_has_not_taken_place(client, coordinatrice, mixite, meeting, next_meeting):
-    services.save_minutes(meeting, text="Texte")
-    services.send_minutes(meeting)
+    minutes_services.save_minutes(meeting, text="Texte")
+    minutes_services.send_minutes(meeting)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
     assert f'<option value="{next_meeting.pk}"' not in html
@@ -218,14 +222,14 @@ def test_it_refuses_adoption_at_a_meeting_that_has_not_taken_place(client, coord
     meeting.refresh_from_db()
     assert meeting.minutes_status == "sent"
     with pytest.raises(ValidationError, match="réunion qui a eu lieu|has taken place"):
-        services.adopt_minutes(meeting, adopted_in=next_meeting)
+        minutes_services.adopt_minutes(meeting, adopted_in=next_meeting)
 
 
 def test_it_adopts_at_a_later_meeting_that_has_started(client, coordinatrice, mixite):
     meeting = meeting_of(mixite, days=-40)
     held = meeting_of(mixite, days=-1)
-    services.save_minutes(meeting, text="Texte")
-    services.send_minutes(meeting)
+    minutes_services.save_minutes(meeting, text="Texte")
+    minutes_services.send_minutes(meeting)
     client.force_login(coordinatrice)
     client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": held.pk})
     meeting.refresh_from_db()
@@ -240,11 +244,11 @@ def loaded_at(client, meeting):
 
 
 def test_it_refuses_an_autosave_over_a_version_saved_meanwhile(client, coordinatrice, mixite, meeting):
-    services.save_minutes(meeting, text="Version de départ")
+    minutes_services.save_minutes(meeting, text="Version de départ")
     client.force_login(coordinatrice)
     mine = loaded_at(client, meeting)
     assert mine
-    other = services.save_minutes(meeting, text="Version de Gwen", loaded_at=meeting.minutes_updated_at)
+    other = minutes_services.save_minutes(meeting, text="Version de Gwen", loaded_at=meeting.minutes_updated_at)
     response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Ma version", "loaded_at": mine})
     assert response.status_code == 409
     assert "Quelqu’un d’autre a enregistré ce compte rendu" in response.json()["error"]
@@ -264,10 +268,10 @@ def test_it_chains_autosaves_from_the_version_it_just_saved(client, coordinatric
 
 
 def test_it_keeps_my_text_in_the_form_when_someone_saved_meanwhile(client, coordinatrice, meeting):
-    services.save_minutes(meeting, text="Version de départ")
+    minutes_services.save_minutes(meeting, text="Version de départ")
     client.force_login(coordinatrice)
     mine = loaded_at(client, meeting)
-    services.save_minutes(meeting, text="Version de Gwen")
+    minutes_services.save_minutes(meeting, text="Version de Gwen")
     response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Ma version précieuse", "loaded_at": mine})
     assert response.status_code == 409
     html = response.content.decode()

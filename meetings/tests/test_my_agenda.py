@@ -1,11 +1,13 @@
 import pytest
+from django.conf import settings
 
 from conftest import ROLES
-from meetings import services
+
 from meetings.models import Attendance
 from meetings.tests.factories import ActionFactory
 
 from .pages_helpers import meeting_of, members
+from meetings.agenda import services as agenda_services
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +39,10 @@ def test_it_lets_only_a_contact_renew_their_feed(client, as_role, role):
 
 def test_it_shows_my_meetings_with_published_agendas_and_my_actions(client, membre, mixite, seniors, coordinatrice):
     published = meeting_of(mixite, days=5, title="Réunion de rentrée")
-    services.add_agenda_item(meeting=published, title="Bilan du forum", duration_minutes=10)
-    services.publish_agenda(published)
+    agenda_services.add_agenda_item(meeting=published, title="Bilan du forum", duration_minutes=10)
+    agenda_services.publish_agenda(published)
     hidden = meeting_of(mixite, days=50, title="Réunion d’hiver")
-    services.add_agenda_item(meeting=hidden, title="Point secret", duration_minutes=10)
+    agenda_services.add_agenda_item(meeting=hidden, title="Point secret", duration_minutes=10)
     meeting_of(seniors, days=6, title="Réunion des seniors")
     meeting_of(mixite, days=-10, title="Réunion passée")
     ActionFactory(group=mixite, owner=membre.contact, title="Préparer le forum")
@@ -51,7 +53,7 @@ def test_it_shows_my_meetings_with_published_agendas_and_my_actions(client, memb
     assert "Réunion d’hiver" in html and "Point secret" not in html
     assert "Réunion des seniors" not in html and "Réunion passée" not in html
     assert "Préparer le forum" in html and "Action finie" not in html
-    assert f"http://testserver/calendar/{membre.contact.feed_token}.ics" in html
+    assert f"{settings.SITE_URL}/calendar/{membre.contact.feed_token}.ics" in html
     assert "Je viendrai" in html
 
 
@@ -88,17 +90,17 @@ def test_it_keeps_my_agenda_query_count_constant(client, membre, mixite, django_
         for i in range(n):
             meeting = meeting_of(mixite, days=3 + i)
             for j in range(3):
-                services.add_agenda_item(meeting=meeting, title=f"Point {j}", duration_minutes=10, presenter=people[0])
-            services.publish_agenda(meeting)
+                agenda_services.add_agenda_item(meeting=meeting, title=f"Point {j}", duration_minutes=10, presenter=people[0])
+            agenda_services.publish_agenda(meeting)
             ActionFactory(group=mixite, owner=membre.contact)
 
     grow(2)
     client.get("/my/agenda/")
-    # session, user, contact, memberships, meetings + groups, my existing invitations,
-    # agenda items + presenters, my answers, my open actions
-    with django_assert_num_queries(9):
+    # session, user, memberships, contact, meetings + groups, agenda items + presenters,
+    # my answers, my open actions
+    with django_assert_num_queries(8):
         client.get("/my/agenda/")
     grow(12)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/my/agenda/")
     assert response.status_code == 200

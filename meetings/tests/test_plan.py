@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import ROLES
-from meetings import services
+
+from meetings.attendance import services as attendance_services
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.tests.factories import ActionFactory
 
 from .pages_helpers import COORDINATOR_PAGE, meeting_of
+from meetings.agenda import services as agenda_services
+from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +66,16 @@ def test_it_creates_the_year_in_one_step_in_paris_time(client, coordinatrice, me
     assert july.ends_at == dt.datetime(2027, 7, 13, 10, 0, tzinfo=dt.UTC)
     assert january.title == "Réunion du 12 janvier"
     assert january.place == "Maison de l'emploi, Rennes"
-    # Each meeting opens with the action review and invites every current member.
+    # Each meeting opens with the action review and invites every current member (by being members:
+    # no row is written until someone answers).
     assert AgendaItem.objects.filter(meeting=january, is_action_review=True, title="Suivi des actions").exists()
-    assert Attendance.objects.filter(meeting=january).count() == 2
+    assert len(attendance_services.invited(january)) == 2
+    assert not Attendance.objects.filter(meeting=january).exists()
 
 
 def test_it_skips_a_day_the_group_already_meets(client, coordinatrice, mixite):
-    starts = dt.datetime(2027, 3, 9, 14, 0, tzinfo=services.PARIS)
-    services.create_meeting(group=mixite, title="Déjà là", starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
+    starts = dt.datetime(2027, 3, 9, 14, 0, tzinfo=planning_services.PARIS)
+    planning_services.create_meeting(group=mixite, title="Déjà là", starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
     client.force_login(coordinatrice)
     html = client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}).content.decode()
     assert "le groupe se réunit déjà ce jour-là" in html
@@ -86,7 +91,7 @@ def test_it_refuses_a_plan_ending_before_it_starts(client, coordinatrice, mixite
 
 
 def test_it_computes_the_last_weekday_of_a_month():
-    assert services.nth_weekday(2027, 2, ordinal=-1, weekday=4) == dt.date(2027, 2, 26)
+    assert planning_services.nth_weekday(2027, 2, ordinal=-1, weekday=4) == dt.date(2027, 2, 26)
 
 
 def test_it_reschedules_and_bumps_the_sequence(client, coordinatrice, mixite):
@@ -110,7 +115,7 @@ def test_it_reschedules_and_bumps_the_sequence(client, coordinatrice, mixite):
 
 def test_it_keeps_the_sequence_when_only_the_title_changes(coordinatrice, mixite):
     meeting = meeting_of(mixite)
-    meeting = services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+    meeting = planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
                                   video_url=meeting.video_url, title="Réunion de rentrée")
     assert meeting.sequence == 0 and meeting.title == "Réunion de rentrée"
 
@@ -131,7 +136,7 @@ def test_it_refuses_a_meeting_ending_before_it_starts(client, coordinatrice, mix
 def test_it_refuses_held_before_the_meeting_starts(client, coordinatrice, mixite):
     meeting = meeting_of(mixite, days=10)
     client.force_login(coordinatrice)
-    local = timezone.localtime(meeting.starts_at, services.PARIS)
+    local = timezone.localtime(meeting.starts_at, planning_services.PARIS)
     response = client.post(
         f"/meetings/{meeting.pk}/edit/",
         {"title": meeting.title, "kind": "meeting", "day": local.date().isoformat(), "start_time": "09:30",
@@ -141,13 +146,13 @@ def test_it_refuses_held_before_the_meeting_starts(client, coordinatrice, mixite
     meeting.refresh_from_db()
     assert meeting.status == "planned"
     with pytest.raises(ValidationError):
-        services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
+        planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
                             video_url="", status="held")
 
 
 def test_it_lets_a_meeting_that_has_started_be_held(client, coordinatrice, mixite):
     meeting = meeting_of(mixite, days=-2)
-    meeting = services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+    meeting = planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
                                   place=meeting.place, video_url="", status="held")
     assert meeting.status == "held"
 
@@ -195,7 +200,7 @@ def test_it_neutralises_scripts_in_the_plan(client, coordinatrice, mixite):
 def test_it_opens_the_agenda_with_the_open_actions(mixite, coordinatrice):
     ActionFactory(group=mixite, owner=coordinatrice.contact, title="Tourner les vidéos")
     meeting = meeting_of(mixite)
-    services.publish_agenda(meeting)
+    agenda_services.publish_agenda(meeting)
     item = meeting.agenda_items.get(is_action_review=True)
     assert "Tourner les vidéos" in item.description
     assert timezone.now() < meeting.starts_at

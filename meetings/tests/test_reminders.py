@@ -10,12 +10,15 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from groups.models import Membership
-from meetings import reminders
+
 from meetings.models import Attendance, Delivery, Meeting
-from meetings.signing import read_rsvp_token
+from meetings.rsvp.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
 
 from .test_reminders_helpers import PARIS, make_group, make_meeting, paris, recipients
+from meetings.notices import dispatch as dispatcher
+from meetings.notices import meeting_notices
+from meetings.notices import schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +31,7 @@ def frozen(now):
 
 
 def dispatch(now):
-    return reminders.dispatch_due(now=now, clock=frozen(now))
+    return dispatcher.dispatch_due(now=now, clock=frozen(now))
 
 
 def test_it_sends_each_offset_once_at_the_same_paris_time():
@@ -76,8 +79,8 @@ def test_it_follows_each_groups_own_offsets():
 def test_it_reminds_at_the_paris_wall_clock_time_across_clock_changes(starts_at, offset, expected_utc):
     group, people = make_group(members=1, coordinators=0, offsets=[offset])
     make_meeting(group, starts_at)
-    assert reminders.reminder_due_at(starts_at, offset) == expected_utc
-    assert reminders.reminder_due_at(starts_at, offset).astimezone(PARIS).time() == dt.time(9, 30)
+    assert schedule.reminder_due_at(starts_at, offset) == expected_utc
+    assert schedule.reminder_due_at(starts_at, offset).astimezone(PARIS).time() == dt.time(9, 30)
 
     assert dispatch(expected_utc - MINUTE).sent == []
     sent = dispatch(expected_utc).sent
@@ -176,9 +179,9 @@ def test_it_sends_nothing_to_former_members():
 def test_it_drops_a_claimed_reminder_when_the_recipient_declines_before_sending():
     group, people = make_group(members=1, coordinators=0)
     meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
-    assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 1
+    assert dispatcher.plan(paris(2027, 2, 8, 9, 30)) == 1
     AttendanceFactory(meeting=meeting, contact=people[0], answer=Attendance.Answer.NO)
-    result = reminders.send_due(paris(2027, 2, 8, 9, 31), clock=frozen(paris(2027, 2, 8, 9, 31)))
+    result = dispatcher.send_due(paris(2027, 2, 8, 9, 31), clock=frozen(paris(2027, 2, 8, 9, 31)))
     assert result.sent == [] and len(result.dropped) == 1
     assert mail.outbox == []
 
@@ -214,8 +217,8 @@ def test_it_never_sends_a_claimed_reminder_after_the_start():
     group, people = make_group(members=2)
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     # Claimed the day before, then the worker died before sending.
-    assert reminders.plan(paris(2027, 2, 8, 9, 30)) == 3
-    result = reminders.send_due(paris(2027, 2, 9, 9, 31), clock=frozen(paris(2027, 2, 9, 9, 31)))
+    assert dispatcher.plan(paris(2027, 2, 8, 9, 30)) == 3
+    result = dispatcher.send_due(paris(2027, 2, 9, 9, 31), clock=frozen(paris(2027, 2, 9, 9, 31)))
     assert result.sent == []
     assert len(result.dropped) == 3
     assert mail.outbox == []
@@ -288,7 +291,7 @@ def test_it_retries_a_failed_send_with_back_off_then_records_the_failure(setting
     assert result.failed == [delivery]
     # The admin's resend, once the server answers again.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    result = reminders.resend([delivery.pk], now, clock=frozen(now))
+    result = dispatcher.resend([delivery.pk], now, clock=frozen(now))
     delivery.refresh_from_db()
     assert delivery.status == "sent" and len(mail.outbox) == 1
 
@@ -297,10 +300,10 @@ def test_it_claims_each_message_once_under_a_unique_constraint():
     group, people = make_group(members=2)
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     now = paris(2027, 2, 2, 9, 30)
-    assert reminders.plan(now) == 3
+    assert dispatcher.plan(now) == 3
     # A second dispatcher planning at the same moment finds nothing new to claim.
-    assert reminders.plan(now) == 0
-    Delivery.objects.bulk_create(reminders.plan_reminders(paris(2027, 2, 2, 9, 0)), ignore_conflicts=True)
+    assert dispatcher.plan(now) == 0
+    Delivery.objects.bulk_create(meeting_notices.REMINDER.plan(paris(2027, 2, 2, 9, 0)), ignore_conflicts=True)
     assert Delivery.objects.count() == 3
     row = Delivery.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -308,10 +311,10 @@ def test_it_claims_each_message_once_under_a_unique_constraint():
             kind="reminder", contact=row.contact, meeting=row.meeting, offset_days=7,
             meeting_starts_at=row.meeting_starts_at, due_at=now,
         )
-    first = reminders.claim_batch(now)
+    first = dispatcher.claim_batch(now)
     assert len(first) == 3
-    assert reminders.claim_batch(now) == []  # leased: a second dispatcher gets nothing
-    reminders.send_claimed(first, now, clock=frozen(now))
+    assert dispatcher.claim_batch(now) == []  # leased: a second dispatcher gets nothing
+    dispatcher.send_claimed(first, now, clock=frozen(now))
     assert len(mail.outbox) == 3
 
 
@@ -319,10 +322,10 @@ def test_it_takes_up_a_lease_left_by_a_dead_dispatcher():
     group, people = make_group(members=0, coordinators=1)
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     now = paris(2027, 2, 2, 9, 30)
-    reminders.plan(now)
-    assert len(reminders.claim_batch(now)) == 1  # …and the dispatcher dies
+    dispatcher.plan(now)
+    assert len(dispatcher.claim_batch(now)) == 1  # …and the dispatcher dies
     assert dispatch(now + dt.timedelta(minutes=5)).sent == []
-    assert len(dispatch(now + reminders.LEASE).sent) == 1
+    assert len(dispatch(now + dispatcher.LEASE).sent) == 1
 
 
 def test_it_sends_the_weekly_digest_on_monday_morning_paris_time():
@@ -469,7 +472,7 @@ def test_it_checks_the_start_against_the_clock_as_each_message_leaves():
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     now = paris(2027, 2, 9, 9, 29)  # the pass starts a minute before the meeting…
     ticks = iter([now, paris(2027, 2, 9, 9, 30), paris(2027, 2, 9, 9, 31)])
-    result = reminders.dispatch_due(now=now, clock=lambda: next(ticks))  # …and takes a while
+    result = dispatcher.dispatch_due(now=now, clock=lambda: next(ticks))  # …and takes a while
     assert len(result.sent) == 1 and result.sent[0].sent_at == now
     assert [d.last_error for d in result.dropped] == ["meeting started", "meeting started"]
     assert len(mail.outbox) == 1

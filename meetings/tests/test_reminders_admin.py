@@ -5,10 +5,11 @@ from django.core import mail
 from django.urls import reverse
 
 import meetings.admin_deliveries  # noqa: F401  (registers DeliveryAdmin, as meetings/admin.py will)
-from meetings import reminders
+
 from meetings.models import Delivery
 
 from .test_reminders_helpers import make_group, make_meeting, paris
+from meetings.notices import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def deliveries():
     group, people = make_group(members=2)
     make_meeting(group, paris(2027, 2, 9, 9, 30), title="Forum")
-    reminders.dispatch_due(paris(2027, 2, 2, 9, 30), clock=lambda: paris(2027, 2, 2, 9, 30))
+    dispatch.dispatch_due(paris(2027, 2, 2, 9, 30), clock=lambda: paris(2027, 2, 2, 9, 30))
     Delivery.objects.filter(contact=people[1]).update(status="failed", last_error="SMTPRecipientsRefused")
     mail.outbox.clear()
     return people

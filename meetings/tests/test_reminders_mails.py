@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from meetings import mail, reminders
+from meetings.notices import mail as notice_mail
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.tests.factories import ActionFactory, AttendanceFactory
 
 from .test_reminders_helpers import make_group, make_meeting, paris
+from meetings.notices import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +30,8 @@ def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
     meeting = None if kind == Delivery.Kind.DIGEST else meeting
     delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW)
-    batch = reminders._Batch([delivery], NOW.date())
-    return mail.build_message(delivery, batch, now=NOW)
+    batch = dispatch._Batch([delivery], NOW.date())
+    return notice_mail.build_message(dispatch.NOTICES[kind], delivery, batch, now=NOW)
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_it_shows_the_answer_in_a_reminder_the_dispatch_sends(setting):
     answer(meeting, contact, Attendance.Answer.YES)
     from django.core import mail as outbox
 
-    reminders.dispatch_due(paris(2027, 2, 8, 9, 30), clock=lambda: paris(2027, 2, 8, 9, 30))
+    dispatch.dispatch_due(paris(2027, 2, 8, 9, 30), clock=lambda: paris(2027, 2, 8, 9, 30))
     mine = next(m for m in outbox.outbox if m.to == [contact.email])
     others = [m for m in outbox.outbox if m.to != [contact.email]]
     assert "Vous avez répondu : Oui" in mine.body

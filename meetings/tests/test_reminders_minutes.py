@@ -15,10 +15,13 @@ from django.utils import timezone
 import meetings.admin_deliveries  # noqa: F401  (registers DeliveryAdmin)
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
-from meetings import reminders, services, tasks
+from meetings import tasks
 from meetings.models import Delivery, Meeting
 
 from .test_reminders_helpers import make_group, make_meeting, recipients
+from meetings.notices import dispatch
+from meetings.minutes import services as minutes_services
+from meetings.notices import minutes as notices_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,7 @@ def held():
     """A meeting held yesterday, with a coordinator and two members, minutes written."""
     group, people = make_group(members=2, coordinators=1, offsets=[])
     meeting = make_meeting(group, timezone.now() - dt.timedelta(days=1), title="Forum des métiers")
-    services.save_minutes(meeting, text="## Décisions\n\n- **Forum** en mars <script>alert(1)</script>")
+    minutes_services.save_minutes(meeting, text="## Décisions\n\n- **Forum** en mars <script>alert(1)</script>")
     return meeting, people
 
 
@@ -44,11 +47,11 @@ def test_it_plans_one_minutes_delivery_per_current_member_with_an_address(held, 
     meeting, people = held
     left = MembershipFactory(group=meeting.group, left=timezone.localdate() - dt.timedelta(days=3)).contact
     no_address = MembershipFactory(group=meeting.group, contact__email="").contact
-    assert services.send_minutes(meeting) == 3
+    assert minutes_services.send_minutes(meeting) == 3
     planned = Delivery.objects.filter(kind=Delivery.Kind.MINUTES, meeting=meeting)
     assert sorted(planned.values_list("contact_id", flat=True)) == sorted(c.pk for c in people)
     assert left.pk not in {d.contact_id for d in planned} and no_address.pk not in {d.contact_id for d in planned}
-    result = reminders.dispatch_due()
+    result = dispatch.dispatch_due()
     assert recipients(mail.outbox) == sorted(c.email for c in people)
     message = mail.outbox[0]
     assert message.subject == f"Compte rendu : {meeting.group.name} – Forum des métiers"
@@ -56,63 +59,63 @@ def test_it_plans_one_minutes_delivery_per_current_member_with_an_address(held, 
     html = message.alternatives[0][0]
     assert "<strong>Forum</strong>" in html and "<script>" not in html
     assert meeting.get_absolute_url() in html
-    assert len(result.sent) == 3 and reminders.dispatch_due().sent == []
+    assert len(result.sent) == 3 and dispatch.dispatch_due().sent == []
 
 
 def test_it_refuses_a_second_minutes_delivery_for_the_same_person(held, nudges):
     meeting, people = held
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(kind=Delivery.Kind.MINUTES, meeting=meeting, contact=people[0], due_at=timezone.now())
     # Planning again adds nothing, and the minutes cannot be sent twice.
-    assert reminders.plan(timezone.now()) == 0
+    assert dispatch.plan(timezone.now()) == 0
     with pytest.raises(ValidationError, match="Ce compte rendu a déjà été envoyé aux membres."):
-        services.send_minutes(Meeting.objects.get(pk=meeting.pk))
+        minutes_services.send_minutes(Meeting.objects.get(pk=meeting.pk))
 
 
 def test_it_catches_up_minutes_the_sending_did_not_plan(held, nudges):
     meeting, people = held
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     # Say some rows were lost: the next pass plans them again (one is left: the sending had begun).
     Delivery.objects.exclude(contact=people[0]).delete()
     newcomer = MembershipFactory(group=meeting.group).contact  # joined the day after
-    result = reminders.dispatch_due()
+    result = dispatch.dispatch_due()
     assert sorted(d.contact_id for d in result.sent) == sorted([*(c.pk for c in people), newcomer.pk])
 
 
 def test_it_never_mails_old_minutes_to_newcomers(held, nudges):
     meeting, people = held
-    services.send_minutes(meeting)
-    reminders.dispatch_due()
+    minutes_services.send_minutes(meeting)
+    dispatch.dispatch_due()
     mail.outbox.clear()
     MembershipFactory(group=meeting.group)
-    later = timezone.now() + reminders.MINUTES_SENDING_WINDOW + dt.timedelta(minutes=1)
-    assert reminders.dispatch_due(now=later, clock=lambda: later).sent == []
+    later = timezone.now() + notices_minutes.MINUTES_SENDING_WINDOW + dt.timedelta(minutes=1)
+    assert dispatch.dispatch_due(now=later, clock=lambda: later).sent == []
     assert mail.outbox == []
 
 
 def test_it_drops_minutes_for_someone_who_left_before_the_sending(held, nudges):
     meeting, people = held
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     Membership.objects.filter(contact=people[2]).update(left=timezone.localdate() - dt.timedelta(days=1))
-    result = reminders.dispatch_due()
+    result = dispatch.dispatch_due()
     assert len(result.sent) == 2 and [d.last_error for d in result.dropped] == ["no longer a member"]
 
 
 def test_it_retries_failed_minutes_then_shows_the_failure_in_the_admin(held, nudges, settings, client, admin_user):
     settings.EMAIL_BACKEND = "meetings.tests.test_reminders_helpers.FailingBackend"
     meeting, people = held
-    services.send_minutes(meeting)
+    minutes_services.send_minutes(meeting)
     meeting.refresh_from_db()
     assert meeting.minutes_status == "sent" and meeting.minutes_sent_at is not None
     now = timezone.now()
-    result = reminders.dispatch_due(now=now, clock=lambda: now)
+    result = dispatch.dispatch_due(now=now, clock=lambda: now)
     assert len(result.retrying) == 3
     delivery = Delivery.objects.filter(kind="minutes").first()
     assert delivery.status == "pending" and delivery.due_at == now + dt.timedelta(minutes=2)
-    for wait in reminders.BACKOFF:
+    for wait in dispatch.BACKOFF:
         now += wait
-        result = reminders.dispatch_due(now=now, clock=lambda: now)  # noqa: B023
+        result = dispatch.dispatch_due(now=now, clock=lambda: now)  # noqa: B023
     assert len(result.failed) == 3
     assert set(Delivery.objects.filter(kind="minutes").values_list("status", flat=True)) == {"failed"}
     client.force_login(admin_user)
@@ -148,7 +151,7 @@ def test_it_sends_the_minutes_even_with_the_broker_down(
     assert "Compte rendu envoyé à 3 membres." in response.content.decode()
     assert Delivery.objects.filter(kind="minutes", status="pending").count() == 3
     # The periodic pass sends them.
-    assert len(reminders.dispatch_due().sent) == 3
+    assert len(dispatch.dispatch_due().sent) == 3
 
 
 def test_it_asks_a_worker_for_a_pass_once_committed(held, monkeypatch, django_capture_on_commit_callbacks):
@@ -156,7 +159,7 @@ def test_it_asks_a_worker_for_a_pass_once_committed(held, monkeypatch, django_ca
     queued = []
     monkeypatch.setattr(tasks.dispatch_reminders, "apply_async", lambda **options: queued.append(options))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.send_minutes(meeting)
+        minutes_services.send_minutes(meeting)
     assert queued == []
     for callback in callbacks:
         callback()
@@ -169,13 +172,13 @@ def test_it_does_not_mail_minutes_that_were_marked_sent_another_way(mixite, memb
     from django.core import mail
     from django.utils import timezone
 
-    from meetings import reminders
+    from meetings.notices import dispatch
     from meetings.tests.factories import MeetingFactory
 
     start = timezone.now() - dt.timedelta(days=3)
     MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2), minutes="# Déjà envoyé",
                    minutes_status="sent", minutes_sent_at=timezone.now() - dt.timedelta(days=1))
-    reminders.dispatch_due(timezone.now())
+    dispatch.dispatch_due(timezone.now())
     assert [m for m in mail.outbox if "Compte rendu" in m.subject] == []
 
 
@@ -186,7 +189,7 @@ def test_it_refuses_to_mark_minutes_sent_when_nobody_would_receive_them(held, nu
     meeting.group.status = "archived"
     meeting.group.save()
     with pytest.raises(ValidationError):
-        services.send_minutes(meeting)
+        minutes_services.send_minutes(meeting)
     meeting.refresh_from_db()
     assert meeting.minutes_status != "sent"
     assert not Delivery.objects.filter(meeting=meeting).exists()

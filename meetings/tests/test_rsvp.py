@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from conftest import ROLES
 from groups.models import Membership
-from meetings import signing
+from meetings.rsvp import signing
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import AttendanceFactory, MeetingFactory
+from meetings.rsvp import services as rsvp_services
 
 pytestmark = pytest.mark.django_db
 
@@ -179,16 +180,15 @@ def test_it_closes_answers_at_the_start_on_the_meeting_page_and_by_link_alike(cl
 
 
 def test_it_answers_by_link_through_the_service(client, membre, meeting, monkeypatch):
-    from meetings import services
 
     calls = []
-    real = services.answer
+    real = rsvp_services.answer_invitation
 
     def spy(attendance, answer, **options):
         calls.append((attendance.meeting_id, attendance.contact_id, answer, options))
         return real(attendance, answer, **options)
 
-    monkeypatch.setattr(services, "answer", spy)
+    monkeypatch.setattr(rsvp_services, "answer_invitation", spy)
     client.get(url_for(meeting, membre.contact, "maybe"))
     client.post(url_for(meeting, membre.contact, "maybe"))
     assert calls == [

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meetings import reminders
+from meetings.notices import dispatch
 
 
 def describe(delivery):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate("fr")
-        result = reminders.dispatch_due(now=timezone.now())
+        result = dispatch.dispatch_due(now=timezone.now())
         for delivery in result.sent:
             self.stdout.write(_("sent: %(what)s") % {"what": describe(delivery)})
         for delivery in result.retrying:

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..fields import ContactChoiceField, DateInput, group_contacts
+from ..models import Action
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "kind", "owner", "due_date", "lever", "status", "description", "progress"]
+        widgets = {
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "progress": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = ContactChoiceField(
+            queryset=group_contacts(group, keep=self.instance.owner_id),
+            label=_("Owner"),
+            error_messages={"required": _("Choose who owns this action.")},
+        )
+        if self.instance.pk is None:
+            del self.fields["progress"]  # nothing to report on an action just decided
+
+
+class ActionProgressForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["status", "progress"]
+        widgets = {"progress": forms.Textarea(attrs={"rows": 4})}

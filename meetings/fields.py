@@ -1,0 +1,40 @@
+"""Form pieces the concerns share: date and time inputs, a group's contacts to choose from."""
+
+from django import forms
+from django.db.models import Q
+
+from groups.models import Membership
+from stakeholders.models import Contact
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def group_contacts(group, *, keep=None):
+    """Contacts who currently belong to the group: owners, presenters.
+
+    keep: the pk of a contact already chosen (an action's owner who has since left the
+    group), who stays a valid choice so the rest of the record can still be edited.
+    """
+    members = Q(pk__in=Membership.objects.current().filter(group=group).values("contact_id"), is_archived=False)
+    if keep is not None:
+        members |= Q(pk=keep)
+    return Contact.objects.filter(members).select_related("organisation").order_by("last_name", "first_name")
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    """A contact shown with their organisation, so that two people of the same name differ."""
+
+    def label_from_instance(self, contact):
+        return f"{contact.full_name} ({contact.organisation.name})"

@@ -1,0 +1,19 @@
+"""Meetings, their agendas, attendance, actions and the mails they cause."""
+
+from .action import Action, ActionQuerySet
+from .attendance import Attendance
+from .delivery import Delivery
+from .meeting import AgendaItem, AgendaItemQuerySet, GroupContentQuerySet, Lever, Meeting, MeetingQuerySet
+
+__all__ = [
+    "Action",
+    "ActionQuerySet",
+    "AgendaItem",
+    "AgendaItemQuerySet",
+    "Attendance",
+    "Delivery",
+    "GroupContentQuerySet",
+    "Lever",
+    "Meeting",
+    "MeetingQuerySet",
+]

@@ -1,0 +1,58 @@
+"""The Monday digest: each action owner's open actions due within a week, or overdue."""
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from groups.models import Membership, WorkingGroup
+from reference.timezones import PARIS
+from stakeholders.models import Contact
+
+from ..calendar.ics import absolute_url
+from ..models import Action, Delivery
+from .kinds import Notice
+from .schedule import digest_period
+
+DIGEST_AHEAD = dt.timedelta(days=7)
+
+
+def digest_actions(today):
+    """Open actions due within a week or overdue, of groups their owner still belongs to."""
+    current = Membership.objects.current(on=today).filter(group=OuterRef("group"), contact=OuterRef("owner"))
+    return (
+        Action.objects.open()
+        .filter(due_date__lte=today + DIGEST_AHEAD, group__status=WorkingGroup.Status.ACTIVE)
+        .filter(Exists(current))
+    )
+
+
+class DigestNotice(Notice):
+    kind = Delivery.Kind.DIGEST
+
+    def plan(self, now):
+        monday, due_at = digest_period(now)
+        if now < due_at:
+            return []
+        today = now.astimezone(PARIS).date()
+        owners = (
+            Contact.objects.filter(is_archived=False)
+            .exclude(email="")
+            .filter(Exists(digest_actions(today).filter(owner=OuterRef("pk"))))
+            .filter(~Exists(Delivery.objects.filter(kind=self.kind, contact=OuterRef("pk"), period=monday)))
+            .values_list("pk", flat=True)
+        )
+        return [Delivery(kind=self.kind, contact_id=pk, period=monday, due_at=due_at) for pk in owners]
+
+    def subject(self, delivery, at):
+        return _("Your actions due soon or overdue")
+
+    def context(self, delivery, batch, at):
+        return {
+            "actions_url": absolute_url(reverse("meetings:actions")),
+            "actions": batch.digest_actions.get(delivery.contact_id, []),
+        }
+
+
+DIGEST = DigestNotice()

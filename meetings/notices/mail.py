@@ -1,0 +1,121 @@
+"""Each recipient's own mail: French, plain text and HTML, with the meeting's .ics.
+
+One message per recipient (nobody sees another address), with the agenda once it is
+published (never a draft agenda), the recipient's own open actions and signed
+one-click links to answer; or the minutes a coordinator sent.
+"""
+
+import re
+from email.mime.text import MIMEText
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail import get_connection as django_get_connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from reference.timezones import PARIS
+
+from ..calendar import ics
+from ..calendar.ics import absolute_url
+from ..markdown import render_markdown
+from .schedule import days_ahead
+
+
+def get_connection():
+    return django_get_connection(fail_silently=False)
+
+
+def one_line(text):
+    """A subject line: one line, no space around it (mail clients show a leading space as is)."""
+    return " ".join(str(text).split())
+
+
+def build_message(notice, delivery, batch, *, connection=None, now=None):
+    """The EmailMultiAlternatives of one delivery of a kind of notice, sent at `now`.
+
+    `batch` holds what the batch's messages share, read once (agendas, actions, answers).
+    """
+    now = now or timezone.now()
+    with translation.override("fr"), timezone.override(PARIS):
+        contact = delivery.contact
+        context = {
+            "delivery": delivery,
+            "contact": contact,
+            "site_url": settings.SITE_URL,
+            "actions": batch.actions.get(contact.pk, []),
+            "today": batch.today,
+        }
+        context.update(notice.context(delivery, batch, now))
+        message = EmailMultiAlternatives(
+            subject=one_line(notice.subject(delivery, now)),
+            body=render_to_string(f"{notice.template}.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[contact.email],
+            connection=connection,
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string(f"{notice.template}.html", context), "text/html")
+        for part in notice.attachments(delivery, batch, context):
+            message.attach(part)
+    return message
+
+
+def meeting_context(delivery, batch, now):
+    """What every mail about a meeting shows: the meeting, its published agenda, my actions in its group."""
+    meeting = delivery.meeting
+    meeting_url = absolute_url(meeting.get_absolute_url())
+    return {
+        "meeting": meeting,
+        "group": meeting.group,
+        "agenda_published": meeting.agenda_published_at is not None,
+        "agenda": batch.agendas.get(meeting.pk, []),
+        "meeting_url": meeting_url,
+        "group_actions": [a for a in batch.actions.get(delivery.contact_id, []) if a.group_id == meeting.group_id],
+        "days_ahead": days_ahead(meeting.starts_at, now),
+    }
+
+
+def ics_part(body, method):
+    part = MIMEText(body.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    filename = "annulation.ics" if method == "CANCEL" else "reunion.ics"
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def meeting_ics(meeting, agenda, *, method, attendee=None):
+    """The meeting's .ics for a mail: PUBLISH for reminders and updates, CANCEL for a cancellation."""
+    meeting._prefetched_objects_cache = {"agenda_items": agenda}
+
+    def organizer_and_attendee(_meeting, event):
+        event.add("organizer", f"mailto:{from_address()}")
+        if attendee:
+            event.add("attendee", f"mailto:{attendee}")
+
+    cal = ics.build_calendar([meeting], method=method, extra=organizer_and_attendee)
+    return ics.to_bytes(cal)
+
+
+def from_address():
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "wekker@localhost"
+
+
+# Sizes of the headings of minutes in a mail, inline for the clients that drop <style>.
+HEADING_STYLES = {2: "font-size:18px;margin:24px 0 8px", 3: "font-size:16px;margin:16px 0 8px"}
+HEADING = re.compile(r"<(/?)h([1-6])(\s[^>]*)?>")
+
+
+def minutes_for_mail(minutes):
+    """The minutes' HTML one heading level down (the mail's own title is the only h1), modestly sized."""
+
+    def demote(match):
+        closing, level = match.group(1), min(int(match.group(2)) + 1, 6)
+        if closing:
+            return f"</h{level}>"
+        style = HEADING_STYLES.get(level, "font-size:15px;margin:16px 0 8px")
+        return f'<h{level} style="{style}">'
+
+    return mark_safe(HEADING.sub(demote, str(render_markdown(minutes))))  # noqa: S308 – sanitised, tags renamed

@@ -1,0 +1,197 @@
+"""Mail about a meeting: reminders at the group's offsets, a notice when it moves, one when it is cancelled."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import OuterRef
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from groups.models import WorkingGroup
+from reference.timezones import PARIS
+
+from ..models import Attendance, Delivery, Meeting
+from ..rsvp.signing import rsvp_urls
+from . import mail
+from .kinds import Notice
+from .schedule import LIVE, MAX_OFFSET_DAYS, chunks, current_reminder, recipients
+
+
+def when(value):
+    """"mardi 9 décembre 2025, 9h30" in the reader's language."""
+    return formats.date_format(timezone.localtime(value, PARIS), "l j F Y, G\\hi")
+
+
+def _names(meeting):
+    return {"group": meeting.group.name, "title": meeting.title, "date": when(meeting.starts_at)}
+
+
+class MeetingNotice(Notice):
+    """What every mail about a coming meeting shares: checks, the meeting's context, its .ics."""
+
+    ics_method = "PUBLISH"
+
+    def why_not(self, delivery, batch, at):
+        meeting = delivery.meeting
+        if at >= meeting.starts_at:
+            return "meeting started"
+        if (meeting.group_id, delivery.contact_id) not in batch.members:
+            return "no longer a member"
+        if (delivery.meeting_id, delivery.contact_id) in batch.declined:
+            return "declined"
+        return None
+
+    def context(self, delivery, batch, at):
+        return mail.meeting_context(delivery, batch, at)
+
+    def attachments(self, delivery, batch, context):
+        meeting = delivery.meeting
+        key = (meeting.pk, meeting.sequence)
+        if key not in batch.ics:
+            batch.ics[key] = mail.meeting_ics(meeting, context["agenda"], method=self.ics_method)
+        return [mail.ics_part(batch.ics[key], self.ics_method)]
+
+
+class ReminderNotice(MeetingNotice):
+    """A reminder at each of the group's offsets (7 and 1 days before, by default)."""
+
+    kind = Delivery.Kind.REMINDER
+
+    def plan(self, now):
+        due_by_offset = _reminders_due(now)
+        today = now.astimezone(PARIS).date()
+        planned = []
+        for offset, due_at_by_meeting in due_by_offset.items():
+            delivered = Delivery.objects.filter(
+                kind=self.kind,
+                meeting=OuterRef("m_id"),
+                contact=OuterRef("contact_id"),
+                offset_days=offset,
+                meeting_starts_at=OuterRef("m_start"),
+            )
+            for chunk in chunks(list(due_at_by_meeting)):
+                for m_id, contact_id, m_start, _end, _seq in recipients({"pk__in": chunk}, delivered, today=today):
+                    planned.append(
+                        Delivery(
+                            kind=self.kind,
+                            meeting_id=m_id,
+                            contact_id=contact_id,
+                            offset_days=offset,
+                            meeting_starts_at=m_start,
+                            due_at=due_at_by_meeting[m_id],
+                        )
+                    )
+        return planned
+
+    def why_not(self, delivery, batch, at):
+        reason = super().why_not(delivery, batch, at)
+        if reason is None and delivery.meeting.is_cancelled:
+            return "meeting cancelled"
+        if reason is None and delivery.meeting.starts_at != delivery.meeting_starts_at:
+            return "meeting moved"
+        return reason
+
+    def subject(self, delivery, at):
+        return _("Reminder: %(group)s – %(title)s, %(date)s") % _names(delivery.meeting)
+
+    def context(self, delivery, batch, at):
+        return {**super().context(delivery, batch, at), **_answer_links(delivery, batch)}
+
+
+def _reminders_due(now):
+    """{offset: {meeting id: due at}} of the reminders due at `now`, for the meetings of active groups."""
+    offsets = [o for o in WorkingGroup.objects.active().values_list("reminder_offsets", flat=True).distinct() if o]
+    if not offsets:
+        return {}
+    horizon_days = min(max(max(o) for o in offsets), MAX_OFFSET_DAYS)
+    # One more day than the largest offset: a change of clocks moves a reminder by an hour.
+    candidates = Meeting.objects.filter(
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(days=horizon_days + 1),
+        status__in=LIVE,
+        group__status=WorkingGroup.Status.ACTIVE,
+    ).values_list("pk", "starts_at", "group__reminder_offsets")
+    due_by_offset = defaultdict(dict)
+    for pk, starts_at, group_offsets in candidates:
+        due = current_reminder(starts_at, group_offsets, now)
+        if due is not None:
+            due_by_offset[due[0]][pk] = due[1]
+    return due_by_offset
+
+
+def _answer_links(delivery, batch):
+    """Signed one-click answers; someone who said yes reads their answer, not the question again."""
+    meeting, contact = delivery.meeting, delivery.contact
+    return {
+        "rsvp": rsvp_urls(meeting.pk, contact.pk),
+        "answered_yes": batch.answers.get((meeting.pk, contact.pk)) == Attendance.Answer.YES,
+    }
+
+
+def _notices(kind, meeting_filter, now):
+    """Updates and cancellations: one per recipient and meeting sequence."""
+    delivered = Delivery.objects.filter(
+        kind=kind, meeting=OuterRef("m_id"), contact=OuterRef("contact_id"), meeting_sequence=OuterRef("m_seq")
+    )
+    today = now.astimezone(PARIS).date()
+    return [
+        Delivery(
+            kind=kind,
+            meeting_id=m_id,
+            contact_id=contact_id,
+            meeting_starts_at=m_start,
+            meeting_sequence=m_seq,
+            due_at=now,
+        )
+        for m_id, contact_id, m_start, _end, m_seq in recipients(meeting_filter, delivered, today=today)
+    ]
+
+
+class UpdateNotice(MeetingNotice):
+    """A meeting moved (its sequence grew) and is still ahead: one update per recipient and sequence."""
+
+    kind = Delivery.Kind.UPDATE
+
+    def plan(self, now):
+        return _notices(self.kind, {"starts_at__gt": now, "sequence__gt": 0, "status__in": LIVE}, now)
+
+    def why_not(self, delivery, batch, at):
+        reason = super().why_not(delivery, batch, at)
+        if reason is None and delivery.meeting.is_cancelled:
+            return "meeting cancelled"
+        if reason is None and delivery.meeting.sequence != delivery.meeting_sequence:
+            return "meeting changed again"
+        return reason
+
+    def subject(self, delivery, at):
+        return _("Meeting moved: %(group)s – %(title)s, now %(date)s") % _names(delivery.meeting)
+
+    def context(self, delivery, batch, at):
+        return {**super().context(delivery, batch, at), **_answer_links(delivery, batch)}
+
+
+class CancellationNotice(MeetingNotice):
+    """A meeting still ahead was cancelled: tell its members, with a CANCEL calendar entry."""
+
+    kind = Delivery.Kind.CANCELLATION
+    ics_method = "CANCEL"
+
+    def plan(self, now):
+        return _notices(self.kind, {"starts_at__gt": now, "status": Meeting.Status.CANCELLED}, now)
+
+    def why_not(self, delivery, batch, at):
+        reason = super().why_not(delivery, batch, at)
+        if reason is None and not delivery.meeting.is_cancelled:
+            return "meeting no longer cancelled"
+        return reason
+
+    def subject(self, delivery, at):
+        return _("Meeting cancelled: %(group)s – %(title)s, %(date)s") % _names(delivery.meeting)
+
+    def attachments(self, delivery, batch, context):
+        # Addressed to its recipient (ATTENDEE): calendar clients match the cancellation to them.
+        body = mail.meeting_ics(delivery.meeting, context["agenda"], method="CANCEL", attendee=delivery.contact.email)
+        return [mail.ics_part(body, "CANCEL")]
+
+
+REMINDER, UPDATE, CANCELLATION = ReminderNotice(), UpdateNotice(), CancellationNotice()

@@ -1,0 +1,124 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ..fields import DateInput, TimeInput
+from ..models import Meeting
+from . import services
+
+
+class TimesMixin:
+    """A day and two wall-clock times in Paris, ending after they start."""
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end_time", _("A meeting must end after it starts."))
+            else:
+                cleaned["starts_at"] = services.paris_datetime(day, start)
+                cleaned["ends_at"] = services.paris_datetime(day, end)
+        return cleaned
+
+
+class MeetingForm(TimesMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Left empty: “Meeting of 9 December”."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial=Meeting.Kind.MEETING)
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30))
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0))
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Meeting.Status.choices if c[0] != Meeting.Status.CANCELLED],
+        initial=Meeting.Status.PLANNED,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
+            self.add_error("status", services.HELD_TOO_EARLY)
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, meeting):
+        start = timezone.localtime(meeting.starts_at, services.PARIS)
+        end = timezone.localtime(meeting.ends_at, services.PARIS)
+        return {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "place": meeting.place,
+            "video_url": meeting.video_url,
+            "status": meeting.status,
+        }
+
+
+# A context keeps "second" from borrowing Django's translation of the unit of time.
+ORDINALS = [
+    (1, pgettext_lazy("nth weekday of a month", "first")),
+    (2, pgettext_lazy("nth weekday of a month", "second")),
+    (3, pgettext_lazy("nth weekday of a month", "third")),
+    (4, pgettext_lazy("nth weekday of a month", "fourth")),
+    (-1, pgettext_lazy("nth weekday of a month", "last")),
+]
+
+
+WEEKDAYS = [
+    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+    (5, _("Saturday")), (6, _("Sunday")),
+]
+
+
+EVERY = [(1, _("every month")), (2, _("every other month")), (3, _("every three months")),
+         (4, _("every four months")), (6, _("every six months"))]
+
+
+class PlanForm(forms.Form):
+    """“Every second Tuesday of every other month, 9:30–12:00, from January.”"""
+
+    ordinal = forms.TypedChoiceField(label=_("Which"), choices=ORDINALS, coerce=int, initial=2)
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int, initial=1)
+    every_months = forms.TypedChoiceField(label=_("How often"), choices=EVERY, coerce=int, initial=2)
+    # Two selects rather than <input type="month">, which Firefox and Safari show as text.
+    start_month = forms.TypedChoiceField(label=_("Month"), choices=list(MONTHS.items()), coerce=int)
+    start_year = forms.TypedChoiceField(label=_("Year"), choices=(), coerce=int)
+    count = forms.IntegerField(label=_("Number of meetings"), min_value=1, max_value=24, initial=6)
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30))
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0))
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Left empty: “Meeting of 9 December”."))
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["start_year"].choices = [(year, str(year)) for year in range(this_year - 1, this_year + 4)]
+        self.fields["start_year"].error_messages["invalid_choice"] = _("Choose a year in the list.")
+        self.fields["start_month"].error_messages["invalid_choice"] = _("Choose a month in the list.")
+
+    def pattern(self):
+        """The cleaned pattern, as services.plan_dates takes it."""
+        data = self.cleaned_data
+        names = ("ordinal", "weekday", "every_months", "count", "start_time", "end_time")
+        return {"start_month": data["first_month"], **{name: data[name] for name in names}}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start_month") and cleaned.get("start_year"):
+            cleaned["first_month"] = dt.date(cleaned["start_year"], cleaned["start_month"], 1)
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("A meeting must end after it starts."))
+        return cleaned

@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from groups import access
+from groups.models import Membership
+from stakeholders.models import Contact
+
+from ..attendance.services import invitation_of
+from ..http import error_text, next_url
+from ..models import Attendance, Meeting
+from . import services
+from .signing import BadToken, read_rsvp_token
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    """The logged-in one-click answer: yes, no or maybe."""
+    meeting = access.for_member(request.roles, Meeting.objects.for_page(), pk=pk)
+    contact = request.roles.contact
+    if contact is None or invitation_of(meeting, contact) is None:
+        messages.error(request, _("You are not invited to this meeting."))
+    else:
+        try:
+            attendance = services.record_answer(meeting=meeting, contact=contact, answer=request.POST.get("answer", ""))
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Your answer to %(meeting)s is recorded: %(answer)s.")
+                % {"meeting": f"{meeting.group.name} – {meeting.title}", "answer": attendance.get_answer_display()},
+            )
+    return redirect(next_url(request, meeting.get_absolute_url()))
+
+
+def _invitation(meeting_id, contact_id):
+    """The meeting and contact of a valid link, or None when the invitation no longer stands."""
+    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
+    contact = Contact.objects.filter(pk=contact_id, is_archived=False).first()
+    if meeting is None or contact is None:
+        return None
+    if not Membership.objects.current().filter(group_id=meeting.group_id, contact=contact).exists():
+        return None
+    return meeting, contact
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp_signed(request, token):
+    try:
+        meeting_id, contact_id, answer = read_rsvp_token(token)
+    except BadToken as exc:
+        problem = "expired" if exc.expired else "invalid"
+        return render(request, "meetings/rsvp.html", {"problem": problem}, status=400)
+    invitation = _invitation(meeting_id, contact_id)
+    if invitation is None:
+        return render(request, "meetings/rsvp.html", {"problem": "gone"}, status=404)
+    meeting, contact = invitation
+    context = {
+        "meeting": meeting,
+        "contact": contact,
+        "answer": answer,
+        "answer_label": Attendance.Answer(answer).label,
+    }
+    try:
+        if request.method == "POST":
+            services.record_answer(meeting=meeting, contact=contact, answer=answer)
+            return render(request, "meetings/rsvp.html", {**context, "recorded": True})
+        services.answer_invitation(Attendance(meeting=meeting, contact=contact), answer, check_only=True)
+    except ValidationError as error:
+        return render(request, "meetings/rsvp.html", {**context, "problem": error.code}, status=410)
+    current = Attendance.objects.filter(meeting=meeting, contact=contact).values_list("answer", flat=True).first()
+    context["current_label"] = Attendance.Answer(current or Attendance.Answer.PENDING).label
+    return render(request, "meetings/rsvp.html", context)
