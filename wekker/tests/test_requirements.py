@@ -83,8 +83,9 @@ def test_a_venv_from_requirements_txt_alone_runs_a_worker_on_redis(tmp_path):
     venv = fresh_venv(tmp_path / "venv")
     env = worker_env(venv, tmp_path / "var")
     node = f"requirements-{uuid.uuid4().hex[:8]}@wekker-test"
-    # A queue of its own: the worker must not take tasks other tests left on this Redis.
-    queue = f"wekker-requirements-test-{uuid.uuid4().hex[:8]}"
+    # A queue of its own, which nothing sends to: the worker must not take tasks other tests
+    # left on this Redis. One fixed name, so that runs do not pile up queue bindings there.
+    queue = "wekker-requirements-test"
     log_path = tmp_path / "worker.log"
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
