@@ -4,22 +4,42 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev node lint messages bench clean
+.PHONY: run test install install-dev lock node lint messages bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+## make lock: requirements.in -> requirements.txt, requirements-dev.in -> requirements-dev.txt,
+## every transitive package pinned with the hashes of all its published files. pip-compile
+## runs from a venv of its own, .venv-tools/, at the pip-tools version that
+## requirements-dev.in pins. Existing pins are kept; to move them:
+##   make lock LOCK_ARGS=--upgrade   or   make lock LOCK_ARGS='--upgrade-package celery'
+TOOLS := .venv-tools
+LOCK_ARGS ?=
+PIP_TOOLS_PIN = $(shell grep -i '^pip-tools==' requirements-dev.in)
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(TOOLS)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+
+$(TOOLS)/.installed: requirements-dev.in
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip '$(PIP_TOOLS_PIN)'
+	touch $@
+
+lock: $(TOOLS)/.installed
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 # JavaScript used by the tests only (axe-core, ical.js); skipped when npm is absent.
 node:
