@@ -195,69 +195,74 @@ def read_file(data, lookups=None):
     """Parse and check every row of a CSV file given as bytes."""
     parsed = Parsed()
     text = decode(data)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
+    first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
         parsed.error(None, None, _("The file is empty."))
         return parsed
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    header = None
-    columns = {}
+    columns = None
     lookups = lookups or Lookups()
     seen = {}  # raw key → line
     merged = {}  # key after the roll-up → Row
     for record in reader:
-        line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
-        if header is None:
-            header = record
-            for index, name in enumerate(record):
-                key = normalise(name)
-                if not key:
-                    continue  # a trailing separator
-                column = HEADER_TO_COLUMN.get(key)
-                if column is None:
-                    parsed.error(line, None, _("unknown column “%(name)s”") % {"name": name.strip()})
-                elif column in columns:
-                    parsed.error(line, column, _("this column appears twice"))
-                else:
-                    columns[column] = index
-            for column in REQUIRED:
-                if column not in columns:
-                    parsed.error(None, column, _("this column is missing"))
+        if columns is None:
+            columns = _header(record, reader.line_num, parsed)
             if not parsed.ok:
                 return parsed
             continue
-        row = _check_row(record, line, columns, lookups, parsed)
-        if row is None:
-            continue
-        if row.raw_key in seen:
-            parsed.error(
-                line, None, _("the same key already appears on line %(line)s") % {"line": seen[row.raw_key]}
-            )
-            continue
-        seen[row.raw_key] = line
-        if row.key in merged and not (row.is_detail and merged[row.key].is_detail):
-            # A domain's own total (F) beside its detail (F1703): summing would count twice.
-            parsed.error(
-                line,
-                "domain",
-                _(
-                    "“%(code)s” and “%(other)s” on line %(line)s count the same people (a domain's total and "
-                    "its detail): keep one or the other"
-                )
-                % {"code": row.code, "other": merged[row.key].code, "line": merged[row.key].line},
-            )
-            continue
-        if row.key in merged:
-            merged[row.key].absorb(row)
-        else:
-            merged[row.key] = row
-            parsed.rows.append(row)
-    if header is None:
+        row = _check_row(record, reader.line_num, columns, lookups, parsed)
+        if row is not None:
+            _merge(row, seen, merged, parsed)
+    if columns is None:
         parsed.error(None, None, _("The file is empty."))
     return parsed
+
+
+def _header(record, line, parsed):
+    """{column: index} from the header row; unknown, repeated or missing columns are errors."""
+    columns = {}
+    for index, name in enumerate(record):
+        key = normalise(name)
+        if not key:
+            continue  # a trailing separator
+        column = HEADER_TO_COLUMN.get(key)
+        if column is None:
+            parsed.error(line, None, _("unknown column “%(name)s”") % {"name": name.strip()})
+        elif column in columns:
+            parsed.error(line, column, _("this column appears twice"))
+        else:
+            columns[column] = index
+    for column in REQUIRED:
+        if column not in columns:
+            parsed.error(None, column, _("this column is missing"))
+    return columns
+
+
+def _merge(row, seen, merged, parsed):
+    """Add a checked row: a duplicate key is an error; details of one domain (F1703, F1704) add up."""
+    if row.raw_key in seen:
+        parsed.error(row.line, None, _("the same key already appears on line %(line)s") % {"line": seen[row.raw_key]})
+        return
+    seen[row.raw_key] = row.line
+    other = merged.get(row.key)
+    if other is not None and not (row.is_detail and other.is_detail):
+        # A domain's own total (F) beside its detail (F1703): summing would count twice.
+        parsed.error(
+            row.line,
+            "domain",
+            _(
+                "“%(code)s” and “%(other)s” on line %(line)s count the same people (a domain's total and "
+                "its detail): keep one or the other"
+            )
+            % {"code": row.code, "other": other.code, "line": other.line},
+        )
+    elif other is not None:
+        other.absorb(row)
+    else:
+        merged[row.key] = row
+        parsed.rows.append(row)
 
 
 def _check_row(record, line, columns, lookups, parsed):
@@ -266,34 +271,14 @@ def _check_row(record, line, columns, lookups, parsed):
         return record[index].strip() if index is not None and index < len(record) else ""
 
     errors_before = len(parsed.errors)
-    year = month = territory_id = domain_id = None
-    match = PERIOD.match(cell("period"))
-    if match and 1900 <= int(match.group(1)) <= 2100 and 0 <= int(match.group(2) or 0) <= 12:
-        year, month = int(match.group(1)), int(match.group(2) or 0)
-    else:
-        parsed.error(line, "period", _("“%(value)s” is not a year (2024) or a month (2024-03)") % {"value": cell("period")})
-
+    year, month = _period(cell("period"), line, parsed)
     territory_id = lookups.territory(cell("territory"))
     if territory_id is None:
         parsed.error(line, "territory", _("unknown territory “%(value)s”") % {"value": cell("territory")})
-
-    nomenclature = NOMENCLATURE_ALIASES.get(normalise(cell("nomenclature")) or "rome")
-    if nomenclature is None:
-        parsed.error(line, "nomenclature", _("unknown nomenclature “%(value)s”") % {"value": cell("nomenclature")})
-    else:
-        domain_id = lookups.domain(nomenclature, cell("domain"))
-        if domain_id is None:
-            parsed.error(
-                line,
-                "domain",
-                _("unknown domain “%(value)s” in the %(nomenclature)s nomenclature")
-                % {"value": cell("domain"), "nomenclature": nomenclature},
-            )
-
+    domain_id = _domain(cell("nomenclature"), cell("domain"), line, lookups, parsed)
     stage = STAGE_ALIASES.get(normalise(cell("stage")))
     if stage is None:
         parsed.error(line, "stage", _("unknown stage “%(value)s”") % {"value": cell("stage")})
-
     counts = {}
     for column in ("women", "men", "unknown"):
         raw = cell(column)
@@ -307,6 +292,32 @@ def _check_row(record, line, columns, lookups, parsed):
     if len(parsed.errors) > errors_before:
         return None
     return Row(line, year, month, territory_id, domain_id, stage, **counts, code=cell("domain").upper())
+
+
+def _period(value, line, parsed):
+    """(year, month) of "2024" or "2024-03"; month 0 is the whole year."""
+    match = PERIOD.match(value)
+    if match and 1900 <= int(match.group(1)) <= 2100 and 0 <= int(match.group(2) or 0) <= 12:
+        return int(match.group(1)), int(match.group(2) or 0)
+    parsed.error(line, "period", _("“%(value)s” is not a year (2024) or a month (2024-03)") % {"value": value})
+    return None, None
+
+
+def _domain(nomenclature_cell, domain_cell, line, lookups, parsed):
+    """The domain's id in its nomenclature (ROME when the column is absent), or None with an error."""
+    nomenclature = NOMENCLATURE_ALIASES.get(normalise(nomenclature_cell) or "rome")
+    if nomenclature is None:
+        parsed.error(line, "nomenclature", _("unknown nomenclature “%(value)s”") % {"value": nomenclature_cell})
+        return None
+    domain_id = lookups.domain(nomenclature, domain_cell)
+    if domain_id is None:
+        parsed.error(
+            line,
+            "domain",
+            _("unknown domain “%(value)s” in the %(nomenclature)s nomenclature")
+            % {"value": domain_cell, "nomenclature": nomenclature},
+        )
+    return domain_id
 
 
 @dataclass

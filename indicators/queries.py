@@ -146,6 +146,25 @@ def figures_for(tree, territory_id, nomenclature):
     count for a key unless an ancestor with rows has a row for that key.
     """
     ids, members, hidden_by = _labels(tree, territory_id, nomenclature)
+    sql, params = _figures_sql(ids, members, nomenclature)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    present = {(year, stage, domain_id, label) for year, stage, domain_id, label, *_rest in rows}
+    figures = Figures(territories=_territories_with_rows(nomenclature, ids))
+    for year, stage, domain_id, label, women, men, unknown, fictitious in rows:
+        chain = hidden_by.get(label, ())
+        if any((year, stage, domain_id, f"t{a}") in present for a in chain):
+            continue  # an ancestor has its own figure for this key
+        key = (year, stage, domain_id)
+        w, m, u = figures.cells.get(key, (0, 0, 0))
+        figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
+        figures.fictitious = figures.fictitious or bool(fictitious)
+    return figures
+
+
+def _figures_sql(ids, members, nomenclature):
+    """FIGURES_SQL for a subtree (None: every territory) and its labels, with its parameters."""
     params = []  # in the order of the placeholders: the label's CASE, then the WHERE
     if len(members) == 1:
         label = "''"
@@ -161,25 +180,9 @@ def figures_for(tree, territory_id, nomenclature):
         in_subtree = f"AND o.territory_id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
     sql = FIGURES_SQL.format(
-        label=label,
-        observation=Observation._meta.db_table,
-        domain=Domain._meta.db_table,
-        in_subtree=in_subtree,
+        label=label, observation=Observation._meta.db_table, domain=Domain._meta.db_table, in_subtree=in_subtree
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    present = {(year, stage, domain_id, label) for year, stage, domain_id, label, *_rest in rows}
-    figures = Figures(territories=_territories_with_rows(nomenclature, ids))
-    for year, stage, domain_id, label, women, men, unknown, fictitious in rows:
-        chain = hidden_by.get(label, ())
-        if any((year, stage, domain_id, f"t{a}") in present for a in chain):
-            continue  # an ancestor has its own figure for this key
-        key = (year, stage, domain_id)
-        w, m, u = figures.cells.get(key, (0, 0, 0))
-        figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
-        figures.fictitious = figures.fictitious or bool(fictitious)
-    return figures
+    return sql, params
 
 
 def _territories_with_rows(nomenclature, ids):
@@ -212,35 +215,40 @@ def coverage(tree, territory_id, with_rows):
     )
     if not sources:
         return None
-    memo = {}
-
-    def complete(tid):
-        if tid not in memo:
-            children = tree.children.get(tid, [])
-            memo[tid] = tid in with_rows or (bool(children) and all(complete(c) for c in children))
-        return memo[tid]
-
     children = tree.children.get(territory_id, [])
     reached = {a for s in sources for a in (s, *subtree[s])}
-    # The lowest territory that every source's chain goes through.
-    chains = [(*reversed(subtree[s]), s) for s in sources]
-    focus = territory_id
-    for level in zip(*chains):
-        if len(set(level)) > 1:
-            break
-        focus = level[0]
+    focus = _focus(subtree, sources, territory_id)
     names = [tree.by_id[tid]["name"] for tid in sources]
     return {
         "territories": [tree.by_id[tid]["code"] for tid in sources],
         "names": names[:COVERAGE_LISTED],
         "more": max(0, len(names) - COVERAGE_LISTED),
         "count": len(sources),
-        "partial": not complete(territory_id),
+        "partial": not _complete(tree, territory_id, with_rows, {}),
         "children": len(children),
         "children_with_data": sum(1 for c in children if c in reached),
         "focus": None if focus == territory_id else tree.by_id[focus]["code"],
         "focus_label": None if focus == territory_id else tree.label(tree.by_id[focus]),
     }
+
+
+def _complete(tree, tid, with_rows, memo):
+    """A territory's figure is complete when it has rows, or when each of its children is complete."""
+    if tid not in memo:
+        children = tree.children.get(tid, [])
+        memo[tid] = tid in with_rows or (bool(children) and all(_complete(tree, c, with_rows, memo) for c in children))
+    return memo[tid]
+
+
+def _focus(subtree, sources, territory_id):
+    """The lowest territory that every source's chain goes through."""
+    chains = [(*reversed(subtree[s]), s) for s in sources]
+    focus = territory_id
+    for level in zip(*chains):
+        if len(set(level)) > 1:
+            break
+        focus = level[0]
+    return focus
 
 
 def observations_for_export(tree, territory_id, nomenclature, year, domain_code=None):

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from groups.models import Membership, WorkingGroup
 from reference.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
+from indicators.demo import seed_demo_indicators
 from meetings.agenda.services import open_actions_markdown
 from stakeholders.models import Contact, Organisation
 from reference.timezones import PARIS
@@ -134,10 +135,27 @@ def seed(today=None):
     """Create or refresh the demo data; returns a dict of counts."""
     today = today or timezone.localdate()
     territories = {t.code: t for t in Territory.objects.filter(code__in=["53", "22", "29", "35", "56"])}
-    sectors = {d.code: d for d in Domain.objects.filter(nomenclature="rome")}
-
     _user("admin", "Ada", "Admin", is_staff=True, is_superuser=True)
+    organisations, people = _seed_people(territories)
+    groups = _seed_groups(territories, people, today)
+    meetings = _seed_mixite_year(groups["mixite"], people, today)
+    _seed_other_groups(groups, today)
+    _seed_actions(groups["mixite"], people, meetings, today)
+    _write_action_reviews(groups["mixite"], meetings)
+    indicator_rows = seed_demo_indicators()
+    return {
+        "organisations": len(organisations),
+        "contacts": len(people),
+        "groups": len(groups),
+        "meetings": Meeting.objects.filter(group__in=groups.values()).count(),
+        "actions": Action.objects.filter(group__in=groups.values()).count(),
+        "indicator rows": indicator_rows,
+    }
 
+
+def _seed_people(territories):
+    """The partner organisations and their contacts (logins for the demo users)."""
+    sectors = {d.code: d for d in Domain.objects.filter(nomenclature="rome")}
     organisations = []
     for name, kind, sector, territory in ORGANISATIONS:
         org, _ = Organisation.objects.update_or_create(
@@ -145,7 +163,6 @@ def seed(today=None):
             defaults={"kind": kind, "sector": sectors.get(sector), "territory": territories.get(territory)},
         )
         organisations.append(org)
-
     people = {}
     for username, first, last, org_index, job, trade in PEOPLE:
         user = _user(username, first, last) if username else None
@@ -166,7 +183,11 @@ def seed(today=None):
             },
         )
         people[username or f"{first} {last}"] = contact
+    return organisations, people
 
+
+def _seed_groups(territories, people, today):
+    """The three groups and their members, all joined on the 1st of January."""
     groups = {}
     for slug, name, theme, territory, description in GROUPS:
         group, _ = WorkingGroup.objects.update_or_create(
@@ -174,40 +195,22 @@ def seed(today=None):
             defaults={"name": name, "theme": theme, "territory": territories[territory], "description": description},
         )
         groups[slug] = group
-
     year_start = dt.date(today.year, 1, 1)
     for slug, who, role in MEMBERSHIPS:
         Membership.objects.update_or_create(
             group=groups[slug], contact=people[who], defaults={"role": role, "joined": year_start, "left": None}
         )
+    return groups
 
-    meetings = _seed_mixite_year(groups["mixite"], people, today)
-    _seed_other_groups(groups, today)
-    _seed_actions(groups["mixite"], people, meetings, today)
-    # A published agenda's "Suivi des actions" lists the open actions, as publishing writes it;
-    # unpublished ones list them live.
-    review = open_actions_markdown(groups["mixite"])
+
+def _write_action_reviews(group, meetings):
+    """A published agenda's "Suivi des actions" lists the open actions, as publishing writes it;
+    unpublished ones list them live."""
+    review = open_actions_markdown(group)
     AgendaItem.objects.filter(meeting__in=meetings, is_action_review=True).update(description="")
     AgendaItem.objects.filter(
         meeting__in=meetings, meeting__agenda_published_at__isnull=False, is_action_review=True
     ).update(description=review)
-
-    indicator_rows = 0
-    try:
-        from indicators.demo import seed_demo_indicators
-    except ImportError:
-        seed_demo_indicators = None
-    if seed_demo_indicators is not None:
-        indicator_rows = seed_demo_indicators()
-
-    return {
-        "organisations": len(organisations),
-        "contacts": len(people),
-        "groups": len(groups),
-        "meetings": Meeting.objects.filter(group__in=groups.values()).count(),
-        "actions": Action.objects.filter(group__in=groups.values()).count(),
-        "indicator rows": indicator_rows,
-    }
 
 
 def _seed_mixite_year(group, people, today):
@@ -232,20 +235,32 @@ def _seed_mixite_year(group, people, today):
             },
         )
         _seed_agenda(meeting, people)
-        for index, contact in enumerate(members):
-            if past:
-                presence = Attendance.Presence.ABSENT if (index + k) % 5 == 0 else Attendance.Presence.PRESENT
-                if contact.last_name == "Guillou" and k >= -2:
-                    presence = Attendance.Presence.ABSENT  # a partner drifting away
-                answer = Attendance.Answer.YES if presence == Attendance.Presence.PRESENT else Attendance.Answer.NO
-            else:
-                presence = Attendance.Presence.UNKNOWN
-                answer = Attendance.Answer.YES if index % 3 == 0 and contact.user is None else Attendance.Answer.PENDING
-            Attendance.objects.update_or_create(
-                meeting=meeting, contact=contact, defaults={"answer": answer, "presence": presence}
-            )
+        _seed_answers(meeting, members, k, past)
         meetings.append(meeting)
+    _seed_minutes(meetings)
+    return meetings
 
+
+def _seed_answers(meeting, members, k, past):
+    """Who came to the past meetings (a partner drifting away), a few answers for the coming ones."""
+    for index, contact in enumerate(members):
+        if past:
+            presence = Attendance.Presence.ABSENT if (index + k) % 5 == 0 else Attendance.Presence.PRESENT
+            if contact.last_name == "Guillou" and k >= -2:
+                presence = Attendance.Presence.ABSENT
+            answer = Attendance.Answer.YES if presence == Attendance.Presence.PRESENT else Attendance.Answer.NO
+        else:
+            presence = Attendance.Presence.UNKNOWN
+            answer = Attendance.Answer.YES if index % 3 == 0 and contact.user is None else Attendance.Answer.PENDING
+        if answer == Attendance.Answer.PENDING and presence == Attendance.Presence.UNKNOWN:
+            # Invited by being a member: no row until something is recorded.
+            Attendance.objects.filter(meeting=meeting, contact=contact).delete()
+            continue
+        Attendance.objects.update_or_create(meeting=meeting, contact=contact, defaults={"answer": answer, "presence": presence})
+
+
+def _seed_minutes(meetings):
+    """Minutes of every held meeting: adopted at the next one, the last sent and awaiting adoption."""
     held = [m for m in meetings if m.status == Meeting.Status.HELD]
     for index, meeting in enumerate(held):
         adopted_in = meetings[meetings.index(meeting) + 1]
@@ -257,7 +272,6 @@ def _seed_mixite_year(group, people, today):
         meeting.minutes_adopted_in = None if is_last_held else adopted_in
         meeting.minutes_adopted_at = None if is_last_held else adopted_in.ends_at
         meeting.save()
-    return meetings
 
 
 def _seed_agenda(meeting, people):

@@ -182,8 +182,14 @@ def _meetings(n, state, rng):
     meetings = list(
         Meeting.objects.filter(group_id__in=group_ids).order_by("pk").values_list("pk", "group_id")
     )
+    _agenda_items(meetings, n["agenda_items"])
+    _answers(meetings, group_ids)
+    return meetings
+
+
+def _agenda_items(meetings, count):
     levers = [choice for choice, _ in Lever.choices]
-    per_meeting = max(1, n["agenda_items"] // len(meetings))
+    per_meeting = max(1, count // len(meetings))
     items = [
         AgendaItem(meeting_id=meeting_id, position=p, title=f"Point {p + 1}", duration_minutes=20,
                    lever=levers[p % len(levers)], is_action_review=(p == 0))
@@ -191,19 +197,23 @@ def _meetings(n, state, rng):
         for p in range(per_meeting)
     ]
     AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+
+
+def _answers(meetings, group_ids):
+    """Three members in four have answered; the fourth is invited by membership alone (no row)."""
     members_by_group = {}
     for group_id, contact_id in Membership.objects.filter(group_id__in=group_ids).values_list("group_id", "contact_id"):
         members_by_group.setdefault(group_id, []).append(contact_id)
+    answers = [Attendance.Answer.YES, None, Attendance.Answer.MAYBE, Attendance.Answer.NO]
     attendances = []
-    answers = [Attendance.Answer.YES, Attendance.Answer.PENDING, Attendance.Answer.MAYBE, Attendance.Answer.NO]
     for meeting_id, group_id in meetings:
         for i, contact_id in enumerate(members_by_group.get(group_id, [])):
-            attendances.append(Attendance(meeting_id=meeting_id, contact_id=contact_id, answer=answers[i % 4]))
+            if answers[i % 4] is not None:
+                attendances.append(Attendance(meeting_id=meeting_id, contact_id=contact_id, answer=answers[i % 4]))
         if len(attendances) >= BATCH * 4:
             Attendance.objects.bulk_create(attendances, batch_size=BATCH)
             attendances = []
     Attendance.objects.bulk_create(attendances, batch_size=BATCH)
-    return meetings
 
 
 def _actions(n, state, rng):

@@ -89,55 +89,62 @@ def draft_minutes(meeting):
     """
     with translation.override(settings.LANGUAGE_CODE):
         local = timezone.localtime(meeting.starts_at, PARIS)
-        lines = [
-            _("Meeting of %(date)s, %(start)s–%(end)s%(place)s.")
-            % {
-                "date": formats.date_format(local, "l j F Y"),
-                "start": formats.time_format(local, "G\\hi"),
-                "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "G\\hi"),
-                "place": f", {meeting.place}" if meeting.place else "",
-            },
-            "",
-        ]
-        attendances = list(meeting.attendances.select_related("contact__organisation", "represented_by"))
-        groups = {
-            _("Present"): [a for a in attendances if a.presence == Attendance.Presence.PRESENT],
-            _("Represented"): [a for a in attendances if a.presence != Attendance.Presence.PRESENT and a.represented_by_id],
-            _("Excused"): [
-                a for a in attendances if a.presence == Attendance.Presence.EXCUSED and not a.represented_by_id
-            ],
-            _("Absent"): [a for a in attendances if a.presence == Attendance.Presence.ABSENT and not a.represented_by_id],
+        heading = _("Meeting of %(date)s, %(start)s–%(end)s%(place)s.") % {
+            "date": formats.date_format(local, "l j F Y"),
+            "start": formats.time_format(local, "G\\hi"),
+            "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "G\\hi"),
+            "place": f", {meeting.place}" if meeting.place else "",
         }
-        if any(groups.values()):
-            lines += ["## " + _("Attendance"), ""]
-        for label, people in groups.items():
-            if not people:
-                continue
-            names = []
-            for a in people:
-                name = f"{a.contact.full_name} ({a.contact.organisation.name})"
-                if a.represented_by_id and a.presence != Attendance.Presence.PRESENT:
-                    name += " – " + _("represented by %(name)s") % {"name": a.represented_by.full_name}
-                names.append(name)
-            lines.append(f"**{label}** : " + ", ".join(names))
-            lines.append("")
-        items = list(meeting.agenda_items.select_related("presenter"))
-        if items:
-            lines += ["## " + _("Agenda"), ""]
-        for number, item in enumerate(items, start=1):
-            heading = f"### {number}. {item.title}"
-            if item.presenter_id:
-                heading += f" ({item.presenter.full_name})"
-            lines += [heading, "", item.description or draft_marker(), ""]
-        actions = list(meeting.decided_actions.select_related("owner"))
-        if actions:
-            lines += ["## " + _("Decisions"), ""]
-        for action in actions:
-            due = formats.date_format(action.due_date, "j F Y") if action.due_date else _("no due date")
-            lines.append(f"- {action.title} – {action.owner.full_name}, {due}")
-        if actions:
-            lines.append("")
+        lines = [heading, "", *_attendance_section(meeting), *_agenda_section(meeting), *_decisions_section(meeting)]
     return "\n".join(lines)
+
+
+def _attendance_section(meeting):
+    """Who was present, represented, excused or absent, by name and organisation."""
+    attendances = list(meeting.attendances.select_related("contact__organisation", "represented_by"))
+    present = Attendance.Presence.PRESENT
+    groups = {
+        _("Present"): [a for a in attendances if a.presence == present],
+        _("Represented"): [a for a in attendances if a.presence != present and a.represented_by_id],
+        _("Excused"): [a for a in attendances if a.presence == Attendance.Presence.EXCUSED and not a.represented_by_id],
+        _("Absent"): [a for a in attendances if a.presence == Attendance.Presence.ABSENT and not a.represented_by_id],
+    }
+    lines = ["## " + _("Attendance"), ""] if any(groups.values()) else []
+    for label, people in groups.items():
+        if not people:
+            continue
+        names = []
+        for a in people:
+            name = f"{a.contact.full_name} ({a.contact.organisation.name})"
+            if a.represented_by_id and a.presence != present:
+                name += " – " + _("represented by %(name)s") % {"name": a.represented_by.full_name}
+            names.append(name)
+        lines += [f"**{label}** : " + ", ".join(names), ""]
+    return lines
+
+
+def _agenda_section(meeting):
+    """One heading per agenda item, with its notes or the marker."""
+    items = list(meeting.agenda_items.select_related("presenter"))
+    lines = ["## " + _("Agenda"), ""] if items else []
+    for number, item in enumerate(items, start=1):
+        heading = f"### {number}. {item.title}"
+        if item.presenter_id:
+            heading += f" ({item.presenter.full_name})"
+        lines += [heading, "", item.description or draft_marker(), ""]
+    return lines
+
+
+def _decisions_section(meeting):
+    """The actions the meeting decided, with their owner and due date."""
+    actions = list(meeting.decided_actions.select_related("owner"))
+    if not actions:
+        return []
+    lines = ["## " + _("Decisions"), ""]
+    for action in actions:
+        due = formats.date_format(action.due_date, "j F Y") if action.due_date else _("no due date")
+        lines.append(f"- {action.title} – {action.owner.full_name}, {due}")
+    return [*lines, ""]
 
 
 def minutes_recipients(meeting):

@@ -102,7 +102,7 @@ def claim_batch(now, size=BATCH_SIZE):
     return pks
 
 
-class _Batch:
+class Batch:
     """What the messages of one batch share, each read once: answers, memberships, published
     agendas, actions; and what is built once per meeting (the .ics, the minutes in HTML)."""
 
@@ -118,35 +118,26 @@ class _Batch:
             ).values_list("meeting_id", "contact_id", "answer")
         }
         self.declined = {pair for pair, answer in self.answers.items() if answer == Attendance.Answer.NO}
-        self.members = set(
-            Membership.objects.current(on=today)
-            .filter(contact_id__in=contact_ids)
-            .values_list("group_id", "contact_id")
-        )
-        self.coordinators = set(
-            Membership.objects.current(on=today)
-            .filter(contact_id__in=contact_ids, role=Membership.Role.COORDINATOR)
-            .values_list("group_id", "contact_id")
-        )
+        current = Membership.objects.current(on=today).filter(contact_id__in=contact_ids)
+        self.members = set(current.values_list("group_id", "contact_id"))
+        self.coordinators = set(current.filter(role=Membership.Role.COORDINATOR).values_list("group_id", "contact_id"))
         # Only published agendas: a draft agenda never leaves in a mail or its .ics.
         self.agendas = defaultdict(list)
-        for item in AgendaItem.objects.published().filter(meeting_id__in=meeting_ids).order_by(
-            "meeting", "position", "pk"
-        ):
+        for item in AgendaItem.objects.published().filter(meeting_id__in=meeting_ids).order_by("meeting", "position", "pk"):
             self.agendas[item.meeting_id].append(item)
-        self.actions = defaultdict(list)
-        for action in (
-            Action.objects.open().filter(owner_id__in=contact_ids).select_related("group").order_by("due_date", "pk")
-        ):
-            self.actions[action.owner_id].append(action)
-        self.digest_actions = defaultdict(list)
+        self.actions = _by_owner(Action.objects.open().filter(owner_id__in=contact_ids))
+        self.digest_actions = {}
         if any(d.kind == Delivery.Kind.DIGEST for d in deliveries):
-            for action in (
-                digest_actions(today).filter(owner_id__in=contact_ids).select_related("group").order_by("due_date", "pk")
-            ):
-                self.digest_actions[action.owner_id].append(action)
+            self.digest_actions = _by_owner(digest_actions(today).filter(owner_id__in=contact_ids))
         self.ics = {}
         self.minutes_html = {}
+
+
+def _by_owner(actions):
+    by_owner = defaultdict(list)
+    for action in actions.select_related("group").order_by("due_date", "pk"):
+        by_owner[action.owner_id].append(action)
+    return by_owner
 
 
 def send_claimed(pks, now, result=None, *, clock=wall_clock):
@@ -161,7 +152,7 @@ def send_claimed(pks, now, result=None, *, clock=wall_clock):
     )
     if not deliveries:
         return result
-    batch = _Batch(deliveries, now.astimezone(PARIS).date())
+    batch = Batch(deliveries, now.astimezone(PARIS).date())
     smtp = mail.get_connection()
     try:
         for delivery in deliveries:

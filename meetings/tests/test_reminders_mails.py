@@ -30,7 +30,7 @@ def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
     meeting = None if kind == Delivery.Kind.DIGEST else meeting
     delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW)
-    batch = dispatch._Batch([delivery], NOW.date())
+    batch = dispatch.Batch([delivery], NOW.date())
     return notice_mail.build_message(dispatch.NOTICES[kind], delivery, batch, now=NOW)
 
 
