@@ -94,8 +94,8 @@ def _reference_data(request):
     if not uses_db:
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
-    from reference.models import Domain, Territory
     from reference.loading import load_reference_data
+    from reference.models import Domain, Territory
 
     if not Territory.objects.filter(code="FR").exists():
         load_reference_data(Territory, Domain)
@@ -123,9 +123,7 @@ def bretagne(db):
 @pytest.fixture
 def mixite(db, bretagne):
     """The flagship group: mixité des métiers."""
-    return WorkingGroupFactory(
-        name="Mixité des métiers", slug="mixite", theme="Mixité des métiers", territory=bretagne
-    )
+    return WorkingGroupFactory(name="Mixité des métiers", slug="mixite", theme="Mixité des métiers", territory=bretagne)
 
 
 @pytest.fixture
@@ -277,9 +275,7 @@ def axe():
         page.add_script_tag(content=source)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
-        details = [
-            f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in bad
-        ]
+        details = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in bad]
         assert not bad, f"axe-core on {page.url}:\n" + "\n".join(details)
         return result
 

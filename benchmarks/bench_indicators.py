@@ -17,21 +17,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wekker.settings")
 os.environ.setdefault("DEBUG", "true")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from indicators.importing import import_file  # noqa: E402
+from indicators.importing import import_file
+from indicators.models import Observation
+from indicators.scale import generate_observations
 from reference.models import STAGE_ORDER
-from indicators.models import Observation  # noqa: E402
-from indicators.scale import generate_observations  # noqa: E402
 
 TARGET = int(os.getenv("BENCH_OBSERVATIONS", "1000000"))
 REPEAT = int(os.getenv("BENCH_REPEAT", "3"))
@@ -114,12 +114,17 @@ def main():
     again, (_p, plan2, _r) = timed(lambda: import_file(data, file_name="bench.csv"))
     dry, _ = timed(lambda: import_file(data, file_name="bench.csv", dry_run=True))
 
-    print(f"\nIndicators benchmark — {connection.vendor}, {total:,} observations, cold = empty cache, cached = median of {REPEAT}\n")
+    print(
+        f"\nIndicators benchmark — {connection.vendor}, {total:,} observations, "
+        f"cold = empty cache, cached = median of {REPEAT}\n"
+    )
     print(f"{'who':8} {'url':50} {'status':>6} {'queries':>7} {'cold s':>7} {'cached s':>8}")
     for who, url, status, queries, cold, warm in rows:
         print(f"{who:8} {url:50} {status:>6} {queries:>7} {cold:>7.3f} {warm:>8.3f}")
-    print(f"\nimport of {IMPORT_ROWS:,} rows: first {first:.1f} s ({len(plan1.added):,} added), "
-          f"again {again:.1f} s ({plan2.unchanged:,} unchanged), dry run {dry:.1f} s")
+    print(
+        f"\nimport of {IMPORT_ROWS:,} rows: first {first:.1f} s ({len(plan1.added):,} added), "
+        f"again {again:.1f} s ({plan2.unchanged:,} unchanged), dry run {dry:.1f} s"
+    )
     Observation.objects.filter(year=2031).delete()
 
 

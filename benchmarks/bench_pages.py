@@ -16,20 +16,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wekker.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import logging  # noqa: E402
+import logging
 
 logging.getLogger("django.request").setLevel(logging.CRITICAL)
 
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from groups.models import Membership  # noqa: E402
-from meetings.models import Meeting  # noqa: E402
+from groups.models import Membership
+from meetings.models import Meeting
 
 RUNS = int(os.getenv("BENCH_RUNS", "20"))
 
@@ -65,8 +65,9 @@ def measure(client, url):
 
 def main():
     membership = (
-        Membership.objects.filter(role=Membership.Role.COORDINATOR, group__slug__startswith="scale-",
-                                  contact__user__isnull=False)
+        Membership.objects.filter(
+            role=Membership.Role.COORDINATOR, group__slug__startswith="scale-", contact__user__isnull=False
+        )
         .select_related("contact__user", "group")
         .first()
     )

@@ -23,17 +23,17 @@ os.environ["EMAIL_URL"] = "locmem://"
 os.environ["DEBUG"] = "false"  # no query log kept in memory
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
 
-from groups.models import Membership, WorkingGroup  # noqa: E402
-from meetings import reminders  # noqa: E402
-from meetings.models import AgendaItem, Delivery, Meeting  # noqa: E402
-from stakeholders.models import Contact, Organisation  # noqa: E402
+from groups.models import Membership, WorkingGroup
+from meetings import reminders
+from meetings.models import AgendaItem, Delivery, Meeting
+from stakeholders.models import Contact, Organisation
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 GROUPS, CONTACTS, MEETINGS, MEMBERS_PER_GROUP, DUE_REMINDERS = 4_000, 50_000, 30_000, 12, 10_000
@@ -47,8 +47,12 @@ def generate():
     organisations = Organisation.objects.bulk_create(Organisation(name=f"Organisation {n}") for n in range(500))
     contacts = Contact.objects.bulk_create(
         (
-            Contact(first_name=f"Prénom{n}", last_name=f"Nom{n}", email=f"c{n}@example.org",
-                    organisation=organisations[n % len(organisations)])
+            Contact(
+                first_name=f"Prénom{n}",
+                last_name=f"Nom{n}",
+                email=f"c{n}@example.org",
+                organisation=organisations[n % len(organisations)],
+            )
             for n in range(CONTACTS)
         ),
         batch_size=5000,
@@ -58,8 +62,11 @@ def generate():
     )
     Membership.objects.bulk_create(
         (
-            Membership(group=group, contact=contacts[(g * MEMBERS_PER_GROUP + m) % CONTACTS],
-                       role=Membership.Role.COORDINATOR if m == 0 else Membership.Role.MEMBER)
+            Membership(
+                group=group,
+                contact=contacts[(g * MEMBERS_PER_GROUP + m) % CONTACTS],
+                role=Membership.Role.COORDINATOR if m == 0 else Membership.Role.MEMBER,
+            )
             for g, group in enumerate(groups)
             for m in range(MEMBERS_PER_GROUP)
         ),
@@ -69,9 +76,15 @@ def generate():
     for n in range(MEETINGS):
         day = NOW.date() + dt.timedelta(days=rng.randint(-180, 180))
         start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=PARIS)
-        meetings.append(Meeting(group=groups[n % GROUPS], title=f"Réunion {n}", starts_at=start,
-                                ends_at=start + dt.timedelta(hours=2, minutes=30),
-                                minutes="Compte rendu" if start < NOW - dt.timedelta(days=20) else ""))
+        meetings.append(
+            Meeting(
+                group=groups[n % GROUPS],
+                title=f"Réunion {n}",
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=2, minutes=30),
+                minutes="Compte rendu" if start < NOW - dt.timedelta(days=20) else "",
+            )
+        )
     meetings = Meeting.objects.bulk_create(meetings, batch_size=5000)
     AgendaItem.objects.bulk_create(
         (AgendaItem(meeting=m, position=p, title=f"Point {p}") for m in meetings for p in range(3)), batch_size=5000
@@ -109,9 +122,11 @@ def main():
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     groups = generate()
-    print(f"generated in {time.perf_counter() - started:.1f} s on {connection.vendor} "
-          f"({connection.settings_dict['NAME']}): {GROUPS} groups, {CONTACTS} contacts, "
-          f"{GROUPS * MEMBERS_PER_GROUP} memberships, {MEETINGS} meetings, now = {NOW.isoformat()}")
+    print(
+        f"generated in {time.perf_counter() - started:.1f} s on {connection.vendor} "
+        f"({connection.settings_dict['NAME']}): {GROUPS} groups, {CONTACTS} contacts, "
+        f"{GROUPS * MEMBERS_PER_GROUP} memberships, {MEETINGS} meetings, now = {NOW.isoformat()}"
+    )
     rows = []
     label, result, count, elapsed = timed("first pass (a year of data)", reminders.dispatch_due, NOW)
     rows.append((label, len(result.sent), count, elapsed))
@@ -124,7 +139,8 @@ def main():
     start = now + dt.timedelta(hours=12)
     due_groups = groups[: -(-DUE_REMINDERS // MEMBERS_PER_GROUP)]
     Meeting.objects.bulk_create(
-        Meeting(group=g, title="Réunion due", starts_at=start, ends_at=start + dt.timedelta(hours=2)) for g in due_groups
+        Meeting(group=g, title="Réunion due", starts_at=start, ends_at=start + dt.timedelta(hours=2))
+        for g in due_groups
     )
     analyze()
     label, planned, count, elapsed = timed("10,000 due: plan (claim rows)", reminders.plan, now)

@@ -7,8 +7,6 @@ from groups.models import Membership, WorkingGroup
 from reference.models import Domain, Territory, within
 from stakeholders.models import Contact, Organisation
 
-
-
 ARCHIVED_CHOICES = [("", _("Current only")), ("yes", _("Archived only")), ("all", _("All"))]
 
 

@@ -35,7 +35,9 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = self.fields["sector"].queryset.filter(nomenclature="rome").order_by("code")
         self.fields["territory"].queryset = self.fields["territory"].queryset.order_by("code")
-        self.fields["website"].error_messages["invalid"] = _("Enter a full web address starting with https:// or http://.")
+        self.fields["website"].error_messages["invalid"] = _(
+            "Enter a full web address starting with https:// or http://."
+        )
 
 
 class ContactForm(forms.ModelForm):
@@ -54,7 +56,9 @@ class ContactForm(forms.ModelForm):
             "testimony_video_url",
         ]
         help_texts = {
-            "is_role_model": _("A person whose testimony helps awareness actions (e.g. a woman in a trade seen as male)."),
+            "is_role_model": _(
+                "A person whose testimony helps awareness actions (e.g. a woman in a trade seen as male)."
+            ),
             "testimony_video_url": _("A full address, e.g. https://www.youtube.com/watch?v=…"),
         }
 
@@ -93,9 +97,7 @@ class ContactForm(forms.ModelForm):
                     % {"name": other.full_name, "organisation": other.organisation.name}
                 )
         if not self.may_change_login_email and email.lower() != self.instance.email.lower():
-            raise ValidationError(
-                _("This contact has a login: only an administrator may change their e-mail address.")
-            )
+            raise ValidationError(_("This contact has a login: only an administrator may change their e-mail address."))
         return email
 
     def clean(self):

@@ -61,9 +61,9 @@ def organisations(request):
     found = OrganisationFilter(
         request.GET,
         request=request,
-        queryset=Organisation.objects.select_related("sector", "territory").annotate(
-            contact_count=Count("contacts", filter=Q(contacts__is_archived=False), distinct=True)
-        ).order_by("name"),
+        queryset=Organisation.objects.select_related("sector", "territory")
+        .annotate(contact_count=Count("contacts", filter=Q(contacts__is_archived=False), distinct=True))
+        .order_by("name"),
     )
     page, query = _page(request, found.qs)
     return render(
@@ -80,9 +80,7 @@ def organisation_detail(request, pk):
     contacts = organisation.contacts.prefetch_related(
         Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
     ).order_by("is_archived", "last_name", "first_name")
-    return render(
-        request, "directory/organisation_detail.html", {"organisation": organisation, "contacts": contacts}
-    )
+    return render(request, "directory/organisation_detail.html", {"organisation": organisation, "contacts": contacts})
 
 
 @login_required
@@ -104,7 +102,9 @@ def organisation_archive(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
     archived = not request.POST.get("restore")
     services.set_archived(organisation, archived)
-    messages.success(request, _("The organisation was archived.") if archived else _("The organisation is active again."))
+    messages.success(
+        request, _("The organisation was archived.") if archived else _("The organisation is active again.")
+    )
     return redirect(organisation)
 
 

@@ -93,9 +93,7 @@ class WorkingGroup(models.Model):
         verbose_name = _("working group")
         verbose_name_plural = _("working groups")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(meetings_per_year__lte=52), name="group_meetings_per_year_sane"
-            ),
+            models.CheckConstraint(condition=Q(meetings_per_year__lte=52), name="group_meetings_per_year_sane"),
         ]
 
     def __str__(self):
@@ -150,8 +148,10 @@ class MembershipQuerySet(models.QuerySet):
 
     def for_group_page(self):
         """Current members as the group page lists them: grouped by organisation."""
-        return self.current().select_related("contact__organisation").order_by(
-            "contact__organisation__name", "contact__last_name", "contact__first_name"
+        return (
+            self.current()
+            .select_related("contact__organisation")
+            .order_by("contact__organisation__name", "contact__last_name", "contact__first_name")
         )
 
 

@@ -66,9 +66,7 @@ def group_archive(request, slug):
         messages.success(request, _("The group is active again."))
     else:
         services.archive_group(group)
-        messages.success(
-            request, _("The group was archived. It no longer appears in the list; nothing was deleted.")
-        )
+        messages.success(request, _("The group was archived. It no longer appears in the list; nothing was deleted."))
     return redirect(group)
 
 
@@ -86,9 +84,7 @@ def members(request, slug):
         except ValidationError as error:
             form.add_error("contact", error)
         else:
-            messages.success(
-                request, _("%(name)s was added to the group.") % {"name": membership.contact.full_name}
-            )
+            messages.success(request, _("%(name)s was added to the group.") % {"name": membership.contact.full_name})
             return redirect("groups:members", slug=group.slug)
     rows = group.memberships.select_related("contact__organisation").order_by(
         "contact__last_name", "contact__first_name"

@@ -46,7 +46,15 @@ class ObservationAdmin(admin.ModelAdmin):
         for obs in queryset.select_related("territory", "domain").iterator(chunk_size=2000):
             writer.writerow(
                 escape_cell(value)
-                for value in (obs.period, obs.territory.code, obs.domain.nomenclature, obs.domain.code,
-                              obs.stage, obs.women, obs.men, obs.unknown)
+                for value in (
+                    obs.period,
+                    obs.territory.code,
+                    obs.domain.nomenclature,
+                    obs.domain.code,
+                    obs.stage,
+                    obs.women,
+                    obs.men,
+                    obs.unknown,
+                )
             )
         return response

@@ -130,8 +130,14 @@ def shares_by_stage(summary):
 
     def draw(size):
         chart = pygal.Bar(
-            **_config(size, **_beside(size), range=(0, 1), y_labels=PERCENT_TICKS, value_formatter=percent,
-                      x_label_rotation=20 if size == "wide" else 40)
+            **_config(
+                size,
+                **_beside(size),
+                range=(0, 1),
+                y_labels=PERCENT_TICKS,
+                value_formatter=percent,
+                x_label_rotation=20 if size == "wide" else 40,
+            )
         )
         chart.x_labels = [s["label"] for s in summary["stages"]]
         chart.add(str(summary["year"]), [s["share_women"] for s in summary["stages"]])
@@ -153,8 +159,15 @@ def path_by_sex(summary):
 
     def draw(size):
         chart = pygal.Line(
-            **_config(size, **_beside(size), range=axis, y_labels=ticks, value_formatter=percent,
-                      x_label_rotation=20 if size == "wide" else 40, dots_size=5)
+            **_config(
+                size,
+                **_beside(size),
+                range=axis,
+                y_labels=ticks,
+                value_formatter=percent,
+                x_label_rotation=20 if size == "wide" else 40,
+                dots_size=5,
+            )
         )
         if size == "wide":
             chart.x_labels = [f"{p['previous_label']} → {p['label']}" for p in summary["path"]]
@@ -213,8 +226,15 @@ def segregation(summary):
 
     def draw(size):
         chart = pygal.Bar(
-            **_config(size, **_beside(size), range=(0, 100), y_labels=[0, 20, 40, 60, 80, 100], value_formatter=points,
-                      x_label_rotation=20 if size == "wide" else 40, show_legend=False)
+            **_config(
+                size,
+                **_beside(size),
+                range=(0, 100),
+                y_labels=[0, 20, 40, 60, 80, 100],
+                value_formatter=points,
+                x_label_rotation=20 if size == "wide" else 40,
+                show_legend=False,
+            )
         )
         chart.x_labels = [s["label"] for s in summary["stages"]]
         chart.add(_("Segregation index"), [s["duncan_index"] for s in summary["stages"]])
@@ -230,7 +250,9 @@ def actions(years, levers, counts):
 
     def draw(size):
         chart = pygal.StackedBar(
-            **_config(size, **_beside(size), range=(0, ticks[-1]), y_labels=ticks, value_formatter=whole, show_legend=True)
+            **_config(
+                size, **_beside(size), range=(0, ticks[-1]), y_labels=ticks, value_formatter=whole, show_legend=True
+            )
         )
         chart.x_labels = [str(y) for y in years]
         for code, label in levers:

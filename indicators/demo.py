@@ -11,6 +11,7 @@ import random
 from django.db import transaction
 
 from reference.models import STAGE_ORDER, Domain, Territory
+
 from .models import Observation
 
 YEARS = range(2021, 2026)
@@ -27,9 +28,20 @@ STAGE_SIZE = {
 }
 # Domain weight and starting share of women (ROME grands domaines).
 DOMAINS = {
-    "A": (0.7, 0.25), "B": (0.15, 0.55), "C": (0.3, 0.6), "D": (1.2, 0.55), "E": (0.25, 0.5),
-    "F": (1.1, 0.06), "G": (1.0, 0.5), "H": (0.9, 0.2), "I": (0.8, 0.07), "J": (0.9, 0.85),
-    "K": (1.2, 0.8), "L": (0.05, 0.45), "M": (0.9, 0.65), "N": (0.9, 0.15),
+    "A": (0.7, 0.25),
+    "B": (0.15, 0.55),
+    "C": (0.3, 0.6),
+    "D": (1.2, 0.55),
+    "E": (0.25, 0.5),
+    "F": (1.1, 0.06),
+    "G": (1.0, 0.5),
+    "H": (0.9, 0.2),
+    "I": (0.8, 0.07),
+    "J": (0.9, 0.85),
+    "K": (1.2, 0.8),
+    "L": (0.05, 0.45),
+    "M": (0.9, 0.65),
+    "N": (0.9, 0.15),
 }
 MALE_DOMINATED = {"A", "F", "H", "I", "N"}
 

@@ -3,9 +3,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reference.models import Nomenclature, Stage
+
 from . import metrics
 from .importing import ROME_CODE
-from reference.models import Nomenclature, Stage
 
 FAP_CODE = re.compile(r"^[A-Z]\d[A-Z]$")
 

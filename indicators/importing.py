@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reference.models import STAGE_ORDER, Domain, Nomenclature, Stage, Territory
+
 from .models import IndicatorImport, Observation
 
 # Canonical column → accepted headers, compared without accents, case or punctuation.
@@ -391,7 +392,7 @@ def described_changes(the_plan, limit=CHANGES_SHOWN):
                 "territory": territories[r.territory_id],
                 "domain": domain,
                 "stage": Stage(r.stage).label,
-                "old": dict(zip(("women", "men", "unknown"), r.previous)),
+                "old": dict(zip(("women", "men", "unknown"), r.previous, strict=True)),
                 "new": {"women": r.women, "men": r.men, "unknown": r.unknown},
             }
         )

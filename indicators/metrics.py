@@ -91,7 +91,7 @@ def path_by_sex(stage_counts):
     Flows of one year, not cohorts: these are ratios, not rates (they may exceed 1).
     """
     steps = []
-    for (prev_stage, prev_w, prev_m), (stage, w, m) in zip(stage_counts, stage_counts[1:]):
+    for (prev_stage, prev_w, prev_m), (stage, w, m) in zip(stage_counts, stage_counts[1:], strict=False):
         steps.append(PathStep(stage, prev_stage, ratio(w, prev_w), ratio(m, prev_m)))
     return steps
 

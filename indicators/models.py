@@ -47,9 +47,7 @@ class Observation(models.Model):
     women = models.PositiveIntegerField(_("women"), default=0)
     men = models.PositiveIntegerField(_("men"), default=0)
     unknown = models.PositiveIntegerField(_("sex not recorded"), default=0)
-    is_fictitious = models.BooleanField(
-        _("fictitious"), default=False, help_text=_("Demo data, not real figures.")
-    )
+    is_fictitious = models.BooleanField(_("fictitious"), default=False, help_text=_("Demo data, not real figures."))
     source = models.ForeignKey(
         IndicatorImport,
         on_delete=models.SET_NULL,

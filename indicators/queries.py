@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Max
 
 from reference.models import Domain, Territory
+
 from .models import Observation
 
 
@@ -244,7 +245,7 @@ def _focus(subtree, sources, territory_id):
     """The lowest territory that every source's chain goes through."""
     chains = [(*reversed(subtree[s]), s) for s in sources]
     focus = territory_id
-    for level in zip(*chains):
+    for level in zip(*chains, strict=False):  # as deep as the shortest chain
         if len(set(level)) > 1:
             break
         focus = level[0]
@@ -259,9 +260,11 @@ def observations_for_export(tree, territory_id, nomenclature, year, domain_code=
     if domain_code:
         rows = rows.filter(domain__code=domain_code)
     fields = ("year", "month", "territory__code", "domain__code", "stage", "women", "men", "unknown")
-    for year_, month, territory, domain, stage, women, men, unknown in rows.order_by(
-        "month", "territory__code", "domain__code", "stage"
-    ).values_list(*fields).iterator(chunk_size=5000):
+    for year_, month, territory, domain, stage, women, men, unknown in (
+        rows.order_by("month", "territory__code", "domain__code", "stage")
+        .values_list(*fields)
+        .iterator(chunk_size=5000)
+    ):
         period = f"{year_}" if not month else f"{year_}-{month:02d}"
         yield period, territory, nomenclature, domain, stage, women, men, unknown
 

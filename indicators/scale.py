@@ -11,6 +11,7 @@ import random
 from django.db import connection, transaction
 
 from reference.models import STAGE_ORDER, Domain, Territory
+
 from .models import Observation
 
 MISSIONS_LOCALES = 430
@@ -99,7 +100,7 @@ def generate_observations(count, *, seed=0):
         else:
             batch = []
             for row in rows:
-                batch.append(Observation(**dict(zip(COLUMNS, row)), is_fictitious=True))
+                batch.append(Observation(**dict(zip(COLUMNS, row, strict=True)), is_fictitious=True))
                 if len(batch) >= 5000:
                     Observation.objects.bulk_create(batch)
                     made += len(batch)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from . import metrics
 from reference.models import STAGE_ORDER, Domain, Stage
+
+from . import metrics
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,7 @@ class Withholding:
     def share_shown(self, women, men):
         if not self.active:
             return True
-        return metrics.share_is_shown(
-            women, men, small_max=self.small_max, min_denominator=self.min_denominator
-        )
+        return metrics.share_is_shown(women, men, small_max=self.small_max, min_denominator=self.min_denominator)
 
     def ratio_shown(self, count, previous):
         if not self.active:

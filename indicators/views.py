@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods
 from groups import access
 from meetings import selectors
 from meetings.models import Lever
+from reference.models import STAGE_ORDER, Nomenclature, Stage
 
 from . import charts, importing
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
-from reference.models import STAGE_ORDER, Nomenclature, Stage
 from .models import IndicatorImport
 from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
 from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
@@ -152,8 +152,20 @@ def export_csv(request):
     writer = csv.writer(response, delimiter=";")
     writer.writerow(
         [
-            "annee", "territoire", "nomenclature", "regle", "etape", "domaine", "libelle",
-            "femmes", "hommes", "non_renseigne", "part_femmes", "classe", "indice_duncan", "masque",
+            "annee",
+            "territoire",
+            "nomenclature",
+            "regle",
+            "etape",
+            "domaine",
+            "libelle",
+            "femmes",
+            "hommes",
+            "non_renseigne",
+            "part_femmes",
+            "classe",
+            "indice_duncan",
+            "masque",
         ]
     )
     for block in summary["stages"]:
@@ -205,7 +217,9 @@ def export_observations(request):
     if territory is None or summary["year"] is None:
         return response
     withhold = Withholding(request.roles.sees_small_cells)
-    for row in observations_for_export(tree, territory["id"], summary["nomenclature"], summary["year"], summary["domain"]):
+    for row in observations_for_export(
+        tree, territory["id"], summary["nomenclature"], summary["year"], summary["domain"]
+    ):
         period, code, nomenclature, domain, stage, *counts = row
         if any(withhold.count(n) is None for n in counts):
             continue
@@ -277,4 +291,3 @@ def _import_confirm(request):
     counts = importing.counts_text(record.rows_added, record.rows_changed, record.rows_unchanged)
     messages.success(request, _("Imported %(name)s: %(counts)s.") % {"name": ticket["name"], "counts": counts})
     return redirect("indicators:import")
-

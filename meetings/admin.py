@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
-from .planning import services
 from .models import Action, AgendaItem, Attendance, Meeting
+from .planning import services
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -25,7 +25,7 @@ class AttendanceInline(admin.TabularInline):
 class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 – the admin's fieldsets choose the fields; this form adds checks
 
     def clean(self):
         cleaned = super().clean()
@@ -50,7 +50,12 @@ class GroupStatusFilter(admin.ChoicesFieldListFilter):
 SCHEDULE_FIELDS = ["starts_at", "ends_at", "place", "video_url", "status"]
 # Frozen once the minutes are adopted, here as on the minutes page.
 MINUTES_FIELDS = [
-    "minutes", "minutes_status", "minutes_updated_at", "minutes_sent_at", "minutes_adopted_at", "minutes_adopted_in",
+    "minutes",
+    "minutes_status",
+    "minutes_updated_at",
+    "minutes_sent_at",
+    "minutes_adopted_at",
+    "minutes_adopted_in",
 ]
 
 
@@ -147,4 +152,3 @@ class ActionAdmin(admin.ModelAdmin):
     def mark_done(self, request, queryset):
         updated = queryset.update(status=Action.Status.DONE)
         self.message_user(request, _("%(count)d actions marked as done.") % {"count": updated})
-

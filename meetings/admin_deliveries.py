@@ -10,8 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .notices import dispatch
 from .models import Delivery
+from .notices import dispatch
 
 # What identifies the message, by kind (the rest of the row is the same for every kind).
 KIND_FIELDS = {

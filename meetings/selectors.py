@@ -107,7 +107,9 @@ def my_agenda(contact, group_ids, now):
     items = {}
     for item in AgendaItem.objects.filter(meeting_id__in=published).select_related("presenter"):
         items.setdefault(item.meeting_id, []).append(item)
-    answers = {a.meeting_id: a for a in Attendance.objects.filter(contact=contact, meeting__in=[m.pk for m in meetings])}
+    answers = {
+        a.meeting_id: a for a in Attendance.objects.filter(contact=contact, meeting__in=[m.pk for m in meetings])
+    }
     for meeting in meetings:
         meeting.my_items = items.get(meeting.pk, [])
         meeting.mine = answers.get(meeting.pk) or Attendance(meeting=meeting, contact=contact)

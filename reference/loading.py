@@ -15,9 +15,7 @@ def load_reference_data(Territory, Domain):
     """Create or update the reference rows; idempotent. Takes the model classes so
     that a data migration can pass its historical models."""
     for row in _rows("rome_grands_domaines.csv"):
-        Domain.objects.update_or_create(
-            nomenclature="rome", code=row["code"], defaults={"label": row["libelle"]}
-        )
+        Domain.objects.update_or_create(nomenclature="rome", code=row["code"], defaults={"label": row["libelle"]})
     for row in _rows("fap2009_familles.csv"):
         Domain.objects.update_or_create(
             nomenclature="fap2009",

@@ -15,8 +15,19 @@ def main():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     commands = [
         [PY, "manage.py", "runserver", "127.0.0.1:8000", "--noreload"],
-        [PY, "-m", "celery", "-A", "wekker", "worker", "-B", "--loglevel=INFO", "--concurrency=1",
-         "--without-gossip", "--without-mingle"],
+        [
+            PY,
+            "-m",
+            "celery",
+            "-A",
+            "wekker",
+            "worker",
+            "-B",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+        ],
     ]
     processes = [subprocess.Popen(command, cwd=BASE_DIR, env=env) for command in commands]
     print("Wekker: http://127.0.0.1:8000  (logins admin / coordinatrice / membre, password wekker-demo)")

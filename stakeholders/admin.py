@@ -23,8 +23,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         from django.db.models import Count
 
-        return super().get_queryset(request).select_related("sector", "territory").annotate(
-            _contact_count=Count("contacts")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("sector", "territory")
+            .annotate(_contact_count=Count("contacts"))
         )
 
     @admin.display(description=_("contacts"), ordering="_contact_count")
@@ -39,7 +42,16 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "organisation", "job_title", "email", "has_login", "is_role_model", "is_archived"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "organisation",
+        "job_title",
+        "email",
+        "has_login",
+        "is_role_model",
+        "is_archived",
+    ]
     list_filter = ["is_role_model", "is_archived", "organisation__kind"]
     search_fields = ["last_name", "first_name", "email", "organisation__name", "job_title"]
     autocomplete_fields = ["organisation", "user"]

@@ -126,12 +126,12 @@ class Contact(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("directory:contact", args=[self.pk])
+
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
-
-    def get_absolute_url(self):
-        return reverse("directory:contact", args=[self.pk])
 
     def renew_feed_token(self):
         self.feed_token = new_feed_token()

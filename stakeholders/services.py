@@ -34,7 +34,10 @@ def set_password_link(user, request=None):
     """Django's password-reset link: one use, expires after PASSWORD_RESET_TIMEOUT."""
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return _absolute(path, request)
 
@@ -51,7 +54,10 @@ def invite(contact, *, invited_by, request=None):
     if contact.user_id is not None:
         if contact.user.last_login is not None or not contact.user.is_active:
             raise ValidationError(
-                _("This contact already has a login. If they lost their password, they can ask for a new one on the login page."),
+                _(
+                    "This contact already has a login. If they lost their password, they can ask for a new one "
+                    "on the login page."
+                ),
                 code="has_login",
             )
         # A new unusable password changes the hash the reset token is made from: the
@@ -70,7 +76,10 @@ def invite(contact, *, invited_by, request=None):
         )
     with transaction.atomic():
         user = User(
-            username=username, email=contact.email, first_name=contact.first_name[:150], last_name=contact.last_name[:150]
+            username=username,
+            email=contact.email,
+            first_name=contact.first_name[:150],
+            last_name=contact.last_name[:150],
         )
         user.set_unusable_password()
         user.save()
@@ -109,4 +118,3 @@ def set_archived(obj, archived):
     obj.is_archived = archived
     obj.save(update_fields=["is_archived", "updated_at"])
     return obj
-

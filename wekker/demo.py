@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from groups.models import Membership, WorkingGroup
-from reference.models import Domain, Territory
-from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
 from indicators.demo import seed_demo_indicators
 from meetings.agenda.services import open_actions_markdown
-from stakeholders.models import Contact, Organisation
+from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
+from reference.models import Domain, Territory
 from reference.timezones import PARIS
+from stakeholders.models import Contact, Organisation
 
-DEMO_PASSWORD = "wekker-demo"
+DEMO_PASSWORD = "wekker-demo"  # noqa: S105 – the demo logins' published password (README)
 
 ORGANISATIONS = [
     # name, kind, ROME sector, territory
@@ -53,13 +53,28 @@ PEOPLE = [
 ]
 
 GROUPS = [
-    ("mixite", "Mixité des métiers", "Mixité des métiers", "53",
-     "Faire évoluer les choix d'orientation des filles et des garçons vers les métiers "
-     "dits non mixtes : sensibiliser, former, montrer des rôles modèles."),
-    ("seniors", "Emploi des seniors", "Emploi des seniors", "53",
-     "Partager les pratiques d'accompagnement des publics de plus de 50 ans."),
-    ("mobilite", "Mobilité durable", "Mobilité durable", "35",
-     "Lever les freins de mobilité des jeunes en milieu rural."),
+    (
+        "mixite",
+        "Mixité des métiers",
+        "Mixité des métiers",
+        "53",
+        "Faire évoluer les choix d'orientation des filles et des garçons vers les métiers "
+        "dits non mixtes : sensibiliser, former, montrer des rôles modèles.",
+    ),
+    (
+        "seniors",
+        "Emploi des seniors",
+        "Emploi des seniors",
+        "53",
+        "Partager les pratiques d'accompagnement des publics de plus de 50 ans.",
+    ),
+    (
+        "mobilite",
+        "Mobilité durable",
+        "Mobilité durable",
+        "35",
+        "Lever les freins de mobilité des jeunes en milieu rural.",
+    ),
 ]
 
 # (group slug, username or "first last", role)
@@ -91,20 +106,111 @@ MIXITE_AGENDA = [
 
 MIXITE_ACTIONS = [
     # title, lever, owner key, due in days (negative: overdue), status, kind
-    ("Organiser la Semaine de la mixité des métiers", Lever.SENSIBILISER, "Anaïs Cadiou", 60, Action.Status.IN_PROGRESS, Action.Kind.EVENT),
-    ("Intervenir au forum des métiers du lycée de Saint-Brieuc", Lever.SENSIBILISER, "membre", 20, Action.Status.TODO, Action.Kind.ACTION),
-    ("Recenser les places en CAP maçonnerie ouvertes aux filles", Lever.FORMER, "Maëlle Riou", -5, Action.Status.TODO, Action.Kind.ACTION),
-    ("Monter une session « découverte conduite de bus » pour jeunes femmes", Lever.FORMER, "Loïc Guillou", 45, Action.Status.IN_PROGRESS, Action.Kind.ACTION),
-    ("Publier trois vidéos de rôles modèles sur YouTube", Lever.ROLES_MODELES, "coordinatrice", 30, Action.Status.TODO, Action.Kind.ACTION),
-    ("Suivre l'accès à l'emploi des filles sorties de formation BTP", Lever.AUTRE, "Erwan Le Bihan", -12, Action.Status.IN_PROGRESS, Action.Kind.ACTION),
-    ("Diffuser la plaquette « Les métiers n'ont pas de sexe »", Lever.SENSIBILISER, "membre", -40, Action.Status.DONE, Action.Kind.ACTION),
+    (
+        "Organiser la Semaine de la mixité des métiers",
+        Lever.SENSIBILISER,
+        "Anaïs Cadiou",
+        60,
+        Action.Status.IN_PROGRESS,
+        Action.Kind.EVENT,
+    ),
+    (
+        "Intervenir au forum des métiers du lycée de Saint-Brieuc",
+        Lever.SENSIBILISER,
+        "membre",
+        20,
+        Action.Status.TODO,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Recenser les places en CAP maçonnerie ouvertes aux filles",
+        Lever.FORMER,
+        "Maëlle Riou",
+        -5,
+        Action.Status.TODO,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Monter une session « découverte conduite de bus » pour jeunes femmes",
+        Lever.FORMER,
+        "Loïc Guillou",
+        45,
+        Action.Status.IN_PROGRESS,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Publier trois vidéos de rôles modèles sur YouTube",
+        Lever.ROLES_MODELES,
+        "coordinatrice",
+        30,
+        Action.Status.TODO,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Suivre l'accès à l'emploi des filles sorties de formation BTP",
+        Lever.AUTRE,
+        "Erwan Le Bihan",
+        -12,
+        Action.Status.IN_PROGRESS,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Diffuser la plaquette « Les métiers n'ont pas de sexe »",
+        Lever.SENSIBILISER,
+        "membre",
+        -40,
+        Action.Status.DONE,
+        Action.Kind.ACTION,
+    ),
     # Earlier years, so that the dashboard shows the work beside the indicators.
-    ("Semaine de la mixité des métiers, première édition", Lever.SENSIBILISER, "Anaïs Cadiou", -1000, Action.Status.DONE, Action.Kind.EVENT),
-    ("Partenariat CFA : places réservées aux jeunes femmes", Lever.FORMER, "Maëlle Riou", -820, Action.Status.DONE, Action.Kind.ACTION),
-    ("Premières vidéos de rôles modèles", Lever.ROLES_MODELES, "coordinatrice", -700, Action.Status.DONE, Action.Kind.ACTION),
-    ("Semaine de la mixité des métiers, deuxième édition", Lever.SENSIBILISER, "Anaïs Cadiou", -630, Action.Status.DONE, Action.Kind.EVENT),
-    ("Stages de découverte du transport routier", Lever.FORMER, "Loïc Guillou", -450, Action.Status.DONE, Action.Kind.ACTION),
-    ("Semaine de la mixité des métiers, troisième édition", Lever.SENSIBILISER, "Anaïs Cadiou", -270, Action.Status.DONE, Action.Kind.EVENT),
+    (
+        "Semaine de la mixité des métiers, première édition",
+        Lever.SENSIBILISER,
+        "Anaïs Cadiou",
+        -1000,
+        Action.Status.DONE,
+        Action.Kind.EVENT,
+    ),
+    (
+        "Partenariat CFA : places réservées aux jeunes femmes",
+        Lever.FORMER,
+        "Maëlle Riou",
+        -820,
+        Action.Status.DONE,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Premières vidéos de rôles modèles",
+        Lever.ROLES_MODELES,
+        "coordinatrice",
+        -700,
+        Action.Status.DONE,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Semaine de la mixité des métiers, deuxième édition",
+        Lever.SENSIBILISER,
+        "Anaïs Cadiou",
+        -630,
+        Action.Status.DONE,
+        Action.Kind.EVENT,
+    ),
+    (
+        "Stages de découverte du transport routier",
+        Lever.FORMER,
+        "Loïc Guillou",
+        -450,
+        Action.Status.DONE,
+        Action.Kind.ACTION,
+    ),
+    (
+        "Semaine de la mixité des métiers, troisième édition",
+        Lever.SENSIBILISER,
+        "Anaïs Cadiou",
+        -270,
+        Action.Status.DONE,
+        Action.Kind.EVENT,
+    ),
 ]
 
 
@@ -230,7 +336,11 @@ def _seed_mixite_year(group, people, today):
                 "ends_at": _paris(day, 12, 0),
                 "place": "Maison de l'emploi, 12 rue de Brest, Rennes",
                 "video_url": "https://visio.demo.wekker.invalid/mixite",
-                "status": Meeting.Status.HELD if past else Meeting.Status.CONFIRMED if k == 0 else Meeting.Status.PLANNED,
+                "status": Meeting.Status.HELD
+                if past
+                else Meeting.Status.CONFIRMED
+                if k == 0
+                else Meeting.Status.PLANNED,
                 "agenda_published_at": starts - dt.timedelta(days=14) if k <= 0 else None,
             },
         )
@@ -256,7 +366,9 @@ def _seed_answers(meeting, members, k, past):
             # Invited by being a member: no row until something is recorded.
             Attendance.objects.filter(meeting=meeting, contact=contact).delete()
             continue
-        Attendance.objects.update_or_create(meeting=meeting, contact=contact, defaults={"answer": answer, "presence": presence})
+        Attendance.objects.update_or_create(
+            meeting=meeting, contact=contact, defaults={"answer": answer, "presence": presence}
+        )
 
 
 def _seed_minutes(meetings):
@@ -277,7 +389,7 @@ def _seed_minutes(meetings):
 def _seed_agenda(meeting, people):
     rows = [("Suivi des actions", 20, "", "coordinatrice", True)]
     presenters = ["coordinatrice", "Anaïs Cadiou", "Maëlle Riou", "coordinatrice", "Erwan Le Bihan"]
-    for (title, minutes, lever), presenter in zip(MIXITE_AGENDA, presenters):
+    for (title, minutes, lever), presenter in zip(MIXITE_AGENDA, presenters, strict=True):
         rows.append((title, minutes, lever, presenter, False))
     for position, (title, minutes, lever, presenter, is_review) in enumerate(rows):
         AgendaItem.objects.update_or_create(
@@ -296,14 +408,22 @@ def _seed_agenda(meeting, people):
 
 
 MINUTES_DECISIONS = [
-    ["La Semaine de la mixité des métiers aura lieu en mars.",
-     "Le CFA ouvre une session découverte réservée aux jeunes femmes."],
-    ["Le groupe soutient le tournage de trois vidéos de rôles modèles.",
-     "Transports Armor Mobilités accueille une session « découverte conduite de bus »."],
-    ["Les indicateurs 2025 seront présentés par le Conseil régional à la prochaine réunion.",
-     "Une intervention au forum des métiers de Saint-Brieuc est confiée au Département."],
-    ["Le bilan de la Semaine de la mixité est adopté.",
-     "Un groupe de travail restreint prépare la plaquette « Les métiers n'ont pas de sexe »."],
+    [
+        "La Semaine de la mixité des métiers aura lieu en mars.",
+        "Le CFA ouvre une session découverte réservée aux jeunes femmes.",
+    ],
+    [
+        "Le groupe soutient le tournage de trois vidéos de rôles modèles.",
+        "Transports Armor Mobilités accueille une session « découverte conduite de bus ».",
+    ],
+    [
+        "Les indicateurs 2025 seront présentés par le Conseil régional à la prochaine réunion.",
+        "Une intervention au forum des métiers de Saint-Brieuc est confiée au Département.",
+    ],
+    [
+        "Le bilan de la Semaine de la mixité est adopté.",
+        "Un groupe de travail restreint prépare la plaquette « Les métiers n'ont pas de sexe ».",
+    ],
 ]
 
 

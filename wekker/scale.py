@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups.models import Membership, WorkingGroup
-from reference.models import Domain, Territory
 from meetings.models import Action, AgendaItem, Attendance, Lever, Meeting
+from reference.models import Domain, Territory
 from stakeholders.models import Contact, Organisation, new_feed_token
 
 FULL = {
@@ -82,8 +82,12 @@ def _missions_locales(count):
         if code not in existing:
             parent = departements[i % len(departements)]
             rows.append(
-                Territory(code=code, name=f"Mission Locale {parent.name} {i // len(departements) + 1}",
-                          level=Territory.Level.MISSION_LOCALE, parent=parent)
+                Territory(
+                    code=code,
+                    name=f"Mission Locale {parent.name} {i // len(departements) + 1}",
+                    level=Territory.Level.MISSION_LOCALE,
+                    parent=parent,
+                )
             )
     Territory.objects.bulk_create(rows, batch_size=BATCH)
     return list(Territory.objects.filter(level=Territory.Level.MISSION_LOCALE).order_by("code")[:count])
@@ -93,15 +97,18 @@ def _organisations(n, mls, rng):
     sectors = list(Domain.objects.filter(nomenclature="rome"))
     kinds = [k for k, _ in Organisation.Kind.choices if k != Organisation.Kind.MISSION_LOCALE]
     rows = [
-        Organisation(name=f"{MARK}{ml.name}", kind=Organisation.Kind.MISSION_LOCALE, territory=ml,
-                     sector=sectors[10])
+        Organisation(name=f"{MARK}{ml.name}", kind=Organisation.Kind.MISSION_LOCALE, territory=ml, sector=sectors[10])
         for ml in mls
     ]
     for i in range(n["organisations"] - len(rows)):
         ml = mls[i % len(mls)]
         rows.append(
-            Organisation(name=f"{MARK}organisation {i + 1}", kind=rng.choice(kinds),
-                         territory=ml.parent if i % 2 else ml, sector=rng.choice(sectors))
+            Organisation(
+                name=f"{MARK}organisation {i + 1}",
+                kind=rng.choice(kinds),
+                territory=ml.parent if i % 2 else ml,
+                sector=rng.choice(sectors),
+            )
         )
     Organisation.objects.bulk_create(rows, batch_size=BATCH)
     return list(Organisation.objects.filter(name__startswith=MARK).order_by("pk"))
@@ -111,8 +118,13 @@ def _contacts(n, orgs, rng):
     User = get_user_model()
     password = make_password("scale-password")
     users = [
-        User(username=f"{MARK}user{i}", first_name="Prénom", last_name=f"Nom{i}",
-             email=f"{MARK}user{i}@example.org", password=password)
+        User(
+            username=f"{MARK}user{i}",
+            first_name="Prénom",
+            last_name=f"Nom{i}",
+            email=f"{MARK}user{i}@example.org",
+            password=password,
+        )
         for i in range(n["logins"])
     ]
     User.objects.bulk_create(users, batch_size=BATCH)
@@ -139,11 +151,21 @@ def _contacts(n, orgs, rng):
 
 def _groups(n, state, rng):
     mls = state["mls"]
-    themes = ["Mixité des métiers", "Emploi des seniors", "Mobilité durable", "Logement des jeunes",
-              "Santé et insertion", "Numérique"]
+    themes = [
+        "Mixité des métiers",
+        "Emploi des seniors",
+        "Mobilité durable",
+        "Logement des jeunes",
+        "Santé et insertion",
+        "Numérique",
+    ]
     rows = [
-        WorkingGroup(name=f"{themes[i % len(themes)]} – {mls[i % len(mls)].name}", slug=f"{MARK}{i + 1}",
-                     theme=themes[i % len(themes)], territory=mls[i % len(mls)])
+        WorkingGroup(
+            name=f"{themes[i % len(themes)]} – {mls[i % len(mls)].name}",
+            slug=f"{MARK}{i + 1}",
+            theme=themes[i % len(themes)],
+            territory=mls[i % len(mls)],
+        )
         for i in range(n["groups"])
     ]
     WorkingGroup.objects.bulk_create(rows, batch_size=BATCH)
@@ -156,9 +178,7 @@ def _groups(n, state, rng):
     for index, contact_id in enumerate(contacts):
         group_index = min(index // per_group, len(group_ids) - 1)
         role = Membership.Role.COORDINATOR if index % per_group == 0 else Membership.Role.MEMBER
-        memberships.append(
-            Membership(group_id=group_ids[group_index], contact_id=contact_id, role=role, joined=joined)
-        )
+        memberships.append(Membership(group_id=group_ids[group_index], contact_id=contact_id, role=role, joined=joined))
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
     return group_ids
 
@@ -173,15 +193,18 @@ def _meetings(n, state, rng):
         k = index // len(group_ids) - per_group // 2  # about half past, half ahead
         starts = now + dt.timedelta(days=60 * k + (index % 28), hours=(index % 5))
         rows.append(
-            Meeting(group_id=group_id, title=f"Réunion {index + 1}", starts_at=starts,
-                    ends_at=starts + dt.timedelta(hours=2, minutes=30), place="Salle du conseil",
-                    status=Meeting.Status.HELD if starts < now else Meeting.Status.PLANNED,
-                    agenda_published_at=starts - dt.timedelta(days=10))
+            Meeting(
+                group_id=group_id,
+                title=f"Réunion {index + 1}",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2, minutes=30),
+                place="Salle du conseil",
+                status=Meeting.Status.HELD if starts < now else Meeting.Status.PLANNED,
+                agenda_published_at=starts - dt.timedelta(days=10),
+            )
         )
     Meeting.objects.bulk_create(rows, batch_size=BATCH)
-    meetings = list(
-        Meeting.objects.filter(group_id__in=group_ids).order_by("pk").values_list("pk", "group_id")
-    )
+    meetings = list(Meeting.objects.filter(group_id__in=group_ids).order_by("pk").values_list("pk", "group_id"))
     _agenda_items(meetings, n["agenda_items"])
     _answers(meetings, group_ids)
     return meetings
@@ -191,8 +214,14 @@ def _agenda_items(meetings, count):
     levers = [choice for choice, _ in Lever.choices]
     per_meeting = max(1, count // len(meetings))
     items = [
-        AgendaItem(meeting_id=meeting_id, position=p, title=f"Point {p + 1}", duration_minutes=20,
-                   lever=levers[p % len(levers)], is_action_review=(p == 0))
+        AgendaItem(
+            meeting_id=meeting_id,
+            position=p,
+            title=f"Point {p + 1}",
+            duration_minutes=20,
+            lever=levers[p % len(levers)],
+            is_action_review=(p == 0),
+        )
         for meeting_id, _ in meetings
         for p in range(per_meeting)
     ]
@@ -231,8 +260,14 @@ def _actions(n, state, rng):
         meeting_id, group_id = meetings[i % len(meetings)]
         owners = members_by_group.get(group_id) or state["contacts"][:1]
         rows.append(
-            Action(group_id=group_id, meeting_id=meeting_id, title=f"Action {i + 1}",
-                   owner_id=owners[i % len(owners)], due_date=today + dt.timedelta(days=(i % 120) - 60),
-                   status=statuses[i % len(statuses)], lever=levers[i % len(levers)])
+            Action(
+                group_id=group_id,
+                meeting_id=meeting_id,
+                title=f"Action {i + 1}",
+                owner_id=owners[i % len(owners)],
+                due_date=today + dt.timedelta(days=(i % 120) - 60),
+                status=statuses[i % len(statuses)],
+                lever=levers[i % len(levers)],
+            )
         )
     Action.objects.bulk_create(rows, batch_size=BATCH)

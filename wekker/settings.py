@@ -50,7 +50,7 @@ SECRET_KEY = os.getenv("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-wekker-0123456789"
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-wekker-0123456789"  # noqa: S105 – DEBUG only
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The absolute address used in mails and calendar feeds, where there is no request.
@@ -179,6 +179,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
 
 # The cache holds login throttling counters: it must be shared by every web process.
 # CACHE_URL (redis://…) wins; else the Redis broker's server (next database); else process memory

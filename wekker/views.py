@@ -10,13 +10,12 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-
 from kombu import Connection
-
-from .forms import LoginForm
 
 from groups.models import WorkingGroup
 from meetings import selectors
+
+from .forms import LoginForm
 
 
 @login_required
@@ -52,8 +51,9 @@ def healthz(request):
         status = 503
     try:
         # A fresh connection each time: a pooled one would hide a broker that went away.
-        with Connection(settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-                        connect_timeout=2) as conn:
+        with Connection(
+            settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS, connect_timeout=2
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         state["broker"] = f"error: {exc.__class__.__name__}"

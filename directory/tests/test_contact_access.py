@@ -20,9 +20,14 @@ from stakeholders.tests.factories import ContactFactory, OrganisationFactory, Us
 pytestmark = pytest.mark.django_db
 
 # A member of mixité only: its coordinator and admins may change them; the seniors' coordinator may not.
-EDITORS_OF_MIXITE = dict(
-    anonymous="login", outsider=404, membre=404, other_coordinator=404, coordinatrice=200, admin_user=200
-)
+EDITORS_OF_MIXITE = {
+    "anonymous": "login",
+    "outsider": 404,
+    "membre": 404,
+    "other_coordinator": 404,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
 
 
 def check(response, expected):
@@ -113,7 +118,9 @@ def test_it_shows_the_management_buttons_to_the_groups_coordinator(client, coord
     assert "fait partie de groupes que vous ne coordonnez pas" not in html
 
 
-def test_it_needs_the_coordination_of_every_group_of_the_contact(client, coordinatrice, other_coordinator, nina, seniors):
+def test_it_needs_the_coordination_of_every_group_of_the_contact(
+    client, coordinatrice, other_coordinator, nina, seniors
+):
     MembershipFactory(group=seniors, contact=nina)
     for user in (coordinatrice, other_coordinator):
         client.force_login(user)
@@ -123,7 +130,9 @@ def test_it_needs_the_coordination_of_every_group_of_the_contact(client, coordin
     assert client.get(f"/partners/contacts/{nina.pk}/edit/").status_code == 200
 
 
-def test_it_keeps_a_former_member_with_the_groups_that_hold_their_history(client, other_coordinator, coordinatrice, nina):
+def test_it_keeps_a_former_member_with_the_groups_that_hold_their_history(
+    client, other_coordinator, coordinatrice, nina
+):
     nina.memberships.update(joined=dt.date(2020, 1, 1), left=dt.date(2021, 1, 1))
     client.force_login(other_coordinator)
     assert client.get(f"/partners/contacts/{nina.pk}/edit/").status_code == 404
@@ -149,7 +158,9 @@ def test_it_refuses_other_groups_a_members_export(client, other_coordinator, coo
     client.force_login(other_coordinator)
     assert client.get(f"/partners/contacts/{nina.pk}/export.json").status_code == 404
     client.force_login(coordinatrice)
-    assert json.loads(client.get(f"/partners/contacts/{nina.pk}/export.json").content)["contact"]["last_name"] == "Kerjean"
+    assert (
+        json.loads(client.get(f"/partners/contacts/{nina.pk}/export.json").content)["contact"]["last_name"] == "Kerjean"
+    )
 
 
 # --- The address of a contact with a login ---------------------------------------------
@@ -170,9 +181,10 @@ def edit(client, contact, **changes):
 def test_it_refuses_a_coordinator_changing_the_address_of_a_contact_with_a_login(client, coordinatrice, membre):
     contact = membre.contact
     client.force_login(coordinatrice)
-    assert "seul un administrateur peut changer son adresse" in client.get(
-        f"/partners/contacts/{contact.pk}/edit/"
-    ).content.decode()
+    assert (
+        "seul un administrateur peut changer son adresse"
+        in client.get(f"/partners/contacts/{contact.pk}/edit/").content.decode()
+    )
     response = edit(client, contact, email="pirate@example.org")
     assert response.status_code == 200
     html = response.content.decode()

@@ -2,8 +2,8 @@ import json
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from conftest import ROLES
 from groups.tests.factories import MembershipFactory
@@ -13,8 +13,22 @@ from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-DIRECTORY = dict(anonymous="login", outsider=404, membre=404, other_coordinator=200, coordinatrice=200, admin_user=200)
-EVERYONE = dict(anonymous="login", outsider=200, membre=200, other_coordinator=200, coordinatrice=200, admin_user=200)
+DIRECTORY = {
+    "anonymous": "login",
+    "outsider": 404,
+    "membre": 404,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
+EVERYONE = {
+    "anonymous": "login",
+    "outsider": 200,
+    "membre": 200,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
 
 
 def check(response, expected):
@@ -172,14 +186,20 @@ def test_it_shows_a_contact_with_groups_and_details(client, coordinatrice, membr
 def test_it_creates_an_organisation_and_a_contact(client, coordinatrice):
     client.force_login(coordinatrice)
     response = client.post(
-        "/partners/organisations/new/", {"name": "Chambre d'agriculture", "kind": "chambre", "website": "https://chambre.bzh"}
+        "/partners/organisations/new/",
+        {"name": "Chambre d'agriculture", "kind": "chambre", "website": "https://chambre.bzh"},
     )
     organisation = Organisation.objects.get(name="Chambre d'agriculture")
     assert response["Location"] == organisation.get_absolute_url()
     response = client.post(
         "/partners/contacts/new/",
-        {"first_name": "Lena", "last_name": "Riou", "organisation": organisation.pk, "email": "lena@chambre.bzh",
-         "phone": "+33 2 99 00 00 00"},
+        {
+            "first_name": "Lena",
+            "last_name": "Riou",
+            "organisation": organisation.pk,
+            "email": "lena@chambre.bzh",
+            "phone": "+33 2 99 00 00 00",
+        },
     )
     contact = Contact.objects.get(last_name="Riou")
     assert response["Location"] == contact.get_absolute_url()
@@ -233,7 +253,9 @@ def test_it_rejects_a_bad_contact_and_changes_nothing(client, coordinatrice, mem
 def test_it_neutralises_script_tags_in_the_directory(client, coordinatrice):
     evil = OrganisationFactory(name="<script>alert('org')</script>")
     ContactFactory(
-        first_name="<script>alert('x')</script>", organisation=evil, is_role_model=True,
+        first_name="<script>alert('x')</script>",
+        organisation=evil,
+        is_role_model=True,
         testimony_trade="<img src=x onerror=alert(1)>",
     )
     client.force_login(coordinatrice)
@@ -439,7 +461,9 @@ def test_it_offers_only_my_groups_in_the_directory_filter(client, coordinatrice,
     assert "Emploi des seniors" not in html
 
 
-def test_it_links_invitations_to_the_site_address_whatever_the_host(client, coordinatrice, mixite, mailoutbox, settings):
+def test_it_links_invitations_to_the_site_address_whatever_the_host(
+    client, coordinatrice, mixite, mailoutbox, settings
+):
     from groups.tests.factories import MembershipFactory
     from stakeholders.tests.factories import ContactFactory
 

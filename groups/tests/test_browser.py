@@ -87,8 +87,12 @@ def test_it_lets_a_coordinator_build_a_group_and_a_member_read_it_on_a_phone(
 def test_it_shows_the_partners_pages_accessibly(page, browser_login, axe, coordinatrice, membre, mixite):
     company = OrganisationFactory(name="Bâti Breizh", kind=Organisation.Kind.ENTREPRISE)
     ContactFactory(
-        first_name="Ana", last_name="Ferreira", organisation=company, is_role_model=True,
-        testimony_trade="Maçonne", testimony_video_url="https://www.youtube.com/watch?v=abc",
+        first_name="Ana",
+        last_name="Ferreira",
+        organisation=company,
+        is_role_model=True,
+        testimony_trade="Maçonne",
+        testimony_video_url="https://www.youtube.com/watch?v=abc",
     )
     browser_login(page, coordinatrice)
     for name, path in [

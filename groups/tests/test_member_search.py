@@ -95,7 +95,9 @@ def test_it_refuses_a_contact_it_cannot_add_in_french(client, coordinatrice, mix
         contact = nina.pk
     members = Membership.objects.count()
     client.force_login(coordinatrice)
-    response = client.post("/groups/mixite/members/", {"q": "", "contact": contact, "role": "member", "joined": "2026-02-01"})
+    response = client.post(
+        "/groups/mixite/members/", {"q": "", "contact": contact, "role": "member", "joined": "2026-02-01"}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Membership.objects.count() == members
@@ -106,7 +108,10 @@ def test_it_keeps_the_chosen_contact_on_screen_after_an_error(client, coordinatr
     response = client.post("/groups/mixite/members/", {"q": "", "contact": nina.pk, "role": "member", "joined": ""})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Kerjean Nina — Bâti Breizh" in html and f'value="{nina.pk}" class="form-check-input" id="id_contact_0" required checked' in html
+    assert (
+        "Kerjean Nina — Bâti Breizh" in html
+        and f'value="{nina.pk}" class="form-check-input" id="id_contact_0" required checked' in html
+    )
 
 
 def test_it_neutralises_script_tags_in_search_results(client, coordinatrice, mixite):

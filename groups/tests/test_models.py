@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory
+from meetings import selectors
 from meetings.models import Action, Meeting
 from meetings.tests.factories import ActionFactory, MeetingFactory
-from meetings import selectors
 from stakeholders import personal_data
 
 pytestmark = pytest.mark.django_db

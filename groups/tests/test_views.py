@@ -12,11 +12,30 @@ from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 # What each role gets: a status code, or "login" for a redirect to the login page.
-EVERYONE = dict(anonymous="login", outsider=200, membre=200, other_coordinator=200, coordinatrice=200, admin_user=200)
-CREATORS = dict(anonymous="login", outsider=404, membre=404, other_coordinator=200, coordinatrice=200, admin_user=200)
-COORDINATORS_OF_MIXITE = dict(
-    anonymous="login", outsider=404, membre=403, other_coordinator=404, coordinatrice=200, admin_user=200
-)
+EVERYONE = {
+    "anonymous": "login",
+    "outsider": 200,
+    "membre": 200,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
+CREATORS = {
+    "anonymous": "login",
+    "outsider": 404,
+    "membre": 404,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
+COORDINATORS_OF_MIXITE = {
+    "anonymous": "login",
+    "outsider": 404,
+    "membre": 403,
+    "other_coordinator": 404,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
 
 
 def check(response, expected):
@@ -76,9 +95,7 @@ def test_it_lets_coordinators_and_admins_create_groups(client, as_role, role, ca
     check(client.get("/groups/new/"), CREATORS[role])
 
 
-@pytest.mark.parametrize(
-    "path", ["/groups/mixite/edit/", "/groups/mixite/members/"], ids=["edit", "members"]
-)
+@pytest.mark.parametrize("path", ["/groups/mixite/edit/", "/groups/mixite/members/"], ids=["edit", "members"])
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_groups_coordinators_manage_it(client, as_role, role, cast, mixite, path):
     as_role(role)
@@ -88,7 +105,10 @@ def test_it_lets_only_the_groups_coordinators_manage_it(client, as_role, role, c
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_groups_coordinators_archive_it(client, as_role, role, cast, mixite):
     as_role(role)
-    check(client.post("/groups/mixite/archive/"), {**COORDINATORS_OF_MIXITE, "coordinatrice": 302, "admin_user": 302}[role])
+    check(
+        client.post("/groups/mixite/archive/"),
+        {**COORDINATORS_OF_MIXITE, "coordinatrice": 302, "admin_user": 302}[role],
+    )
     mixite.refresh_from_db()
     assert mixite.is_archived is (role in ("coordinatrice", "admin_user"))
 
@@ -159,7 +179,9 @@ def test_it_paginates_the_list(client, membre):
 def test_it_groups_members_by_organisation_and_shows_details_to_coordinators_only(
     client, coordinatrice, membre, departement, mixite
 ):
-    colleague = ContactFactory(organisation=departement, first_name="Gaëlle", last_name="Tanguy", email="g.tanguy@cd35.fr")
+    colleague = ContactFactory(
+        organisation=departement, first_name="Gaëlle", last_name="Tanguy", email="g.tanguy@cd35.fr"
+    )
     MembershipFactory(group=mixite, contact=colleague, role=Membership.Role.GUEST)
     gone = ContactFactory(first_name="Parti", last_name="Depuis")
     MembershipFactory(group=mixite, contact=gone, joined=dt.date(2020, 1, 1), left=dt.date(2021, 1, 1))
@@ -178,19 +200,26 @@ def test_it_groups_members_by_organisation_and_shows_details_to_coordinators_onl
 def test_it_shows_next_meetings_actions_by_lever_and_the_years_target(client, membre, mixite):
     now = timezone.now()
     this_year = timezone.localdate().year
-    past = max(now - dt.timedelta(days=1), timezone.make_aware(dt.datetime(this_year, 1, 1, 10)))
+    past = max(now - dt.timedelta(days=1), dt.datetime(this_year, 1, 1, 10, tzinfo=timezone.get_current_timezone()))
     MeetingFactory(group=mixite, title="Passée", starts_at=past, ends_at=past + dt.timedelta(minutes=30))
     MeetingFactory(group=mixite, title="Annulée", starts_at=now + dt.timedelta(days=3), status="cancelled")
     MeetingFactory(group=mixite, title="Prochaine", starts_at=now + dt.timedelta(days=5))
     ActionFactory(group=mixite, title="Forum des métiers", lever="sensibiliser")
-    ActionFactory(group=mixite, title="Stage découverte", lever="former", due_date=timezone.localdate() - dt.timedelta(days=2))
+    ActionFactory(
+        group=mixite, title="Stage découverte", lever="former", due_date=timezone.localdate() - dt.timedelta(days=2)
+    )
     ActionFactory(group=mixite, title="Vidéo terminée", lever="roles_modeles", status="done")
     client.force_login(membre)
     html = client.get("/groups/mixite/").content.decode()
     assert "Prochaine" in html and "Passée" not in html.split("Prochaines réunions")[1].split("</ul>")[0]
     assert "Annulée" in html
     assert "Actions en cours par levier" in html
-    assert html.index("Sensibiliser") < html.index("Forum des métiers") < html.index("Former") < html.index("Stage découverte")
+    assert (
+        html.index("Sensibiliser")
+        < html.index("Forum des métiers")
+        < html.index("Former")
+        < html.index("Stage découverte")
+    )
     assert "en retard" in html
     assert "Vidéo terminée" not in html
     assert f"Réunions en {this_year}" in html
@@ -214,8 +243,13 @@ def test_it_creates_a_group_with_its_creator_as_coordinator(client, coordinatric
     client.force_login(coordinatrice)
     response = client.post(
         "/groups/new/",
-        {"name": "Mobilité durable", "theme": "Mobilité", "territory": bretagne.pk, "meetings_per_year": 4,
-         "reminder_offsets": "7, 2"},
+        {
+            "name": "Mobilité durable",
+            "theme": "Mobilité",
+            "territory": bretagne.pk,
+            "meetings_per_year": 4,
+            "reminder_offsets": "7, 2",
+        },
     )
     group = WorkingGroup.objects.get(name="Mobilité durable")
     assert response["Location"] == "/groups/mobilite-durable/"
@@ -252,8 +286,13 @@ def test_it_edits_a_group_but_not_its_slug(client, coordinatrice, mixite):
     client.force_login(coordinatrice)
     response = client.post(
         "/groups/mixite/edit/",
-        {"name": "Mixité", "theme": "Mixité des métiers", "meetings_per_year": 5, "reminder_offsets": "3",
-         "slug": "autre"},
+        {
+            "name": "Mixité",
+            "theme": "Mixité des métiers",
+            "meetings_per_year": 5,
+            "reminder_offsets": "3",
+            "slug": "autre",
+        },
     )
     assert response.status_code == 302
     mixite.refresh_from_db()
@@ -286,7 +325,9 @@ def test_it_adds_a_member(client, coordinatrice, mixite):
 
 def test_it_refuses_a_duplicate_member_in_french(client, coordinatrice, membre, mixite):
     client.force_login(coordinatrice)
-    response = client.post("/groups/mixite/members/", {"contact": membre.contact.pk, "role": "member", "joined": "2026-01-15"})
+    response = client.post(
+        "/groups/mixite/members/", {"contact": membre.contact.pk, "role": "member", "joined": "2026-01-15"}
+    )
     assert response.status_code == 400
     assert "Yann Morvan fait déjà partie de ce groupe." in response.content.decode()
     assert Membership.objects.filter(contact=membre.contact).count() == 1
@@ -342,7 +383,9 @@ def test_it_changes_a_members_role(client, coordinatrice, membre, mixite):
 
 
 def test_it_neutralises_script_tags_in_member_names(client, coordinatrice, mixite):
-    contact = ContactFactory(first_name="<script>alert(1)</script>", organisation=OrganisationFactory(name="<b>Org</b>"))
+    contact = ContactFactory(
+        first_name="<script>alert(1)</script>", organisation=OrganisationFactory(name="<b>Org</b>")
+    )
     MembershipFactory(group=mixite, contact=contact)
     client.force_login(coordinatrice)
     for path in ("/groups/mixite/", "/groups/mixite/members/"):
@@ -381,8 +424,13 @@ def test_it_shows_a_several_day_event_as_such_on_the_group_page(client, membre, 
     from meetings.tests.factories import MeetingFactory
 
     paris = ZoneInfo("Europe/Paris")
-    MeetingFactory(group=mixite, kind="event", title="Semaine de la mixité des métiers",
-                   starts_at=dt.datetime(2031, 1, 27, 9, 0, tzinfo=paris), ends_at=dt.datetime(2031, 1, 31, 17, 0, tzinfo=paris))
+    MeetingFactory(
+        group=mixite,
+        kind="event",
+        title="Semaine de la mixité des métiers",
+        starts_at=dt.datetime(2031, 1, 27, 9, 0, tzinfo=paris),
+        ends_at=dt.datetime(2031, 1, 31, 17, 0, tzinfo=paris),
+    )
     client.force_login(membre)
     html = client.get(mixite.get_absolute_url()).content.decode()
     assert "du lundi 27 au vendredi 31 janvier 2031" in html

@@ -62,13 +62,18 @@ def test_it_shows_every_stage_column_at_1280_px(page, membre, browser_login, axe
     boxes = page.evaluate(TABLE_BOXES)
     assert all(b["boxed"] for b in boxes)
     # The domain and year tables show every stage without scrolling.
-    for caption in ("Part de femmes et classe de mixité de chaque domaine à chaque étape", "Part de femmes à chaque étape, par année"):
+    for caption in (
+        "Part de femmes et classe de mixité de chaque domaine à chaque étape",
+        "Part de femmes à chaque étape, par année",
+    ):
         table = page.locator("table", has=page.locator("caption", has_text=caption))
         last = table.locator("thead th").last
         assert last.inner_text() == "En emploi"
         box = last.bounding_box()
         assert box["x"] + box["width"] <= 1280
-        assert table.evaluate("t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth + 1")
+        assert table.evaluate(
+            "t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth + 1"
+        )
     # The wide charts (720 px, or 600 px beside their table) are shown at 85 % of that or more.
     for width in page.locator("figure img").evaluate_all("imgs => imgs.map(i => i.clientWidth / i.naturalWidth)"):
         assert width >= 0.85

@@ -7,10 +7,10 @@ from django.test import override_settings
 
 from conftest import ROLES
 from indicators.demo import seed_demo_indicators
-from reference.models import Domain, Territory
 from indicators.models import Observation
 from indicators.views import escape_cell
 from meetings.tests.factories import ActionFactory
+from reference.models import Domain, Territory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +116,14 @@ def test_it_withholds_small_cells_from_members_not_from_admins(client, membre, a
     (stage,) = data["stages"]
     domains = {d["code"]: d for d in stage["domains"]}
     assert domains["F"] == {
-        "code": "F", "label": "Construction, Bâtiment et Travaux publics", "women": None, "men": 301,
-        "unknown": 0, "share_women": None, "class": "masculinised", "suppressed": True,
+        "code": "F",
+        "label": "Construction, Bâtiment et Travaux publics",
+        "women": None,
+        "men": 301,
+        "unknown": 0,
+        "share_women": None,
+        "class": "masculinised",
+        "suppressed": True,
     }
     assert domains["K"]["men"] is None and domains["K"]["share_women"] is None
     # 22 people: both counts shown, the share is not (denominator under 30), nor the class.
@@ -126,7 +132,11 @@ def test_it_withholds_small_cells_from_members_not_from_admins(client, membre, a
     assert stage["women"] == 344 and stage["men"] == 614
     html = client.get("/indicators/?territory=35&stage=formation").content.decode()
     assert "&lt; 11" in html
-    rows = list(csv.reader(io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
     f_row = next(r for r in rows if r[4] == "formation" and r[5] == "F")
     assert f_row[7] == "< 11" and f_row[10] == ""
     client.force_login(admin_user)
@@ -157,7 +167,7 @@ def test_it_rolls_a_full_rome_code_up_in_the_filter(client, membre, demo):
 
 def test_it_escapes_formulas_in_the_export(client, admin_user):
     domain = Domain.objects.get(nomenclature="rome", code="F")
-    domain.label = "=HYPERLINK(\"http://evil\")"
+    domain.label = '=HYPERLINK("http://evil")'
     domain.save()
     obs("35", "F", "formation", 40, 60)
     client.force_login(admin_user)
@@ -244,13 +254,17 @@ def test_it_leaves_plain_cells_alone(value):
 
 def test_it_escapes_a_formula_after_blanks_in_the_export(client, admin_user):
     domain = Domain.objects.get(nomenclature="rome", code="F")
-    domain.label = "\n =HYPERLINK(\"http://evil\")"
+    domain.label = '\n =HYPERLINK("http://evil")'
     domain.save()
     obs("35", "F", "formation", 40, 60)
     client.force_login(admin_user)
-    rows = list(csv.reader(io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
     f_row = next(r for r in rows if r[4] == "formation" and r[5] == "F")
-    assert f_row[6] == "'\n =HYPERLINK(\"http://evil\")"
+    assert f_row[6] == '\'\n =HYPERLINK("http://evil")'
 
 
 def test_it_explains_small_cells_with_the_thresholds_of_the_settings(client, membre):
@@ -267,7 +281,12 @@ def test_it_explains_small_cells_with_the_thresholds_of_the_settings(client, mem
         assert "de 1 à 10" not in html
         # The same label from the template filter and in the export (view).
         assert Template("{% load indicators_tags %}{{ n|count }}").render(Context({"n": None})) == "&lt; 6"
-        rows = list(csv.reader(io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"))
+        rows = list(
+            csv.reader(
+                io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")),
+                delimiter=";",
+            )
+        )
         f_row = next(r for r in rows if r[4] == "formation" and r[5] == "F")
         assert f_row[7] == "< 6"
         k_row = next(r for r in rows if r[4] == "formation" and r[5] == "K")

@@ -26,7 +26,11 @@ def write(tmp_path, content, name="indicateurs.csv", encoding="utf-8"):
 
 
 def counts():
-    return sorted(Observation.objects.values_list("year", "month", "territory__code", "domain__code", "stage", "women", "men", "unknown"))
+    return sorted(
+        Observation.objects.values_list(
+            "year", "month", "territory__code", "domain__code", "stage", "women", "men", "unknown"
+        )
+    )
 
 
 def test_it_imports_a_plain_file_and_records_the_import(tmp_path, capsys):
@@ -87,12 +91,18 @@ def test_it_reads_utf8_with_or_without_bom(tmp_path, bom):
 BAD_ROWS = [
     ("2024,99,rome,F,formation,1,2,0", "Ligne 3, colonne « territoire » : territoire inconnu « 99 »"),
     ("2024,35,nafa,F,formation,1,2,0", "Ligne 3, colonne « nomenclature » : nomenclature inconnue « nafa »"),
-    ("2024,35,rome,Z,formation,1,2,0", "Ligne 3, colonne « domaine » : domaine inconnu « Z » dans la nomenclature rome"),
+    (
+        "2024,35,rome,Z,formation,1,2,0",
+        "Ligne 3, colonne « domaine » : domaine inconnu « Z » dans la nomenclature rome",
+    ),
     ("2024,35,rome,F,stage,1,2,0", "Ligne 3, colonne « étape » : étape inconnue « stage »"),
     ("2024,35,rome,F,formation,-1,2,0", "Ligne 3, colonne « femmes » : l’effectif « -1 » est négatif"),
     ("2024,35,rome,F,formation,1,2.5,0", "Ligne 3, colonne « hommes » : l’effectif « 2.5 » n’est pas un nombre entier"),
     ("2024,35,rome,F,formation,1,2,beaucoup", "Ligne 3, colonne « non_renseigne » : « beaucoup » n’est pas un nombre"),
-    ("24-13,35,rome,F,formation,1,2,0", "Ligne 3, colonne « période » : « 24-13 » n’est ni une année (2024) ni un mois (2024-03)"),
+    (
+        "24-13,35,rome,F,formation,1,2,0",
+        "Ligne 3, colonne « période » : « 24-13 » n’est ni une année (2024) ni un mois (2024-03)",
+    ),
     ("2024,29,rome,F,formation,1,2,0", "Ligne 3 : la même clé figure déjà à la ligne 2"),
 ]
 
@@ -101,7 +111,9 @@ BAD_ROWS = [
 def test_it_rejects_the_whole_file_for_one_bad_row(tmp_path, capsys, bad, message):
     Observation.objects.create(year=2024, territory_id=1, domain_id=1, stage="emploi", women=1, men=1)
     before = counts()
-    content = "period,territory,nomenclature,domain,stage,women,men,unknown\n2024,29,rome,F,formation,1,2,0\n" + bad + "\n"
+    content = (
+        "period,territory,nomenclature,domain,stage,women,men,unknown\n2024,29,rome,F,formation,1,2,0\n" + bad + "\n"
+    )
     with pytest.raises(CommandError) as error:
         call_command("import_indicators", write(tmp_path, content))
     assert error.value.returncode == 1
@@ -136,7 +148,9 @@ def test_it_rejects_an_empty_file(tmp_path):
 def test_it_imports_through_the_web_with_a_preview(client, coordinatrice):
     client.force_login(coordinatrice)
     Observation.objects.create(year=2024, territory_id=_id("35"), domain_id=_dom("F"), stage="emploi", women=3, men=98)
-    Observation.objects.create(year=2024, territory_id=_id("35"), domain_id=_dom("F"), stage="formation", women=1, men=1)
+    Observation.objects.create(
+        year=2024, territory_id=_id("35"), domain_id=_dom("F"), stage="formation", women=1, men=1
+    )
     upload = SimpleUploadedFile("fichier.csv", GOOD.encode(), content_type="text/csv")
     response = client.post("/indicators/import/", {"file": upload})
     html = response.content.decode()

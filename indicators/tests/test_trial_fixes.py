@@ -98,7 +98,7 @@ def test_it_counts_actions_on_whole_ticks():
 
 def test_it_draws_larger_text_on_the_narrow_charts():
     drawn = charts.segregation({"stages": [{"label": "En emploi", "duncan_index": 40.0}]})
-    assert 'width="400"' in _svg(drawn["narrow"]) or "viewBox=\"0 0 400" in _svg(drawn["narrow"])
+    assert 'width="400"' in _svg(drawn["narrow"]) or 'viewBox="0 0 400' in _svg(drawn["narrow"])
     assert "font-size:16px" in _svg(drawn["narrow"]).replace(" ", "")
 
 
@@ -141,7 +141,7 @@ def test_it_asks_anonymous_users_to_log_in_for_the_import_format(client):
 
 
 def test_it_lists_changed_rows_old_and_new_in_the_preview(client, coordinatrice):
-    for i, domain in enumerate("ABCDEFGHIJKLMN"):
+    for domain in "ABCDEFGHIJKLMN":
         for stage in ("sensibilises", "accueillis", "orientes", "formation"):
             obs("35", domain, stage, 40, 60)
     lines = ["période;territoire;domaine;étape;femmes;hommes"]

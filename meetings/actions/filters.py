@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
-from django.http import QueryDict
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,9 +35,7 @@ class ActionFilter(django_filters.FilterSet):
         empty_label=pgettext_lazy("statuses of actions", "All"),
     )
     kind = django_filters.ChoiceFilter(choices=Action.Kind.choices, label=_("Kind"), empty_label=ALL)
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput
-    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput)
 
     class Meta:
         model = Action

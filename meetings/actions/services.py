@@ -6,7 +6,18 @@ from django.utils.translation import gettext as _
 from ..models import Action, Lever
 
 
-def create_action(*, group, title, owner, meeting=None, description="", due_date=None, lever=Lever.AUTRE, kind=Action.Kind.ACTION, status=Action.Status.TODO):
+def create_action(
+    *,
+    group,
+    title,
+    owner,
+    meeting=None,
+    description="",
+    due_date=None,
+    lever=Lever.AUTRE,
+    kind=Action.Kind.ACTION,
+    status=Action.Status.TODO,
+):
     """A decision becomes an action, owned by one contact."""
     if owner is None:
         raise ValidationError(_("An action needs an owner."))

@@ -52,7 +52,9 @@ def agenda_item_edit(request, pk, item_pk):
         messages.success(request, _("Agenda item updated."))
         return redirect("meetings:agenda", pk=meeting.pk)
     return render(
-        request, "meetings/agenda_item_form.html", {"meeting": meeting, "group": meeting.group, "form": form, "item": item}
+        request,
+        "meetings/agenda_item_form.html",
+        {"meeting": meeting, "group": meeting.group, "form": form, "item": item},
     )
 
 

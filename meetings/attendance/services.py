@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Membership
-from stakeholders.models import Contact
-
 from reference.timezones import PARIS
+from stakeholders.models import Contact
 
 from ..models import Attendance, Meeting
 

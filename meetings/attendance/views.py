@@ -23,7 +23,9 @@ def attendance(request, pk):
     forms = _register_forms(meeting, request.POST or None)
     if request.method == "POST":
         if all(form.is_valid() for form in forms):
-            register = [(form.attendance, form.cleaned_data["presence"], form.cleaned_data["substitute"]) for form in forms]
+            register = [
+                (form.attendance, form.cleaned_data["presence"], form.cleaned_data["substitute"]) for form in forms
+            ]
             services.record_attendance(meeting, register=register, by=request.user)
             messages.success(request, _("Attendance register saved."))
             return redirect(meeting)

@@ -60,9 +60,7 @@ def _calendar_response(request, meetings, *, name, filename=None):
 def meeting_ics(request, pk):
     """One meeting as an .ics file, for the members of its group."""
     meeting = get_object_or_404(_feed_meetings(Meeting.objects.visible_to(request.roles)), pk=pk)
-    return _calendar_response(
-        request, [meeting], name=str(meeting.group), filename=f"reunion-{meeting.pk}.ics"
-    )
+    return _calendar_response(request, [meeting], name=str(meeting.group), filename=f"reunion-{meeting.pk}.ics")
 
 
 @require_safe
@@ -81,9 +79,7 @@ def personal_feed(request, token):
     if contact is None:
         raise Http404
     groups = Membership.objects.current().filter(contact=contact).values("group_id")
-    meetings = _feed_meetings(
-        Meeting.objects.filter(group_id__in=groups, starts_at__gte=timezone.now() - FEED_HISTORY)
-    )
+    meetings = _feed_meetings(Meeting.objects.filter(group_id__in=groups, starts_at__gte=timezone.now() - FEED_HISTORY))
     return _calendar_response(request, meetings, name=f"Wekker – {contact.full_name}")
 
 

@@ -47,8 +47,8 @@ def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
     # minutes saved by someone else since this editor loaded them.
     target = Meeting.objects.filter(pk=meeting.pk).exclude(minutes_status=Meeting.MinutesStatus.ADOPTED)
     if loaded_at is not NOT_CHECKED:
-        target = target.filter(minutes_updated_at=loaded_at) if loaded_at else target.filter(
-            minutes_updated_at__isnull=True
+        target = (
+            target.filter(minutes_updated_at=loaded_at) if loaded_at else target.filter(minutes_updated_at__isnull=True)
         )
     if not target.update(**updated):
         if Meeting.objects.filter(pk=meeting.pk, minutes_status=Meeting.MinutesStatus.ADOPTED).exists():

@@ -39,8 +39,9 @@ def _too_long_message():
 def minutes(request, pk):
     if request.method == "POST" and request.user.is_authenticated and _too_big(request):
         meeting = access.for_coordinator(request.roles, Meeting.objects.for_page(), pk=pk)
-        return _minutes_page(request, meeting, _minutes_form(meeting, text=meeting.minutes),
-                             error=_too_long_message(), status=413)
+        return _minutes_page(
+            request, meeting, _minutes_form(meeting, text=meeting.minutes), error=_too_long_message(), status=413
+        )
     return _minutes(request, pk)
 
 

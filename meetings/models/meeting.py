@@ -159,9 +159,7 @@ class AgendaItem(models.Model):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(duration_minutes__lte=24 * 60), name="agenda_item_duration_sane"
-            ),
+            models.CheckConstraint(condition=Q(duration_minutes__lte=24 * 60), name="agenda_item_duration_sane"),
         ]
 
     def __str__(self):

@@ -123,7 +123,9 @@ class Batch:
         self.coordinators = set(current.filter(role=Membership.Role.COORDINATOR).values_list("group_id", "contact_id"))
         # Only published agendas: a draft agenda never leaves in a mail or its .ics.
         self.agendas = defaultdict(list)
-        for item in AgendaItem.objects.published().filter(meeting_id__in=meeting_ids).order_by("meeting", "position", "pk"):
+        for item in (
+            AgendaItem.objects.published().filter(meeting_id__in=meeting_ids).order_by("meeting", "position", "pk")
+        ):
             self.agendas[item.meeting_id].append(item)
         self.actions = _by_owner(Action.objects.open().filter(owner_id__in=contact_ids))
         self.digest_actions = {}
@@ -170,9 +172,7 @@ def send_claimed(pks, now, result=None, *, clock=wall_clock):
                 _close_quietly(smtp)
                 _fail(delivery, exc, at, result)
             else:
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.SENT, sent_at=at, last_error=""
-                )
+                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=at, last_error="")
                 delivery.status, delivery.sent_at = Delivery.Status.SENT, at
                 result.sent.append(delivery)
     finally:

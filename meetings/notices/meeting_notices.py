@@ -18,7 +18,7 @@ from .schedule import LIVE, MAX_OFFSET_DAYS, chunks, current_reminder, recipient
 
 
 def when(value):
-    """"mardi 9 décembre 2025, 9h30" in the reader's language."""
+    """ "mardi 9 décembre 2025, 9h30" in the reader's language."""
     return formats.date_format(timezone.localtime(value, PARIS), "l j F Y, G\\hi")
 
 

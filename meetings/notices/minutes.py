@@ -60,7 +60,10 @@ class MinutesNotice(Notice):
         return None
 
     def subject(self, delivery, at):
-        return _("Minutes: %(group)s – %(title)s") % {"group": delivery.meeting.group.name, "title": delivery.meeting.title}
+        return _("Minutes: %(group)s – %(title)s") % {
+            "group": delivery.meeting.group.name,
+            "title": delivery.meeting.title,
+        }
 
     def context(self, delivery, batch, at):
         context = mail.meeting_context(delivery, batch, at)
@@ -91,7 +94,11 @@ class MinutesMissingNotice(Notice):
         )
         return [
             Delivery(
-                kind=self.kind, meeting_id=m_id, contact_id=contact_id, meeting_starts_at=m_start, due_at=m_end + MINUTES_GRACE
+                kind=self.kind,
+                meeting_id=m_id,
+                contact_id=contact_id,
+                meeting_starts_at=m_start,
+                due_at=m_end + MINUTES_GRACE,
             )
             for m_id, contact_id, m_start, m_end, _seq in rows
         ]

@@ -27,8 +27,9 @@ class TimesMixin:
 
 
 class MeetingForm(TimesMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False,
-                            help_text=_("Left empty: “Meeting of 9 December”."))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Left empty: “Meeting of 9 December”.")
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial=Meeting.Kind.MEETING)
     day = forms.DateField(label=_("Day"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30))
@@ -75,13 +76,23 @@ ORDINALS = [
 
 
 WEEKDAYS = [
-    (0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
-    (5, _("Saturday")), (6, _("Sunday")),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 
 
-EVERY = [(1, _("every month")), (2, _("every other month")), (3, _("every three months")),
-         (4, _("every four months")), (6, _("every six months"))]
+EVERY = [
+    (1, _("every month")),
+    (2, _("every other month")),
+    (3, _("every three months")),
+    (4, _("every four months")),
+    (6, _("every six months")),
+]
 
 
 class PlanForm(forms.Form):
@@ -96,8 +107,9 @@ class PlanForm(forms.Form):
     count = forms.IntegerField(label=_("Number of meetings"), min_value=1, max_value=24, initial=6)
     start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30))
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False,
-                            help_text=_("Left empty: “Meeting of 9 December”."))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Left empty: “Meeting of 9 December”.")
+    )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 

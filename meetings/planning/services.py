@@ -29,7 +29,7 @@ def paris_datetime(day, time):
 
 
 def default_title(starts_at, kind=Meeting.Kind.MEETING):
-    """"Réunion du 9 décembre": the title a planned meeting gets, in the site's language."""
+    """ "Réunion du 9 décembre": the title a planned meeting gets, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         day = formats.date_format(timezone.localtime(starts_at, PARIS), "j F")
         if day.startswith("1 ") and translation.get_language() == "fr":

@@ -104,9 +104,7 @@ def edit(request, pk):
         )
         messages.success(request, _("Meeting updated."))
         return redirect(meeting)
-    return render(
-        request, "meetings/meeting_form.html", {"group": meeting.group, "form": form, "meeting": meeting}
-    )
+    return render(request, "meetings/meeting_form.html", {"group": meeting.group, "form": form, "meeting": meeting})
 
 
 @login_required

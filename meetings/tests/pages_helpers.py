@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
-
-from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 from meetings.planning import services as planning_services
+from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
 # Expected status per role for a page of the mixité group that members may see.
 MEMBER_PAGE = {

@@ -21,9 +21,17 @@ def action(mixite, membre):
 
 
 def new_action(owner, **extra):
-    return {"title": "Tourner trois vidéos", "kind": "action", "owner": owner.pk if owner else "",
-            "due_date": "2031-03-01", "lever": "roles_modeles", "status": "todo", "description": "", "progress": "",
-            **extra}
+    return {
+        "title": "Tourner trois vidéos",
+        "kind": "action",
+        "owner": owner.pk if owner else "",
+        "due_date": "2031-03-01",
+        "lever": "roles_modeles",
+        "status": "todo",
+        "description": "",
+        "progress": "",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -59,7 +67,9 @@ def test_it_lets_only_coordinators_create_and_edit_actions(client, as_role, mixi
 
 def test_it_lets_the_owner_update_status_and_progress(client, membre, action):
     client.force_login(membre)
-    response = client.post(action.get_absolute_url(), {"status": "in_progress", "progress": "Salle réservée"}, follow=True)
+    response = client.post(
+        action.get_absolute_url(), {"status": "in_progress", "progress": "Salle réservée"}, follow=True
+    )
     html = response.content.decode()
     assert "Action modifiée." in html and "Salle réservée" in html
     action.refresh_from_db()
@@ -104,9 +114,15 @@ def test_it_refuses_an_owner_from_another_group(client, coordinatrice, other_coo
 
 def test_it_neutralises_scripts_in_actions(client, coordinatrice, mixite):
     client.force_login(coordinatrice)
-    client.post("/groups/mixite/actions/new/", new_action(
-        coordinatrice.contact, title="<script>alert(1)</script>", description="<script>alert(2)</script>",
-        progress="<script>alert(3)</script>"))
+    client.post(
+        "/groups/mixite/actions/new/",
+        new_action(
+            coordinatrice.contact,
+            title="<script>alert(1)</script>",
+            description="<script>alert(2)</script>",
+            progress="<script>alert(3)</script>",
+        ),
+    )
     action = Action.objects.get()
     for url in ("/actions/", action.get_absolute_url()):
         html = client.get(url).content.decode()
@@ -117,8 +133,9 @@ def test_it_filters_by_group_owner_lever_status_and_overdue(client, coordinatric
     today = timezone.localdate()
     ActionFactory(group=mixite, owner=membre.contact, title="En retard", due_date=today - dt.timedelta(days=3))
     ActionFactory(group=mixite, owner=coordinatrice.contact, title="Vidéos", lever="roles_modeles")
-    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Finie", status="done",
-                  due_date=today - dt.timedelta(days=30))
+    ActionFactory(
+        group=mixite, owner=coordinatrice.contact, title="Finie", status="done", due_date=today - dt.timedelta(days=30)
+    )
     ActionFactory(group=mixite, owner=coordinatrice.contact, title="Semaine de la mixité", kind="event")
     client.force_login(coordinatrice)
 
@@ -186,8 +203,9 @@ def test_it_shows_50_actions_a_page_with_links_to_the_others(client, coordinatri
     assert page3.count('<tr>\n    <th scope="row"') == 20 and "Page précédente" in page3
 
 
-def test_it_offers_owners_to_pick_only_once_a_group_is_chosen(client, coordinatrice, membre, mixite, seniors,
-                                                              other_coordinator):
+def test_it_offers_owners_to_pick_only_once_a_group_is_chosen(
+    client, coordinatrice, membre, mixite, seniors, other_coordinator
+):
     ActionFactory(group=mixite, owner=membre.contact)
     ActionFactory(group=seniors, owner=other_coordinator.contact)
     client.force_login(coordinatrice)

@@ -8,11 +8,10 @@ from django.core import mail
 from django.urls import reverse
 
 import meetings.admin  # noqa: F401  (registers the meetings admin and DeliveryAdmin)
-
 from meetings.models import Delivery
+from meetings.notices import dispatch
 
 from .test_reminders_helpers import make_group, make_meeting, paris
-from meetings.notices import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +83,8 @@ def test_it_lets_view_only_staff_read_but_not_resend(client, deliveries):
     assert changelist.status_code == 200 and "resend" not in changelist.content.decode()
     assert client.get(reverse("admin:meetings_delivery_change", args=[deliveries["sent"].pk])).status_code == 200
     response = client.post(
-        reverse("admin:meetings_delivery_changelist"), {"action": "resend", "_selected_action": [deliveries["failed"].pk]}
+        reverse("admin:meetings_delivery_changelist"),
+        {"action": "resend", "_selected_action": [deliveries["failed"].pk]},
     )
     assert mail.outbox == []
     assert Delivery.objects.get(pk=deliveries["failed"].pk).status == "failed"
@@ -108,8 +108,8 @@ def test_it_titles_the_action_filters_apart(client, admin_user):
 
 
 def test_it_lists_observations_by_codes_with_names_on_hover(client, admin_user):
-    from reference.models import Domain, Territory
     from indicators.models import Observation
+    from reference.models import Domain, Territory
 
     territory, domain = Territory.objects.order_by("pk").first(), Domain.objects.order_by("pk").first()
     if territory is None or domain is None:

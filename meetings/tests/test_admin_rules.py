@@ -6,12 +6,11 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-
+from meetings.minutes import services as minutes_services
 from meetings.models import Meeting
+from meetings.planning import services as planning_services
 
 from .pages_helpers import meeting_of
-from meetings.minutes import services as minutes_services
-from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -145,12 +144,15 @@ def test_it_refuses_in_the_admin_to_cancel_a_meeting_that_took_place(client, adm
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({
-        "status": "cancelled",
-        "starts_at_0": timezone.localtime(start).strftime("%d/%m/%Y"), "starts_at_1": timezone.localtime(start).strftime("%H:%M:%S"),
-        "ends_at_0": timezone.localtime(start + dt.timedelta(hours=2)).strftime("%d/%m/%Y"),
-        "ends_at_1": timezone.localtime(start + dt.timedelta(hours=2)).strftime("%H:%M:%S"),
-    })
+    data.update(
+        {
+            "status": "cancelled",
+            "starts_at_0": timezone.localtime(start).strftime("%d/%m/%Y"),
+            "starts_at_1": timezone.localtime(start).strftime("%H:%M:%S"),
+            "ends_at_0": timezone.localtime(start + dt.timedelta(hours=2)).strftime("%d/%m/%Y"),
+            "ends_at_1": timezone.localtime(start + dt.timedelta(hours=2)).strftime("%H:%M:%S"),
+        }
+    )
     for prefix in ("agenda_items", "attendances"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     response = client.post(url, data)
@@ -173,14 +175,21 @@ def test_it_keeps_the_date_of_a_meeting_that_took_place(mixite):
     meeting = MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2), status="held")
     later = timezone.now() + dt.timedelta(days=10)
     with _pytest.raises(ValidationError) as error:
-        planning_services.reschedule(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), place=meeting.place,
-                            video_url=meeting.video_url, status="planned")
+        planning_services.reschedule(
+            meeting,
+            starts_at=later,
+            ends_at=later + dt.timedelta(hours=2),
+            place=meeting.place,
+            video_url=meeting.video_url,
+            status="planned",
+        )
     assert "ne peuvent plus changer" in " ".join(error.value.messages)
     meeting.refresh_from_db()
     assert meeting.starts_at == start and meeting.status == "held"
     # Its place may still be corrected.
-    planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Salle B",
-                        video_url=meeting.video_url)
+    planning_services.reschedule(
+        meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Salle B", video_url=meeting.video_url
+    )
     meeting.refresh_from_db()
     assert meeting.place == "Salle B"
 
@@ -191,7 +200,13 @@ def test_it_tells_calendars_when_a_meeting_is_confirmed(mixite):
 
     meeting = MeetingFactory(group=mixite, status="planned")
     before = meeting.sequence
-    planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
-                        video_url=meeting.video_url, status="confirmed")
+    planning_services.reschedule(
+        meeting,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        place=meeting.place,
+        video_url=meeting.video_url,
+        status="confirmed",
+    )
     meeting.refresh_from_db()
     assert meeting.sequence == before + 1

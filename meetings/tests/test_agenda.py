@@ -1,11 +1,10 @@
 import pytest
 
 from conftest import ROLES
-
+from meetings.agenda import services as agenda_services
 from meetings.models import AgendaItem
 
 from .pages_helpers import COORDINATOR_PAGE, meeting_of
-from meetings.agenda import services as agenda_services
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +26,14 @@ def test_it_lets_only_coordinators_build_the_agenda(client, as_role, meeting, ro
     assert client.get(f"/meetings/{meeting.pk}/agenda/").status_code == expected
     assert client.get(f"/meetings/{meeting.pk}/agenda/{item.pk}/edit/").status_code == expected
     post_expected = 302 if expected == 200 else expected
-    assert client.post(f"/meetings/{meeting.pk}/agenda/", {"title": "X", "duration_minutes": 5}).status_code == post_expected
-    assert client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/move/", {"direction": "down"}).status_code == post_expected
+    assert (
+        client.post(f"/meetings/{meeting.pk}/agenda/", {"title": "X", "duration_minutes": 5}).status_code
+        == post_expected
+    )
+    assert (
+        client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/move/", {"direction": "down"}).status_code
+        == post_expected
+    )
     assert client.post(f"/meetings/{meeting.pk}/agenda/publish/").status_code == post_expected
     meeting.refresh_from_db()
     assert (meeting.agenda_published_at is not None) == (expected == 200)
@@ -47,8 +52,13 @@ def test_it_adds_items_with_a_presenter_and_a_lever(client, coordinatrice, membr
     client.force_login(coordinatrice)
     response = client.post(
         f"/meetings/{meeting.pk}/agenda/",
-        {"title": "Vidéos de rôles modèles", "duration_minutes": 30, "presenter": membre.contact.pk,
-         "lever": "roles_modeles", "description": ""},
+        {
+            "title": "Vidéos de rôles modèles",
+            "duration_minutes": 30,
+            "presenter": membre.contact.pk,
+            "lever": "roles_modeles",
+            "description": "",
+        },
         follow=True,
     )
     html = response.content.decode()
@@ -115,8 +125,10 @@ def test_it_rejects_a_bad_duration_in_french(client, coordinatrice, meeting):
 
 def test_it_neutralises_scripts_in_agenda_items(client, coordinatrice, meeting):
     client.force_login(coordinatrice)
-    client.post(f"/meetings/{meeting.pk}/agenda/", {"title": "<script>alert(1)</script>", "duration_minutes": 5,
-                                                    "description": "<script>alert(2)</script>"})
+    client.post(
+        f"/meetings/{meeting.pk}/agenda/",
+        {"title": "<script>alert(1)</script>", "duration_minutes": 5, "description": "<script>alert(2)</script>"},
+    )
     agenda_services.publish_agenda(meeting)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

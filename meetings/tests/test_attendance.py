@@ -4,13 +4,12 @@ import pytest
 from django.utils import timezone
 
 from conftest import ROLES
-
-from meetings.models import Attendance, Meeting
 from groups.tests.factories import MembershipFactory
+from meetings.attendance import services as attendance_services
+from meetings.models import Attendance, Meeting
 from stakeholders.tests.factories import ContactFactory
 
 from .pages_helpers import COORDINATOR_PAGE, MEMBER_PAGE, meeting_of, members
-from meetings.attendance import services as attendance_services
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +92,9 @@ def test_it_offers_as_substitutes_only_members_and_people_already_in_the_registe
     html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
     assert "Gwen Remplaçante" in html  # already recorded: stays a valid choice
     assert "Nina Horsgroupe" not in html  # a colleague outside the group is not offered
-    response = client.post(f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(membre.contact, "excused", standing_in.pk)))
+    response = client.post(
+        f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(membre.contact, "excused", standing_in.pk))
+    )
     assert response.status_code == 302
 
 
@@ -122,8 +123,9 @@ def test_it_refuses_self_representation_in_the_service(membre, meeting):
 
 def _past_meeting(group, days_ago):
     starts = timezone.now() - dt.timedelta(days=days_ago)
-    meeting = Meeting.objects.create(group=group, title=f"Passée {days_ago}", starts_at=starts,
-                                     ends_at=starts + dt.timedelta(hours=2))
+    meeting = Meeting.objects.create(
+        group=group, title=f"Passée {days_ago}", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
     return meeting
 
 

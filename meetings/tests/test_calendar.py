@@ -81,8 +81,8 @@ def year_of_meetings():
 
 
 def build(meetings):
-    meetings = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("group").prefetch_related(
-        "agenda_items"
+    meetings = (
+        Meeting.objects.filter(pk__in=[m.pk for m in meetings]).select_related("group").prefetch_related("agenda_items")
     )
     return ics.to_bytes(ics.build_calendar(meetings, name="Test"))
 
@@ -147,7 +147,12 @@ def meetings_of_2031():
     """A planned, a confirmed, a held and a cancelled meeting, in winter and summer 2031."""
     group, _people = make_group(members=1, name="Mixité des métiers")
     statuses = [Meeting.Status.PLANNED, Meeting.Status.CONFIRMED, Meeting.Status.HELD, Meeting.Status.CANCELLED]
-    starts = [paris(2031, 1, 14, 9, 30), paris(2031, 7, 8, 9, 30), paris(2031, 3, 31, 9, 30), paris(2031, 10, 28, 9, 30)]
+    starts = [
+        paris(2031, 1, 14, 9, 30),
+        paris(2031, 7, 8, 9, 30),
+        paris(2031, 3, 31, 9, 30),
+        paris(2031, 10, 28, 9, 30),
+    ]
     return {
         status: make_meeting(group, start, status=status, title=f"Réunion {status}")
         for status, start in zip(statuses, starts, strict=True)

@@ -22,12 +22,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-
+from meetings.minutes import services as minutes_services
 from meetings.models import Delivery
+from meetings.notices import dispatch
 
 from .test_reminders_helpers import PARIS, make_group, make_meeting
-from meetings.notices import dispatch
-from meetings.minutes import services as minutes_services
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -102,12 +101,31 @@ def service_env(smtp, broker_url=None, **extra):
 
 def start_worker(env, tmp_path, name="w1"):
     """A worker with its beat: the schedule fires a dispatch every second."""
-    log = open(tmp_path / f"{name}.log", "w")
+    log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 – the worker writes to it until it stops
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "wekker", "worker", "-B", "-s", str(tmp_path / f"{name}-beat"),
-         "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h",
-         "--loglevel=INFO"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wekker",
+            "worker",
+            "-B",
+            "-s",
+            str(tmp_path / f"{name}-beat"),
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{name}@%h",
+            "--loglevel=INFO",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     process.log_path = tmp_path / f"{name}.log"
     return process
@@ -185,9 +203,21 @@ def own_redis(tmp_path):
 
         def start(self):
             self.process = subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                 "--dir", str(tmp_path)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(tmp_path),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
@@ -247,8 +277,10 @@ def test_it_never_hands_the_same_row_to_two_claims_at_once(transactional_db):
 
         with transaction.atomic():
             pks = list(
-                Delivery.objects.select_for_update(skip_locked=True).filter(status="pending")
-                .order_by("pk").values_list("pk", flat=True)[:5]
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(status="pending")
+                .order_by("pk")
+                .values_list("pk", flat=True)[:5]
             )
             results["first"] = pks
             holding.set()

@@ -68,7 +68,9 @@ def test_it_answers_404_for_an_unknown_group(client, membre):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_it_serves_the_personal_feed_by_token_to_anyone_holding_it(as_role, client, role, membre, mixite_meeting, seniors_meeting):
+def test_it_serves_the_personal_feed_by_token_to_anyone_holding_it(
+    as_role, client, role, membre, mixite_meeting, seniors_meeting
+):
     token = membre.contact.feed_token
     as_role(role)
     response = client.get(reverse("meetings:personal_feed", args=[token]))
@@ -117,7 +119,10 @@ def test_it_answers_304_to_a_client_that_has_the_current_feed(client, membre, mi
 
 def test_it_answers_304_for_the_meeting_and_group_files_too(client, membre, mixite_meeting):
     client.force_login(membre)
-    for url in (reverse("meetings:meeting_ics", args=[mixite_meeting.pk]), reverse("meetings:group_feed", args=["mixite"])):
+    for url in (
+        reverse("meetings:meeting_ics", args=[mixite_meeting.pk]),
+        reverse("meetings:group_feed", args=["mixite"]),
+    ):
         etag = client.get(url)["ETag"]
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
@@ -126,7 +131,9 @@ def make_meetings(group, count):
     """`count` meetings with two items each, every other agenda published."""
     for n in range(count):
         published = timezone.now() if n % 2 else None
-        meeting = MeetingFactory(group=group, starts_at=timezone.now() + dt.timedelta(days=n + 1), agenda_published_at=published)
+        meeting = MeetingFactory(
+            group=group, starts_at=timezone.now() + dt.timedelta(days=n + 1), agenda_published_at=published
+        )
         AgendaItemFactory(meeting=meeting)
         AgendaItemFactory(meeting=meeting)
 
@@ -168,7 +175,10 @@ def test_it_keeps_an_unpublished_agenda_out_of_every_feed(client, membre, mixite
     draft = MeetingFactory(group=mixite, title="Brouillon", starts_at=timezone.now() + dt.timedelta(days=3))
     AgendaItemFactory(meeting=draft, title="Point confidentiel en préparation")
     published = MeetingFactory(
-        group=mixite, title="Publiée", starts_at=timezone.now() + dt.timedelta(days=4), agenda_published_at=timezone.now()
+        group=mixite,
+        title="Publiée",
+        starts_at=timezone.now() + dt.timedelta(days=4),
+        agenda_published_at=timezone.now(),
     )
     AgendaItemFactory(meeting=published, title="Bilan du forum")
     client.force_login(membre)
@@ -180,7 +190,9 @@ def test_it_keeps_an_unpublished_agenda_out_of_every_feed(client, membre, mixite
     for url in urls:
         text = descriptions(client.get(url))
         assert "Point confidentiel" not in text, url
-    assert "1. Bilan du forum (20 min)" in descriptions(client.get(reverse("meetings:meeting_ics", args=[published.pk])))
+    assert "1. Bilan du forum (20 min)" in descriptions(
+        client.get(reverse("meetings:meeting_ics", args=[published.pk]))
+    )
     for url in urls[1:]:
         assert "Bilan du forum" in descriptions(client.get(url)), url
     # Published later: the feed shows it, and its ETag changes.

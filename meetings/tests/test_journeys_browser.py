@@ -9,15 +9,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-
-from meetings.models import Action, Attendance, Meeting
 from groups.tests.factories import MembershipFactory
-from stakeholders.tests.factories import ContactFactory
 from meetings.actions import services as action_services
 from meetings.agenda import services as agenda_services
-from meetings.notices import dispatch
 from meetings.minutes import services as minutes_services
+from meetings.models import Action, Attendance, Meeting
+from meetings.notices import dispatch
 from meetings.planning import services as planning_services
+from stakeholders.tests.factories import ContactFactory
 
 from .pages_helpers import record
 
@@ -31,17 +30,22 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser_login, axe, coordinatrice, membre,
-                                                       departement):
-    colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue",
-                               email="gwen@example.org")
+def test_it_lets_a_coordinator_run_a_year_of_meetings(
+    page, live_server, browser_login, axe, coordinatrice, membre, departement
+):
+    colleague = ContactFactory(
+        organisation=departement, first_name="Gwen", last_name="Collègue", email="gwen@example.org"
+    )
     # Substitutes are chosen among the group's members.
     MembershipFactory(group=coordinatrice.contact.memberships.get().group, contact=colleague)
     # Two past meetings the département missed, for the attendance report.
     for days in (40, 100):
-        past = planning_services.create_meeting(group=coordinatrice.contact.memberships.get().group, title="",
-                                       starts_at=timezone.now() - dt.timedelta(days=days),
-                                       ends_at=timezone.now() - dt.timedelta(days=days, hours=-2))
+        past = planning_services.create_meeting(
+            group=coordinatrice.contact.memberships.get().group,
+            title="",
+            starts_at=timezone.now() - dt.timedelta(days=days),
+            ends_at=timezone.now() - dt.timedelta(days=days, hours=-2),
+        )
         record(past, membre.contact, presence="absent")
         record(past, coordinatrice.contact, presence="present")
     browser_login(page, coordinatrice)
@@ -160,7 +164,9 @@ def test_it_lets_a_coordinator_run_a_year_of_meetings(page, live_server, browser
 
 def test_it_keeps_a_draft_through_a_session_timeout(page, live_server, browser_login, coordinatrice, mixite):
     starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
-    meeting = planning_services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
     minutes_services.save_minutes(meeting, text="Début")
     browser_login(page, coordinatrice)
     page.goto(f"/meetings/{meeting.pk}/minutes/")
@@ -183,10 +189,11 @@ def test_it_keeps_a_draft_through_a_session_timeout(page, live_server, browser_l
     assert page.evaluate(f"sessionStorage.getItem('{key}')") is None  # the server has it: forgotten
 
 
-def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server, browser_login, coordinatrice,
-                                                              mixite):
+def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server, browser_login, coordinatrice, mixite):
     starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
-    meeting = planning_services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
     minutes_services.save_minutes(meeting, text="Début")
     browser_login(page, coordinatrice)
     page.goto(f"/meetings/{meeting.pk}/minutes/")
@@ -203,17 +210,34 @@ def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server,
     assert page.get_by_text("Version de Gwen").is_visible()
 
 
-def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, live_server, browser_login, axe,
-                                                                    membre, coordinatrice, mixite):
+def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(
+    phone_page, live_server, browser_login, axe, membre, coordinatrice, mixite
+):
     page = phone_page
-    starts = dt.datetime.now(tz=planning_services.PARIS).replace(hour=9, minute=30, second=0, microsecond=0) + dt.timedelta(days=5)
-    meeting = planning_services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
-                                      place="Maison de l'emploi, Rennes")
-    agenda_services.add_agenda_item(meeting=meeting, title="Forum des métiers", duration_minutes=30,
-                             presenter=coordinatrice.contact, lever="sensibiliser")
+    starts = dt.datetime.now(tz=planning_services.PARIS).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    ) + dt.timedelta(days=5)
+    meeting = planning_services.create_meeting(
+        group=mixite,
+        title="",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        place="Maison de l'emploi, Rennes",
+    )
+    agenda_services.add_agenda_item(
+        meeting=meeting,
+        title="Forum des métiers",
+        duration_minutes=30,
+        presenter=coordinatrice.contact,
+        lever="sensibiliser",
+    )
     agenda_services.publish_agenda(meeting)
-    action_services.create_action(group=mixite, title="Préparer le forum", owner=membre.contact,
-                           due_date=dt.date.today() + dt.timedelta(days=7))
+    action_services.create_action(
+        group=mixite,
+        title="Préparer le forum",
+        owner=membre.contact,
+        due_date=timezone.localdate() + dt.timedelta(days=7),
+    )
     browser_login(page, membre)
 
     page.goto(meeting.get_absolute_url())
@@ -239,19 +263,26 @@ def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, li
     page.get_by_text("Adresse copiée.").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Peut-être").click()
-    page.get_by_text(f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Peut-être.").wait_for()
+    page.get_by_text(
+        f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Peut-être."
+    ).wait_for()
     assert page.url.endswith(f"/my/agenda/#meeting-{meeting.pk}")
     # The page came back to the meeting answered, not to its top.
     assert page.evaluate("window.scrollY") > 0
     assert page.locator(f"#meeting-{meeting.pk}").evaluate(
-        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }")
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }"
+    )
     axe(page)
     shot(page, "09-phone-my-agenda")
 
     # The actions, one card each: nothing cut at the right, no table on a phone.
     for number in range(6):
-        action_services.create_action(group=mixite, title=f"Action numéro {number} avec un titre assez long pour passer "
-                               "à la ligne", owner=coordinatrice.contact, due_date=dt.date(2024, 3, 1))
+        action_services.create_action(
+            group=mixite,
+            title=f"Action numéro {number} avec un titre assez long pour passer à la ligne",
+            owner=coordinatrice.contact,
+            due_date=dt.date(2024, 3, 1),
+        )
     page.goto("/actions/")
     axe(page)
     cards = page.locator(".wk-action-cards > li")
@@ -263,10 +294,15 @@ def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(phone_page, li
     shot(page, "10-phone-actions")
 
 
-def test_it_completes_an_empty_register_and_warns_a_crowded_plan(page, live_server, browser_login, axe,
-                                                                  coordinatrice, membre, mixite):
-    starts = dt.datetime.now(tz=planning_services.PARIS).replace(hour=9, minute=30, second=0, microsecond=0) - dt.timedelta(days=3)
-    meeting = planning_services.create_meeting(group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+def test_it_completes_an_empty_register_and_warns_a_crowded_plan(
+    page, live_server, browser_login, axe, coordinatrice, membre, mixite
+):
+    starts = dt.datetime.now(tz=planning_services.PARIS).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    ) - dt.timedelta(days=3)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
     guest = ContactFactory(first_name="Maëlle", last_name="Invitée", email="maelle@example.org")
     browser_login(page, coordinatrice)
 
@@ -291,8 +327,12 @@ def test_it_completes_an_empty_register_and_warns_a_crowded_plan(page, live_serv
 
     # A plan crowding a year the group already meets in.
     day = dt.date(2027, 3, 2)
-    planning_services.create_meeting(group=mixite, title="", starts_at=planning_services.paris_datetime(day, dt.time(14)),
-                            ends_at=planning_services.paris_datetime(day, dt.time(16)))
+    planning_services.create_meeting(
+        group=mixite,
+        title="",
+        starts_at=planning_services.paris_datetime(day, dt.time(14)),
+        ends_at=planning_services.paris_datetime(day, dt.time(16)),
+    )
     page.goto("/groups/mixite/plan/")
     page.select_option("#id_start_month", "1")
     page.select_option("#id_start_year", "2027")

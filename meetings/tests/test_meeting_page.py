@@ -7,15 +7,14 @@ from django.utils import timezone
 
 from conftest import ROLES
 from groups.tests.factories import MembershipFactory
-
+from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
+from meetings.minutes import services as minutes_services
 from meetings.models import Attendance, Meeting
+from meetings.planning import services as planning_services
 from meetings.tests.factories import ActionFactory, AgendaItemFactory
 
 from .pages_helpers import MEMBER_PAGE, meeting_of, members
-from meetings.agenda import services as agenda_services
-from meetings.minutes import services as minutes_services
-from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,9 @@ def test_it_lets_a_member_answer_in_one_click(client, membre, meeting):
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Je viendrai" in html
     response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"}, follow=True)
-    assert f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Oui." in response.content.decode()
+    assert (
+        f"Votre réponse à « Mixité des métiers – {meeting.title} » est enregistrée : Oui." in response.content.decode()
+    )
     attendance = Attendance.objects.get(meeting=meeting, contact=membre.contact)
     assert attendance.answer == "yes"
 
@@ -91,8 +92,11 @@ def test_it_writes_nothing_when_a_member_with_an_invitation_opens_the_page(clien
     client.get(meeting.get_absolute_url())
     with CaptureQueriesContext(connection) as queries:
         client.get(meeting.get_absolute_url())
-    assert not [q for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-                and "django_session" not in q["sql"]]
+    assert not [
+        q
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and "django_session" not in q["sql"]
+    ]
     assert not Attendance.objects.filter(meeting=meeting, contact=late).exists()
 
 
@@ -106,8 +110,12 @@ def test_it_refuses_an_answer_to_a_cancelled_meeting(client, membre, meeting):
 
 def test_it_neutralises_scripts_in_the_meeting_page(client, coordinatrice, mixite):
     meeting = meeting_of(mixite, title="<script>alert('t')</script>", place="<script>alert('p')</script>")
-    agenda_services.add_agenda_item(meeting=meeting, title="<script>alert('i')</script>", duration_minutes=10,
-                             description="<script>alert('d')</script>")
+    agenda_services.add_agenda_item(
+        meeting=meeting,
+        title="<script>alert('i')</script>",
+        duration_minutes=10,
+        description="<script>alert('d')</script>",
+    )
     ActionFactory(group=mixite, meeting=meeting, owner=coordinatrice.contact, title="<script>alert('a')</script>")
     minutes_services.save_minutes(meeting, text="Texte <script>alert('m')</script> **gras**")
     client.force_login(coordinatrice)
@@ -123,7 +131,9 @@ def test_it_keeps_its_query_count_when_the_meeting_grows(client, coordinatrice, 
     def grow(n):
         people = members(mixite, n)
         for i in range(n):
-            agenda_services.add_agenda_item(meeting=meeting, title=f"Point {i}", duration_minutes=5, presenter=people[i])
+            agenda_services.add_agenda_item(
+                meeting=meeting, title=f"Point {i}", duration_minutes=5, presenter=people[i]
+            )
             ActionFactory(group=mixite, meeting=meeting, owner=people[i])
         Attendance.objects.filter(meeting=meeting).update(presence="present")
 

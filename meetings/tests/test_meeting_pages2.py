@@ -11,14 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import ROLES
-
+from meetings.minutes import services as minutes_services
 from meetings.models import Attendance, Meeting
+from meetings.planning import services as planning_services
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
-from .pages_helpers import record, COORDINATOR_PAGE, meeting_of
-from meetings.minutes import services as minutes_services
-from meetings.planning import services as planning_services
+from .pages_helpers import COORDINATOR_PAGE, meeting_of, record
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +50,9 @@ def test_it_refuses_to_cancel_a_meeting_that_took_place(past):
 
 
 def test_it_refuses_to_cancel_a_held_meeting_even_before_its_end(upcoming):
-    Meeting.objects.filter(pk=upcoming.pk).update(status=Meeting.Status.HELD, starts_at=timezone.now()
-                                                  - dt.timedelta(minutes=30))
+    Meeting.objects.filter(pk=upcoming.pk).update(
+        status=Meeting.Status.HELD, starts_at=timezone.now() - dt.timedelta(minutes=30)
+    )
     upcoming.refresh_from_db()
     with pytest.raises(ValidationError):
         planning_services.cancel(upcoming)
@@ -84,8 +84,11 @@ def test_it_offers_cancelling_only_meetings_still_ahead(client, coordinatrice, p
 
 def event(group, start, end):
     return planning_services.create_meeting(
-        group=group, title="Semaine de la mixité des métiers", kind=Meeting.Kind.EVENT,
-        starts_at=planning_services.paris_datetime(start, dt.time(9)), ends_at=planning_services.paris_datetime(end, dt.time(17)),
+        group=group,
+        title="Semaine de la mixité des métiers",
+        kind=Meeting.Kind.EVENT,
+        starts_at=planning_services.paris_datetime(start, dt.time(9)),
+        ends_at=planning_services.paris_datetime(end, dt.time(17)),
     )
 
 
@@ -111,8 +114,12 @@ def test_it_names_both_months_or_both_years_when_the_span_crosses_them(client, m
 
 def test_it_keeps_one_day_with_its_hours(client, membre, mixite):
     day = dt.date(2027, 2, 9)
-    meeting = planning_services.create_meeting(group=mixite, title="", starts_at=planning_services.paris_datetime(day, dt.time(9, 30)),
-                                      ends_at=planning_services.paris_datetime(day, dt.time(12)))
+    meeting = planning_services.create_meeting(
+        group=mixite,
+        title="",
+        starts_at=planning_services.paris_datetime(day, dt.time(9, 30)),
+        ends_at=planning_services.paris_datetime(day, dt.time(12)),
+    )
     client.force_login(membre)
     assert "mardi 9 février 2027, 9h30–12h00" in text_of(client.get(meeting.get_absolute_url()))
 
@@ -197,7 +204,9 @@ def test_it_lists_the_members_of_the_day_in_a_register_with_no_row(client, coord
     data = {f"c{c.pk}-presence": "present" for c in (membre.contact, coordinatrice.contact)}
     client.post(f"/meetings/{empty_past.pk}/attendance/", data)
     assert set(empty_past.attendances.values_list("contact_id", "presence")) == {
-        (membre.contact.pk, "present"), (coordinatrice.contact.pk, "present")}
+        (membre.contact.pk, "present"),
+        (coordinatrice.contact.pk, "present"),
+    }
 
 
 def test_it_finds_and_adds_a_guest_among_contacts(client, coordinatrice, empty_past):
@@ -221,8 +230,9 @@ def test_it_shows_at_most_thirty_guests(client, coordinatrice, empty_past):
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "Zébulon"}).content.decode()
     assert html.count('name="guest"') == 30
-    assert "Seuls les 30 premiers contacts sont affichés" in text_of(client.get(
-        f"/meetings/{empty_past.pk}/attendance/", {"q": "Zébulon"}))
+    assert "Seuls les 30 premiers contacts sont affichés" in text_of(
+        client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "Zébulon"})
+    )
 
 
 def test_it_refuses_an_archived_or_unknown_guest(client, coordinatrice, empty_past):
@@ -251,8 +261,9 @@ def test_it_lets_only_coordinators_add_a_guest(client, as_role, empty_past, role
 
 def test_it_opens_the_actions_on_the_open_ones_overdue_first(client, coordinatrice, mixite):
     today = timezone.localdate()
-    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Finie en 2024", status="done",
-                  due_date=dt.date(2024, 3, 1))
+    ActionFactory(
+        group=mixite, owner=coordinatrice.contact, title="Finie en 2024", status="done", due_date=dt.date(2024, 3, 1)
+    )
     ActionFactory(group=mixite, owner=coordinatrice.contact, title="Plus tard", due_date=today + dt.timedelta(days=30))
     ActionFactory(group=mixite, owner=coordinatrice.contact, title="En retard", due_date=dt.date(2024, 3, 1))
     client.force_login(coordinatrice)
@@ -283,8 +294,13 @@ def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite)
     html = client.get("/actions/").content.decode()
     cards = html.split('<ul class="list-unstyled d-md-none wk-action-cards">', 1)[1].split("</ul>", 1)[0]
     card = " ".join(unescape(re.sub(r"<[^>]+>", " ", cards)).split())
-    for fact in ["Tourner trois vidéos", "Groupe Mixité des métiers", "Responsable Claire Le Gall",
-                 "Échéance 1 mars 2027", "Statut À faire"]:
+    for fact in [
+        "Tourner trois vidéos",
+        "Groupe Mixité des métiers",
+        "Responsable Claire Le Gall",
+        "Échéance 1 mars 2027",
+        "Statut À faire",
+    ]:
         assert fact in card
     assert '<div class="table-responsive d-none d-md-block">' in html
 
@@ -293,14 +309,27 @@ def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite)
 
 
 PATTERN = {
-    "ordinal": "2", "weekday": "1", "every_months": "2", "start_month": "1", "start_year": "2027", "count": "6",
-    "start_time": "09:30", "end_time": "12:00", "title": "", "place": "", "video_url": "",
+    "ordinal": "2",
+    "weekday": "1",
+    "every_months": "2",
+    "start_month": "1",
+    "start_year": "2027",
+    "count": "6",
+    "start_time": "09:30",
+    "end_time": "12:00",
+    "title": "",
+    "place": "",
+    "video_url": "",
 }
 
 
 def test_it_warns_about_dates_close_to_an_existing_meeting(client, coordinatrice, mixite):
-    planning_services.create_meeting(group=mixite, title="Réunion n°1", starts_at=planning_services.paris_datetime(
-        dt.date(2027, 3, 2), dt.time(14)), ends_at=planning_services.paris_datetime(dt.date(2027, 3, 2), dt.time(16)))
+    planning_services.create_meeting(
+        group=mixite,
+        title="Réunion n°1",
+        starts_at=planning_services.paris_datetime(dt.date(2027, 3, 2), dt.time(14)),
+        ends_at=planning_services.paris_datetime(dt.date(2027, 3, 2), dt.time(16)),
+    )
     client.force_login(coordinatrice)
     page = text_of(client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}))
     assert "À vérifier avant de créer" in page
@@ -312,8 +341,12 @@ def test_it_warns_about_dates_close_to_an_existing_meeting(client, coordinatrice
 def test_it_warns_about_exceeding_the_yearly_target(client, coordinatrice, mixite):
     for month in (2, 4, 6):
         day = dt.date(2027, month, 20)
-        planning_services.create_meeting(group=mixite, title="", starts_at=planning_services.paris_datetime(day, dt.time(14)),
-                                ends_at=planning_services.paris_datetime(day, dt.time(16)))
+        planning_services.create_meeting(
+            group=mixite,
+            title="",
+            starts_at=planning_services.paris_datetime(day, dt.time(14)),
+            ends_at=planning_services.paris_datetime(day, dt.time(16)),
+        )
     client.force_login(coordinatrice)
     page = text_of(client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}))
     assert "2027 compterait 9 réunions pour un objectif de 6 par an (déjà prévues : 3)." in page
@@ -388,8 +421,9 @@ def test_it_comes_back_to_the_meeting_answered_and_names_it(client, membre, upco
     html = client.get("/my/agenda/").content.decode()
     assert f'name="next" value="/my/agenda/#meeting-{upcoming.pk}"' in html
     assert f'id="meeting-{upcoming.pk}"' in html
-    response = client.post(f"/meetings/{upcoming.pk}/answer/",
-                           {"answer": "yes", "next": f"/my/agenda/#meeting-{upcoming.pk}"})
+    response = client.post(
+        f"/meetings/{upcoming.pk}/answer/", {"answer": "yes", "next": f"/my/agenda/#meeting-{upcoming.pk}"}
+    )
     assert response["Location"] == f"/my/agenda/#meeting-{upcoming.pk}"
     page = text_of(client.get(response["Location"]))
     assert f"Votre réponse à « Mixité des métiers – {upcoming.title} » est enregistrée : Oui." in page

@@ -9,15 +9,15 @@ from django.test import Client
 
 from conftest import ROLES
 from meetings import tasks
+from meetings.agenda import services as agenda_services
+from meetings.attendance import services as attendance_services
+from meetings.minutes import services as minutes_services
 from meetings.models import Delivery, Meeting
+from meetings.notices import dispatch
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory
 
 from .pages_helpers import COORDINATOR_PAGE, meeting_of, members
-from meetings.agenda import services as agenda_services
-from meetings.attendance import services as attendance_services
-from meetings.notices import dispatch
-from meetings.minutes import services as minutes_services
 
 pytestmark = pytest.mark.django_db
 
@@ -58,16 +58,28 @@ def test_it_lets_only_coordinators_autosave(client, as_role, meeting, role):
     assert (stored(meeting) == "Brouillon") == (expected == 200)
 
 
-def test_it_starts_with_a_draft_from_the_agenda_register_and_decisions(client, coordinatrice, membre, departement, meeting):
+def test_it_starts_with_a_draft_from_the_agenda_register_and_decisions(
+    client, coordinatrice, membre, departement, meeting
+):
     colleague = ContactFactory(organisation=departement, first_name="Gwen", last_name="Collègue")
-    agenda_services.add_agenda_item(meeting=meeting, title="Forum des métiers", duration_minutes=20, presenter=membre.contact)
-    ActionFactory(group=meeting.group, meeting=meeting, owner=membre.contact, title="Réserver la salle",
-                  due_date=dt.date(2031, 1, 15))
+    agenda_services.add_agenda_item(
+        meeting=meeting, title="Forum des métiers", duration_minutes=20, presenter=membre.contact
+    )
+    ActionFactory(
+        group=meeting.group,
+        meeting=meeting,
+        owner=membre.contact,
+        title="Réserver la salle",
+        due_date=dt.date(2031, 1, 15),
+    )
     attendances = {a.contact_id: a for a in attendance_services.invited(meeting)}
-    attendance_services.record_attendance(meeting, register=[
-        (attendances[coordinatrice.contact.pk], "present", None),
-        (attendances[membre.contact.pk], "excused", colleague),
-    ])
+    attendance_services.record_attendance(
+        meeting,
+        register=[
+            (attendances[coordinatrice.contact.pk], "present", None),
+            (attendances[membre.contact.pk], "excused", colleague),
+        ],
+    )
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
     assert "Un premier brouillon a été préparé" in html
@@ -211,7 +223,9 @@ def test_it_refuses_adoption_at_an_earlier_meeting(client, coordinatrice, mixite
     assert meeting.minutes_status == "sent"
 
 
-def test_it_refuses_adoption_at_a_meeting_that_has_not_taken_place(client, coordinatrice, mixite, meeting, next_meeting):
+def test_it_refuses_adoption_at_a_meeting_that_has_not_taken_place(
+    client, coordinatrice, mixite, meeting, next_meeting
+):
     minutes_services.save_minutes(meeting, text="Texte")
     minutes_services.send_minutes(meeting)
     client.force_login(coordinatrice)
@@ -260,8 +274,9 @@ def test_it_chains_autosaves_from_the_version_it_just_saved(client, coordinatric
     client.force_login(coordinatrice)
     first = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Un", "loaded_at": ""})
     assert first.status_code == 200
-    second = client.post(f"/meetings/{meeting.pk}/minutes/autosave/",
-                         {"text": "Un deux", "loaded_at": first.json()["saved_at"]})
+    second = client.post(
+        f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Un deux", "loaded_at": first.json()["saved_at"]}
+    )
     assert second.status_code == 200 and stored(meeting) == "Un deux"
     stale = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Vieux", "loaded_at": ""})
     assert stale.status_code == 409 and stored(meeting) == "Un deux"
@@ -281,8 +296,9 @@ def test_it_keeps_my_text_in_the_form_when_someone_saved_meanwhile(client, coord
     assert stored(meeting) == "Version de Gwen"
     # Saving again from this page replaces their version, knowingly.
     newer = re.search(r'name="loaded_at" value="([^"]*)"', html)[1]
-    response = client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Ma version fusionnée",
-                                                                "loaded_at": html_unescape(newer)})
+    response = client.post(
+        f"/meetings/{meeting.pk}/minutes/", {"text": "Ma version fusionnée", "loaded_at": html_unescape(newer)}
+    )
     assert response.status_code == 302 and stored(meeting) == "Ma version fusionnée"
 
 
@@ -301,8 +317,13 @@ def test_it_does_not_offer_to_send_minutes_that_were_already_sent(client, coordi
     from meetings.tests.factories import MeetingFactory
 
     start = timezone.now() - dt.timedelta(days=2)
-    meeting = MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                             minutes="# Compte rendu", minutes_status="sent")
+    meeting = MeetingFactory(
+        group=mixite,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        minutes="# Compte rendu",
+        minutes_status="sent",
+    )
     client.force_login(coordinatrice)
     response = client.get(f"/meetings/{meeting.pk}/minutes/send/")
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/minutes/"

@@ -2,17 +2,22 @@ import pytest
 from django.conf import settings
 
 from conftest import ROLES
-
+from meetings.agenda import services as agenda_services
 from meetings.models import Attendance
 from meetings.tests.factories import ActionFactory
 
 from .pages_helpers import meeting_of, members
-from meetings.agenda import services as agenda_services
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {"anonymous": 302, "outsider": 200, "membre": 200, "other_coordinator": 200, "coordinatrice": 200,
-            "admin_user": 200}
+EVERYONE = {
+    "anonymous": 302,
+    "outsider": 200,
+    "membre": 200,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -90,7 +95,9 @@ def test_it_keeps_my_agenda_query_count_constant(client, membre, mixite, django_
         for i in range(n):
             meeting = meeting_of(mixite, days=3 + i)
             for j in range(3):
-                agenda_services.add_agenda_item(meeting=meeting, title=f"Point {j}", duration_minutes=10, presenter=people[0])
+                agenda_services.add_agenda_item(
+                    meeting=meeting, title=f"Point {j}", duration_minutes=10, presenter=people[0]
+                )
             agenda_services.publish_agenda(meeting)
             ActionFactory(group=mixite, owner=membre.contact)
 

@@ -5,14 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import ROLES
-
+from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
 from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.planning import services as planning_services
 from meetings.tests.factories import ActionFactory
 
 from .pages_helpers import COORDINATOR_PAGE, meeting_of
-from meetings.agenda import services as agenda_services
-from meetings.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +45,14 @@ def test_it_lets_only_coordinators_create_a_meeting(client, as_role, mixite, rol
 def test_it_previews_the_second_tuesday_of_every_other_month(client, coordinatrice):
     client.force_login(coordinatrice)
     html = client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}).content.decode()
-    for day in ["mardi 12 janvier 2027", "mardi 9 mars 2027", "mardi 11 mai 2027", "mardi 13 juillet 2027",
-                "mardi 14 septembre 2027", "mardi 9 novembre 2027"]:
+    for day in [
+        "mardi 12 janvier 2027",
+        "mardi 9 mars 2027",
+        "mardi 11 mai 2027",
+        "mardi 13 juillet 2027",
+        "mardi 14 septembre 2027",
+        "mardi 9 novembre 2027",
+    ]:
         assert day in html
     assert "Créer ces réunions" in html
     assert not Meeting.objects.exists()
@@ -75,7 +80,9 @@ def test_it_creates_the_year_in_one_step_in_paris_time(client, coordinatrice, me
 
 def test_it_skips_a_day_the_group_already_meets(client, coordinatrice, mixite):
     starts = dt.datetime(2027, 3, 9, 14, 0, tzinfo=planning_services.PARIS)
-    planning_services.create_meeting(group=mixite, title="Déjà là", starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
+    planning_services.create_meeting(
+        group=mixite, title="Déjà là", starts_at=starts, ends_at=starts + dt.timedelta(hours=1)
+    )
     client.force_login(coordinatrice)
     html = client.post("/groups/mixite/plan/", {**PATTERN, "preview": "1"}).content.decode()
     assert "le groupe se réunit déjà ce jour-là" in html
@@ -100,8 +107,16 @@ def test_it_reschedules_and_bumps_the_sequence(client, coordinatrice, mixite):
     client.force_login(coordinatrice)
     response = client.post(
         f"/meetings/{meeting.pk}/edit/",
-        {"title": meeting.title, "kind": "meeting", "day": "2030-03-31", "start_time": "10:00", "end_time": "12:30",
-         "place": "Saint-Brieuc", "video_url": "", "status": "confirmed"},
+        {
+            "title": meeting.title,
+            "kind": "meeting",
+            "day": "2030-03-31",
+            "start_time": "10:00",
+            "end_time": "12:30",
+            "place": "Saint-Brieuc",
+            "video_url": "",
+            "status": "confirmed",
+        },
         follow=True,
     )
     assert "Réunion modifiée." in response.content.decode()
@@ -115,8 +130,14 @@ def test_it_reschedules_and_bumps_the_sequence(client, coordinatrice, mixite):
 
 def test_it_keeps_the_sequence_when_only_the_title_changes(coordinatrice, mixite):
     meeting = meeting_of(mixite)
-    meeting = planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
-                                  video_url=meeting.video_url, title="Réunion de rentrée")
+    meeting = planning_services.reschedule(
+        meeting,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        place=meeting.place,
+        video_url=meeting.video_url,
+        title="Réunion de rentrée",
+    )
     assert meeting.sequence == 0 and meeting.title == "Réunion de rentrée"
 
 
@@ -125,8 +146,16 @@ def test_it_refuses_a_meeting_ending_before_it_starts(client, coordinatrice, mix
     client.force_login(coordinatrice)
     response = client.post(
         f"/meetings/{meeting.pk}/edit/",
-        {"title": "", "kind": "meeting", "day": "2030-03-31", "start_time": "10:00", "end_time": "09:00",
-         "place": "Brest", "video_url": "", "status": "planned"},
+        {
+            "title": "",
+            "kind": "meeting",
+            "day": "2030-03-31",
+            "start_time": "10:00",
+            "end_time": "09:00",
+            "place": "Brest",
+            "video_url": "",
+            "status": "planned",
+        },
     )
     assert "Une réunion doit se terminer après son début." in response.content.decode()
     meeting.refresh_from_db()
@@ -139,21 +168,36 @@ def test_it_refuses_held_before_the_meeting_starts(client, coordinatrice, mixite
     local = timezone.localtime(meeting.starts_at, planning_services.PARIS)
     response = client.post(
         f"/meetings/{meeting.pk}/edit/",
-        {"title": meeting.title, "kind": "meeting", "day": local.date().isoformat(), "start_time": "09:30",
-         "end_time": "12:00", "place": meeting.place, "video_url": "", "status": "held"},
+        {
+            "title": meeting.title,
+            "kind": "meeting",
+            "day": local.date().isoformat(),
+            "start_time": "09:30",
+            "end_time": "12:00",
+            "place": meeting.place,
+            "video_url": "",
+            "status": "held",
+        },
     )
     assert "Une réunion ne peut pas être marquée comme tenue avant son début." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == "planned"
     with pytest.raises(ValidationError):
-        planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place,
-                            video_url="", status="held")
+        planning_services.reschedule(
+            meeting,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            place=meeting.place,
+            video_url="",
+            status="held",
+        )
 
 
 def test_it_lets_a_meeting_that_has_started_be_held(client, coordinatrice, mixite):
     meeting = meeting_of(mixite, days=-2)
-    meeting = planning_services.reschedule(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at,
-                                  place=meeting.place, video_url="", status="held")
+    meeting = planning_services.reschedule(
+        meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place, video_url="", status="held"
+    )
     assert meeting.status == "held"
 
 
@@ -182,8 +226,16 @@ def test_it_creates_an_event(client, coordinatrice, mixite):
     client.force_login(coordinatrice)
     response = client.post(
         "/groups/mixite/meetings/new/",
-        {"title": "Semaine de la mixité des métiers", "kind": "event", "day": "2030-03-04", "start_time": "09:00",
-         "end_time": "17:00", "place": "Rennes", "video_url": "", "status": "planned"},
+        {
+            "title": "Semaine de la mixité des métiers",
+            "kind": "event",
+            "day": "2030-03-04",
+            "start_time": "09:00",
+            "end_time": "17:00",
+            "place": "Rennes",
+            "video_url": "",
+            "status": "planned",
+        },
         follow=True,
     )
     assert "Mixité des métiers – Semaine de la mixité des métiers" in response.content.decode()

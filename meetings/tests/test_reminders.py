@@ -10,15 +10,13 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from groups.models import Membership
-
 from meetings.models import Attendance, Delivery, Meeting
+from meetings.notices import dispatch as dispatcher
+from meetings.notices import meeting_notices, schedule
 from meetings.rsvp.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
 
 from .test_reminders_helpers import PARIS, make_group, make_meeting, paris, recipients
-from meetings.notices import dispatch as dispatcher
-from meetings.notices import meeting_notices
-from meetings.notices import schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -227,11 +225,16 @@ def test_it_never_sends_a_claimed_reminder_after_the_start():
 def test_it_writes_each_recipient_their_own_french_mail():
     group, people = make_group(members=2)
     meeting = make_meeting(
-        group, paris(2027, 2, 9, 9, 30), title="Bilan de la Semaine de la mixité", agenda_published_at=paris(2027, 2, 1, 9, 0)
+        group,
+        paris(2027, 2, 9, 9, 30),
+        title="Bilan de la Semaine de la mixité",
+        agenda_published_at=paris(2027, 2, 1, 9, 0),
     )
     AgendaItemFactory(meeting=meeting, title="Suivi des actions", position=0)
     AgendaItemFactory(meeting=meeting, title="Vidéos de rôles modèles", position=1)
-    mine = ActionFactory(group=group, owner=people[1], title="Contacter le lycée <script>x</script>", due_date=dt.date(2027, 6, 1))
+    mine = ActionFactory(
+        group=group, owner=people[1], title="Contacter le lycée <script>x</script>", due_date=dt.date(2027, 6, 1)
+    )
     ActionFactory(group=group, owner=people[2], title="Réserver la salle", due_date=dt.date(2027, 6, 1))
     dispatch(paris(2027, 2, 8, 9, 30))
 
@@ -308,8 +311,12 @@ def test_it_claims_each_message_once_under_a_unique_constraint():
     row = Delivery.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Delivery.objects.create(
-            kind="reminder", contact=row.contact, meeting=row.meeting, offset_days=7,
-            meeting_starts_at=row.meeting_starts_at, due_at=now,
+            kind="reminder",
+            contact=row.contact,
+            meeting=row.meeting,
+            offset_days=7,
+            meeting_starts_at=row.meeting_starts_at,
+            due_at=now,
         )
     first = dispatcher.claim_batch(now)
     assert len(first) == 3

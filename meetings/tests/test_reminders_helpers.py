@@ -29,7 +29,9 @@ def make_group(members=2, coordinators=1, offsets=(7, 1), **fields):
 
 
 def make_meeting(group, starts_at, **fields):
-    return MeetingFactory(group=group, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2, minutes=30), **fields)
+    return MeetingFactory(
+        group=group, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2, minutes=30), **fields
+    )
 
 
 def recipients(outbox):

@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from meetings.notices import mail as notice_mail
 from meetings.models import Attendance, Delivery, Meeting
+from meetings.notices import dispatch
+from meetings.notices import mail as notice_mail
 from meetings.tests.factories import ActionFactory, AttendanceFactory
 
 from .test_reminders_helpers import make_group, make_meeting, paris
-from meetings.notices import dispatch
 
 pytestmark = pytest.mark.django_db
 

@@ -16,12 +16,12 @@ import meetings.admin_deliveries  # noqa: F401  (registers DeliveryAdmin)
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
 from meetings import tasks
+from meetings.minutes import services as minutes_services
 from meetings.models import Delivery, Meeting
+from meetings.notices import dispatch
+from meetings.notices import minutes as notices_minutes
 
 from .test_reminders_helpers import make_group, make_meeting, recipients
-from meetings.notices import dispatch
-from meetings.minutes import services as minutes_services
-from meetings.notices import minutes as notices_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,9 @@ def test_it_plans_one_minutes_delivery_per_current_member_with_an_address(held, 
     assert recipients(mail.outbox) == sorted(c.email for c in people)
     message = mail.outbox[0]
     assert message.subject == f"Compte rendu : {meeting.group.name} – Forum des métiers"
-    assert "Voici le compte rendu de la réunion « Forum des métiers »" in message.body.replace("“", "« ").replace("”", " »")
+    assert "Voici le compte rendu de la réunion « Forum des métiers »" in message.body.replace("“", "« ").replace(
+        "”", " »"
+    )
     html = message.alternatives[0][0]
     assert "<strong>Forum</strong>" in html and "<script>" not in html
     assert meeting.get_absolute_url() in html
@@ -115,7 +117,7 @@ def test_it_retries_failed_minutes_then_shows_the_failure_in_the_admin(held, nud
     assert delivery.status == "pending" and delivery.due_at == now + dt.timedelta(minutes=2)
     for wait in dispatch.BACKOFF:
         now += wait
-        result = dispatch.dispatch_due(now=now, clock=lambda: now)  # noqa: B023
+        result = dispatch.dispatch_due(now=now, clock=lambda: now)  # noqa: B023 – called within this iteration
     assert len(result.failed) == 3
     assert set(Delivery.objects.filter(kind="minutes").values_list("status", flat=True)) == {"failed"}
     client.force_login(admin_user)
@@ -176,8 +178,14 @@ def test_it_does_not_mail_minutes_that_were_marked_sent_another_way(mixite, memb
     from meetings.tests.factories import MeetingFactory
 
     start = timezone.now() - dt.timedelta(days=3)
-    MeetingFactory(group=mixite, starts_at=start, ends_at=start + dt.timedelta(hours=2), minutes="# Déjà envoyé",
-                   minutes_status="sent", minutes_sent_at=timezone.now() - dt.timedelta(days=1))
+    MeetingFactory(
+        group=mixite,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        minutes="# Déjà envoyé",
+        minutes_status="sent",
+        minutes_sent_at=timezone.now() - dt.timedelta(days=1),
+    )
     dispatch.dispatch_due(timezone.now())
     assert [m for m in mail.outbox if "Compte rendu" in m.subject] == []
 

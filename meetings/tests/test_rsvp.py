@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from conftest import ROLES
 from groups.models import Membership
-from meetings.rsvp import signing
 from meetings.models import Attendance, Meeting
-from meetings.tests.factories import AttendanceFactory, MeetingFactory
 from meetings.rsvp import services as rsvp_services
+from meetings.rsvp import signing
+from meetings.tests.factories import AttendanceFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +75,7 @@ def test_it_answers_only_the_invitation_it_was_signed_for(client, membre, coordi
     # Rewriting the meeting or the contact inside a link breaks its signature.
     token = signing.rsvp_token(meeting.pk, membre.contact.pk, "yes")
     payload, rest = token.split(":", 1)
-    forged = django_signing.b64_encode(
-        f"[{other_meeting.pk},{membre.contact.pk},\"yes\"]".encode()
-    ).decode() + ":" + rest
+    forged = django_signing.b64_encode(f'[{other_meeting.pk},{membre.contact.pk},"yes"]'.encode()).decode() + ":" + rest
     for bad in (forged, token[:-2] + ("AA" if not token.endswith("AA") else "BB")):
         response = client.post(reverse("meetings:rsvp_signed", args=[bad]))
         assert response.status_code == 400
@@ -124,7 +122,9 @@ def test_it_refuses_answers_to_a_cancelled_or_started_meeting(client, membre, me
 
 
 def test_it_neutralises_script_in_the_meeting_title(client, membre, mixite):
-    meeting = MeetingFactory(group=mixite, title="<script>alert(1)</script>", starts_at=timezone.now() + dt.timedelta(days=2))
+    meeting = MeetingFactory(
+        group=mixite, title="<script>alert(1)</script>", starts_at=timezone.now() + dt.timedelta(days=2)
+    )
     html = client.get(url_for(meeting, membre.contact, "yes")).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
@@ -163,7 +163,9 @@ def answer_by_link(client, membre, meeting, answer):
         (dt.timedelta(hours=-3), dt.timedelta(hours=-1), False),  # over
     ],
 )
-def test_it_closes_answers_at_the_start_on_the_meeting_page_and_by_link_alike(client, membre, mixite, starts_in, ends_in, open_):
+def test_it_closes_answers_at_the_start_on_the_meeting_page_and_by_link_alike(
+    client, membre, mixite, starts_in, ends_in, open_
+):
     now = timezone.now()
     meeting = MeetingFactory(group=mixite, starts_at=now + starts_in, ends_at=now + ends_in)
     AttendanceFactory(meeting=meeting, contact=membre.contact)

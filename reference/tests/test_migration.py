@@ -24,7 +24,9 @@ def _populate(apps):
     OldTerritory = apps.get_model("indicators", "Territory")
     OldDomain = apps.get_model("indicators", "Domain")
     rennes = OldTerritory.objects.create(
-        code="ML-RENNES", name="Mission Locale du bassin de Rennes", level="mission_locale",
+        code="ML-RENNES",
+        name="Mission Locale du bassin de Rennes",
+        level="mission_locale",
         parent=OldTerritory.objects.get(code="35"),
     )
     building = OldDomain.objects.get(nomenclature="rome", code="F")
@@ -38,8 +40,11 @@ def _populate(apps):
         year=2025, territory=rennes, domain=building, stage="formation", women=12, men=80
     )
     return {
-        "territory": rennes.pk, "domain": building.pk, "organisation": organisation.pk,
-        "group": group.pk, "observation": observation.pk,
+        "territory": rennes.pk,
+        "domain": building.pk,
+        "organisation": organisation.pk,
+        "group": group.pk,
+        "observation": observation.pk,
     }
 
 
@@ -72,10 +77,9 @@ def test_it_refuses_to_orphan_a_territory_after_the_move():
     Organisation.objects.create(name="Org", territory=territory)
     with pytest.raises(ProtectedError):
         territory.delete()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {Territory._meta.db_table} WHERE id = %s", [territory.pk])
-            if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA foreign_key_check")
-                if cursor.fetchall():
-                    raise IntegrityError("foreign key check failed")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Territory._meta.db_table} WHERE id = %s", [territory.pk])  # noqa: S608 – a model's table
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_key_check")
+            if cursor.fetchall():
+                raise IntegrityError("foreign key check failed")

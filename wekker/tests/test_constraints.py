@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
-from reference.models import Domain, Territory
 from indicators.models import Observation
 from meetings.models import Action, Attendance, Delivery
 from meetings.tests.factories import ActionFactory, AttendanceFactory, MeetingFactory
+from reference.models import Domain, Territory
 from stakeholders.models import Contact
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
@@ -31,9 +31,7 @@ def test_it_refuses_a_contact_twice_in_a_group(mixite):
 
 
 def test_it_refuses_a_membership_that_ends_before_it_starts(mixite):
-    rejected(
-        lambda: MembershipFactory(group=mixite, joined=dt.date(2025, 5, 1), left=dt.date(2025, 4, 1))
-    )
+    rejected(lambda: MembershipFactory(group=mixite, joined=dt.date(2025, 5, 1), left=dt.date(2025, 4, 1)))
 
 
 def test_it_refuses_a_meeting_that_ends_before_it_starts(mixite):
@@ -91,8 +89,12 @@ def test_it_refuses_a_reminder_sent_twice(mixite):
 
 def test_it_refuses_a_weekly_digest_twice(mixite):
     contact = ContactFactory()
-    fields = {"kind": Delivery.Kind.DIGEST, "contact": contact, "period": dt.date(2026, 11, 23),
-              "due_at": timezone.now()}
+    fields = {
+        "kind": Delivery.Kind.DIGEST,
+        "contact": contact,
+        "period": dt.date(2026, 11, 23),
+        "due_at": timezone.now(),
+    }
     Delivery.objects.create(**fields)
     rejected(lambda: Delivery.objects.create(**fields))
 

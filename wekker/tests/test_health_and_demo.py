@@ -46,9 +46,13 @@ def snapshot():
         "contacts": sorted(Contact.objects.values_list("first_name", "last_name", "email", "user__username")),
         "groups": sorted(WorkingGroup.objects.values_list("slug", "name", "status")),
         "memberships": sorted(Membership.objects.values_list("group__slug", "contact__last_name", "role")),
-        "meetings": sorted(Meeting.objects.values_list("group__slug", "title", "starts_at", "status", "minutes_status")),
+        "meetings": sorted(
+            Meeting.objects.values_list("group__slug", "title", "starts_at", "status", "minutes_status")
+        ),
         "agenda": sorted(AgendaItem.objects.values_list("meeting__title", "meeting__group__slug", "position", "title")),
-        "attendance": sorted(Attendance.objects.values_list("meeting__title", "contact__last_name", "answer", "presence")),
+        "attendance": sorted(
+            Attendance.objects.values_list("meeting__title", "contact__last_name", "answer", "presence")
+        ),
         "actions": sorted(Action.objects.values_list("title", "status", "due_date")),
     }
 

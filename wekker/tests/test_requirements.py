@@ -35,9 +35,21 @@ def fresh_venv(path):
     """A venv with requirements.txt installed, hash-checked, and nothing else."""
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=120)
     result = subprocess.run(
-        [str(path / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-input",
-         "--disable-pip-version-check", "--require-hashes", "-r", str(BASE_DIR / "requirements.txt")],
-        capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
+        [
+            str(path / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-input",
+            "--disable-pip-version-check",
+            "--require-hashes",
+            "-r",
+            str(BASE_DIR / "requirements.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=INSTALL_TIMEOUT,
     )
     assert result.returncode == 0, f"pip install --require-hashes -r requirements.txt failed:\n{result.stderr[-3000:]}"
     return path
@@ -89,16 +101,37 @@ def test_a_venv_from_requirements_txt_alone_runs_a_worker_on_redis(tmp_path):
     log_path = tmp_path / "worker.log"
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
-            [str(venv / "bin" / "celery"), "-A", "wekker", "worker", "--pool=solo", "--without-heartbeat",
-             "--without-gossip", "--without-mingle", "-n", node, "-Q", queue, "--loglevel=INFO"],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(venv / "bin" / "celery"),
+                "-A",
+                "wekker",
+                "worker",
+                "--pool=solo",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                node,
+                "-Q",
+                queue,
+                "--loglevel=INFO",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         ready = wait_until_ready(worker, log_path)
         assert ready, f"the worker did not get ready (exit code {worker.poll()}):\n{log_path.read_text()[-3000:]}"
         ping = subprocess.run(
             [str(venv / "bin" / "celery"), "-A", "wekker", "inspect", "ping", "-d", node, "--timeout", "10"],
-            cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert ping.returncode == 0 and "pong" in ping.stdout, ping.stdout + ping.stderr
         assert worker.poll() is None, log_path.read_text()[-3000:]

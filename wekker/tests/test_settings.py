@@ -84,8 +84,12 @@ def test_it_passes_the_deployment_checks_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, "DEBUG": "false", "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
-             "ALLOWED_HOSTS": "wekker.example.org"},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
+            "ALLOWED_HOSTS": "wekker.example.org",
+        },
         capture_output=True,
         text=True,
     )

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}, returncode=1)
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}, returncode=1
+            ) from None
         parsed, plan, record = import_file(data, file_name=path.name, dry_run=dry_run)
         if not parsed.ok:
             for line in parsed.report():
@@ -46,6 +48,8 @@ class Command(BaseCommand):
                 % {"rows": plan.combined_rows, "observations": plan.combined_into}
             )
         if dry_run:
-            self.stdout.write(_("Dry run: %(counts)s. Nothing written.") % {"counts": counts_text(*figures, planned=True)})
+            self.stdout.write(
+                _("Dry run: %(counts)s. Nothing written.") % {"counts": counts_text(*figures, planned=True)}
+            )
         else:
             self.stdout.write(_("Imported: %(counts)s.") % {"counts": counts_text(*figures)})

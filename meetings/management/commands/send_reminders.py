@@ -24,9 +24,13 @@ class Command(BaseCommand):
         for delivery in result.sent:
             self.stdout.write(_("sent: %(what)s") % {"what": describe(delivery)})
         for delivery in result.retrying:
-            self.stdout.write(_("will retry: %(what)s (%(error)s)") % {"what": describe(delivery), "error": delivery.last_error})
+            self.stdout.write(
+                _("will retry: %(what)s (%(error)s)") % {"what": describe(delivery), "error": delivery.last_error}
+            )
         for delivery in result.failed:
-            self.stdout.write(_("failed: %(what)s (%(error)s)") % {"what": describe(delivery), "error": delivery.last_error})
+            self.stdout.write(
+                _("failed: %(what)s (%(error)s)") % {"what": describe(delivery), "error": delivery.last_error}
+            )
         self.stdout.write(
             _("%(sent)d sent, %(retrying)d to retry, %(failed)d failed.")
             % {"sent": len(result.sent), "retrying": len(result.retrying), "failed": len(result.failed)}

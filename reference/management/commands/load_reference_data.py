@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from reference.models import Domain, Territory
 from reference.loading import load_reference_data
+from reference.models import Domain, Territory
 
 
 class Command(BaseCommand):

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         sizes, timings = scale_module.seed(scale, observations=not no_observations, log=self.stdout.write)
         elapsed = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(f"Done in {elapsed:.0f} s: " + ", ".join(f"{v} {k}" for k, v in sizes.items())))
+        self.stdout.write(
+            self.style.SUCCESS(f"Done in {elapsed:.0f} s: " + ", ".join(f"{v} {k}" for k, v in sizes.items()))
+        )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Fresh statistics, as autovacuum would gather later: plans for a bulk-loaded
