@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# pytest-xdist: the suite runs on every core (each worker gets its own test database).
+PYTEST_WORKERS ?= auto
+APPS := reference stakeholders groups directory meetings indicators
 
 .PHONY: run test install install-dev lock node lint messages bench clean
 
@@ -53,15 +56,25 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) scripts/dev.py
 
-## make test: the whole suite (on DATABASE_URL / CELERY_BROKER_URL when set)
-test: install-dev node
+## make test: the linters, then the whole suite (on DATABASE_URL / CELERY_BROKER_URL when set)
+test: lint node
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## make lint: ruff (rules and format, pyproject.toml), the import-layer contract (import-linter,
+## pyproject.toml), and every `noqa` saying why.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	@if grep -rnE --include='*.py' --exclude-dir=.venv --exclude-dir=node_modules \
+		'#[[:space:]]*noqa(:[[:space:]]*[A-Z]+[0-9]+(,[[:space:]]*[A-Z]+[0-9]+)*)?[[:space:]]*$$' .; then \
+		echo "make lint: a noqa above says what it silences but not why (# noqa: CODE – reason)"; exit 1; fi
 
 messages: install-dev
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore='stakeholders/*' --ignore='groups/*' \
-		--ignore='meetings/*' --ignore='indicators/*' --ignore='node_modules/*' --ignore='benchmarks/*' --ignore='scripts/*'
-	for app in stakeholders groups meetings indicators; do \
+	$(PY) manage.py makemessages -l fr --no-obsolete $(foreach app,$(APPS),--ignore='$(app)/*') \
+		--ignore='wekker/tests/*' --ignore='node_modules/*' --ignore='benchmarks/*' --ignore='scripts/*'
+	for app in $(APPS); do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete); done
 
 bench: install-dev
