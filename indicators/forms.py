@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from reference.models import Nomenclature, Stage
 
 from . import metrics
-from .importing import ROME_CODE
+from .reading import ROME_CODE
 
 FAP_CODE = re.compile(r"^[A-Z]\d[A-Z]$")
 

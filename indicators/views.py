@@ -19,7 +19,7 @@ from meetings import selectors
 from meetings.models import Lever
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 
-from . import charts, importing
+from . import charts, importing, reading
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import IndicatorImport
 from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
@@ -150,48 +150,37 @@ def export_csv(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel reads UTF-8 only with a BOM
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            "annee",
-            "territoire",
-            "nomenclature",
-            "regle",
-            "etape",
-            "domaine",
-            "libelle",
-            "femmes",
-            "hommes",
-            "non_renseigne",
-            "part_femmes",
-            "classe",
-            "indice_duncan",
-            "masque",
-        ]
-    )
+    writer.writerow(EXPORT_HEADER)
     for block in summary["stages"]:
         for row in [{"code": "TOTAL", "label": _("All domains"), **block}, *block["domains"]]:
-            writer.writerow(
-                [
-                    escape_cell(x)
-                    for x in (
-                        summary["year"],
-                        summary["territory"],
-                        summary["nomenclature"],
-                        summary["rule"],
-                        block["stage"],
-                        row["code"],
-                        row["label"],
-                        _shown(row["women"]),
-                        _shown(row["men"]),
-                        _shown(row["unknown"]),
-                        decimal_comma(row["share_women"], 3),
-                        class_label(row.get("class")) if row.get("class") else "",
-                        "" if row is not block else decimal_comma(block["duncan_index"], 1),
-                        "oui" if row["suppressed"] else "non",
-                    )
-                ]
-            )
+            writer.writerow([escape_cell(value) for value in _export_row(summary, block, row)])
     return response
+
+
+EXPORT_HEADER = [
+    "annee", "territoire", "nomenclature", "regle", "etape", "domaine", "libelle",
+    "femmes", "hommes", "non_renseigne", "part_femmes", "classe", "indice_duncan", "masque",
+]  # fmt: skip
+
+
+def _export_row(summary, block, row):
+    """One line of the export: a stage's total (row is block) or one of its domains."""
+    return (
+        summary["year"],
+        summary["territory"],
+        summary["nomenclature"],
+        summary["rule"],
+        block["stage"],
+        row["code"],
+        row["label"],
+        _shown(row["women"]),
+        _shown(row["men"]),
+        _shown(row["unknown"]),
+        decimal_comma(row["share_women"], 3),
+        class_label(row.get("class")) if row.get("class") else "",
+        "" if row is not block else decimal_comma(block["duncan_index"], 1),
+        "oui" if row["suppressed"] else "non",
+    )
 
 
 IMPORT_HEADER = ["période", "territoire", "nomenclature", "domaine", "étape", "femmes", "hommes", "non_renseigne"]
@@ -239,7 +228,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        parsed = importing.read_file(data)
+        parsed = reading.read_file(data)
         context["file_name"] = upload.name
         if not parsed.ok:
             context["report"] = parsed.report()

@@ -47,19 +47,8 @@ def invite(contact, *, invited_by, request=None):
 
     A contact who was invited but never logged in (the link may have expired) gets the
     invitation again, with a fresh link."""
-    if not contact.email:
-        raise ValidationError(_("This contact has no e-mail address: add one before inviting them."), code="no_email")
-    if contact.is_archived:
-        raise ValidationError(_("This contact is archived: reactivate them before inviting them."), code="archived")
+    _check_invitable(contact)
     if contact.user_id is not None:
-        if contact.user.last_login is not None or not contact.user.is_active:
-            raise ValidationError(
-                _(
-                    "This contact already has a login. If they lost their password, they can ask for a new one "
-                    "on the login page."
-                ),
-                code="has_login",
-            )
         # A new unusable password changes the hash the reset token is made from: the
         # link sent before stops working, as the page promises.
         contact.user.set_unusable_password()
@@ -88,6 +77,22 @@ def invite(contact, *, invited_by, request=None):
         # Inside the transaction: if the mail cannot leave, no half-made login is left behind.
         _send_invitation(contact, user, invited_by=invited_by, request=request)
     return user
+
+
+def _check_invitable(contact):
+    """Why this contact cannot be invited (a ValidationError), or nothing."""
+    if not contact.email:
+        raise ValidationError(_("This contact has no e-mail address: add one before inviting them."), code="no_email")
+    if contact.is_archived:
+        raise ValidationError(_("This contact is archived: reactivate them before inviting them."), code="archived")
+    if contact.user_id is not None and (contact.user.last_login is not None or not contact.user.is_active):
+        raise ValidationError(
+            _(
+                "This contact already has a login. If they lost their password, they can ask for a new one "
+                "on the login page."
+            ),
+            code="has_login",
+        )
 
 
 def can_resend_invitation(contact):

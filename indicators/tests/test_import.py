@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from conftest import ROLES
-from indicators.importing import import_file, read_file
+from indicators.importing import import_file
 from indicators.models import IndicatorImport, Observation
+from indicators.reading import read_file
 
 pytestmark = pytest.mark.django_db
 
