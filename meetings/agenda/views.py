@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 
-from ..http import next_url
 from ..models import AgendaItem, Meeting
+from ..view_helpers import next_url
 from . import services
 from .forms import AgendaItemForm
 

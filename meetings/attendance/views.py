@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from groups import access
 from stakeholders.models import Contact
 
-from ..http import error_text
 from ..models import Meeting
+from ..view_helpers import error_text
 from . import services
 from .forms import AttendanceRowForm
 

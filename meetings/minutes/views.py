@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 
-from ..http import error_text
 from ..markdown import render_markdown
 from ..models import Meeting
+from ..view_helpers import error_text
 from . import services
 from .forms import AdoptForm, MinutesForm
 

@@ -10,8 +10,8 @@ from groups.models import Membership
 from stakeholders.models import Contact
 
 from ..attendance.services import invitation_of
-from ..http import error_text, next_url
 from ..models import Attendance, Meeting
+from ..view_helpers import error_text, next_url
 from . import services
 from .signing import BadToken, read_rsvp_token
 
