@@ -408,7 +408,7 @@ def test_it_counts_groups_of_nested_territories_in_a_territory(client, membre, m
 def test_it_gives_coordinators_the_way_to_plan_meetings_and_actions(client, coordinatrice, membre, mixite):
     client.force_login(coordinatrice)
     html = client.get(mixite.get_absolute_url()).content.decode()
-    assert f'href="/groups/{mixite.slug}/plan/"' in html and "Planifier l'année" in html
+    assert f'href="/groups/{mixite.slug}/plan/"' in html and "Planifier l’année" in html
     assert "Nouvelle réunion" in html and "Nouvelle action" in html
     assert "Présence par organisation" in html
     client.force_login(membre)
