@@ -4,16 +4,24 @@ Outside CI, a test whose service (PostgreSQL, Redis, Chromium, node) is absent s
 and says why. With CI=true nothing skips: a missing service fails the test.
 """
 
+import datetime as dt
 import os
+import re
 import shutil
+import smtplib
 import socket
+import zoneinfo
+from html import unescape
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
+from meetings.tests.factories import MeetingFactory
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -198,6 +206,184 @@ def as_role(client, request):
         return user
 
     return login
+
+
+@pytest.fixture
+def cast(coordinatrice, membre, outsider, other_coordinator, admin_user):
+    """Everyone exists, whoever is logged in (so pages have a realistic crowd)."""
+
+
+# --- What each role gets ----------------------------------------------------
+# Expected status per role for a page of the mixité group that members may see.
+MEMBER_PAGE = {
+    "anonymous": 302,
+    "outsider": 404,
+    "membre": 200,
+    "other_coordinator": 404,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
+# ...and for a page only the group's coordinators may use.
+COORDINATOR_PAGE = {**MEMBER_PAGE, "membre": 403}
+
+# A status code, or "login" for a redirect to the login page.
+
+EVERYONE = {
+    "anonymous": "login",
+    "outsider": 200,
+    "membre": 200,
+    "other_coordinator": 200,
+    "coordinatrice": 200,
+    "admin_user": 200,
+}
+# Whoever coordinates a group, any group, and admins: creating a group, the directory, imports.
+COORDINATORS = {**EVERYONE, "outsider": 404, "membre": 404}
+# A page of the mixité group: its members and admins; the others do not even see it exists.
+MEMBERS_OF_MIXITE = {**EVERYONE, "outsider": 404, "other_coordinator": 404}
+# A page of the mixité group that only its coordinators (and admins) may use.
+COORDINATORS_OF_MIXITE = {**MEMBERS_OF_MIXITE, "membre": 403}
+
+
+def posted(expected):
+    """The same table for a form that is sent: where the page would open, the post redirects."""
+    return {role: 302 if status == 200 else status for role, status in expected.items()}
+
+
+def check(client, as_role, role, url, expected, method="get", data=None):
+    """Log in as `role`, ask for `url`, assert what `expected` (a table by role, or one status)
+    says, and return the response."""
+    as_role(role)
+    response = getattr(client, method)(url, data or {})
+    wanted = expected[role] if isinstance(expected, dict) else expected
+    what = f"{role}: {method.upper()} {url}"
+    if wanted == "login":
+        assert response.status_code == 302, f"{what} answered {response.status_code}, not the login page"
+        assert response["Location"].startswith("/accounts/login/"), f"{what} went to {response['Location']}"
+    else:
+        assert response.status_code == wanted, f"{what} answered {response.status_code}, not {wanted}"
+    return response
+
+
+# --- Meetings -----------------------------------------------------------------
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def paris(*args):
+    """An aware datetime, Paris wall-clock time."""
+    return dt.datetime(*args, tzinfo=PARIS)
+
+
+def meeting_of(group, *, days=10, hours=2.5, **kwargs):
+    """A meeting created the way the app creates them (invitations, action review item)."""
+    from meetings.planning import services as planning_services
+
+    starts = (timezone.now() + dt.timedelta(days=days)).replace(microsecond=0)
+    return planning_services.create_meeting(
+        group=group,
+        title=kwargs.pop("title", ""),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=hours),
+        place=kwargs.pop("place", "Maison de l'emploi, Rennes"),
+        **kwargs,
+    )
+
+
+def event_of(group, start, end):
+    """An event of several days, from 9:00 on its first day to 17:00 on its last."""
+    from meetings.models import Meeting
+    from meetings.planning import services as planning_services
+
+    return planning_services.create_meeting(
+        group=group,
+        title="Semaine de la mixité des métiers",
+        kind=Meeting.Kind.EVENT,
+        starts_at=planning_services.paris_datetime(start, dt.time(9)),
+        ends_at=planning_services.paris_datetime(end, dt.time(17)),
+    )
+
+
+def members(group, count, *, organisation=None):
+    """Add count members (from count organisations unless one is given)."""
+    contacts = []
+    for _ in range(count):
+        contact = ContactFactory(organisation=organisation or OrganisationFactory())
+        MembershipFactory(group=group, contact=contact, role=Membership.Role.MEMBER)
+        contacts.append(contact)
+    return contacts
+
+
+def record(meeting, contact, **fields):
+    """Write what the register or an answer would: the contact's row for the meeting, with these fields."""
+    from meetings.models import Attendance
+
+    return Attendance.objects.update_or_create(meeting=meeting, contact=contact, defaults=fields)[0]
+
+
+def make_group(members=2, coordinators=1, offsets=(7, 1), **fields):
+    """A group of its own (not the cast's), with reminder offsets: (group, [coordinators..., members...])."""
+    group = WorkingGroupFactory(reminder_offsets=list(offsets), **fields)
+    people = []
+    for _ in range(coordinators):
+        people.append(MembershipFactory(group=group, role=Membership.Role.COORDINATOR).contact)
+    for _ in range(members):
+        people.append(MembershipFactory(group=group).contact)
+    return group, people
+
+
+def make_meeting(group, starts_at, **fields):
+    return MeetingFactory(
+        group=group, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=2, minutes=30), **fields
+    )
+
+
+def recipients(outbox):
+    return sorted(address for message in outbox for address in message.to)
+
+
+class FailingBackend(BaseEmailBackend):
+    """An SMTP server that refuses everything."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@pytest.fixture
+def past(mixite, coordinatrice, membre):
+    """A meeting of the mixité group, three days ago."""
+    return meeting_of(mixite, days=-3)
+
+
+@pytest.fixture
+def upcoming(mixite, coordinatrice, membre):
+    """A meeting of the mixité group, in ten days."""
+    return meeting_of(mixite, days=10)
+
+
+@pytest.fixture
+def nudges(monkeypatch):
+    """The passes asked of a worker once something is committed: recorded, not queued (no worker here)."""
+    from meetings import tasks
+
+    asked = []
+    monkeypatch.setattr(tasks, "dispatch_soon", lambda: asked.append(True))
+    return asked
+
+
+# --- Reading pages ------------------------------------------------------------
+
+
+def text_of(response):
+    """The page as a person reads it: tags dropped, entities decoded, spaces collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def header_cells(html):
+    """The column headings of an admin changelist's table (the selection checkbox aside)."""
+    table = html.split('id="result_list"')[1].split("</thead>")[0]
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)][1:]
 
 
 # --- The browser ----------------------------------------------------------

@@ -3,12 +3,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members
 from groups.models import Membership
 from meetings.models import Action
 from meetings.tests.factories import ActionFactory
-
-from .pages_helpers import COORDINATOR_PAGE, MEMBER_PAGE, meeting_of, members
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,10 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
+from conftest import meeting_of
 from meetings.minutes import services as minutes_services
 from meetings.models import Meeting
 from meetings.planning import services as planning_services
-
-from .pages_helpers import meeting_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,8 @@
 import pytest
 
-from conftest import ROLES
+from conftest import COORDINATOR_PAGE, ROLES, meeting_of
 from meetings.agenda import services as agenda_services
 from meetings.models import AgendaItem
-
-from .pages_helpers import COORDINATOR_PAGE, meeting_of
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members
 from groups.tests.factories import MembershipFactory
 from meetings.attendance import services as attendance_services
 from meetings.models import Attendance, Meeting
 from stakeholders.tests.factories import ContactFactory
-
-from .pages_helpers import COORDINATOR_PAGE, MEMBER_PAGE, meeting_of, members
 
 pytestmark = pytest.mark.django_db
 

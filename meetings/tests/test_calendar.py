@@ -8,11 +8,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from conftest import make_group, make_meeting, paris
 from meetings.calendar import ics
 from meetings.models import Meeting
 from meetings.tests.factories import AgendaItemFactory
-
-from .test_reminders_helpers import make_group, make_meeting, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 import meetings.admin  # noqa: F401  (registers the meetings admin and DeliveryAdmin)
+from conftest import make_group, make_meeting, paris
 from meetings.models import Delivery
 from meetings.notices import dispatch
-
-from .test_reminders_helpers import make_group, make_meeting, paris
 
 pytestmark = pytest.mark.django_db
 

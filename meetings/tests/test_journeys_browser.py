@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from conftest import record
 from groups.tests.factories import MembershipFactory
 from meetings.actions import services as action_services
 from meetings.agenda import services as agenda_services
@@ -17,8 +18,6 @@ from meetings.models import Action, Attendance, Meeting
 from meetings.notices import dispatch
 from meetings.planning import services as planning_services
 from stakeholders.tests.factories import ContactFactory
-
-from .pages_helpers import record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import MEMBER_PAGE, ROLES, meeting_of, members
 from groups.tests.factories import MembershipFactory
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
@@ -13,8 +13,6 @@ from meetings.minutes import services as minutes_services
 from meetings.models import Attendance, Meeting
 from meetings.planning import services as planning_services
 from meetings.tests.factories import ActionFactory, AgendaItemFactory
-
-from .pages_helpers import MEMBER_PAGE, meeting_of, members
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import COORDINATOR_PAGE, ROLES, meeting_of, record
 from meetings.minutes import services as minutes_services
 from meetings.models import Attendance, Meeting
 from meetings.planning import services as planning_services
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
-
-from .pages_helpers import COORDINATOR_PAGE, meeting_of, record
 
 pytestmark = pytest.mark.django_db
 

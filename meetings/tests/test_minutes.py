@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from conftest import ROLES
+from conftest import COORDINATOR_PAGE, ROLES, meeting_of, members
 from meetings import tasks
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
@@ -16,8 +16,6 @@ from meetings.models import Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.tests.factories import ActionFactory
 from stakeholders.tests.factories import ContactFactory
-
-from .pages_helpers import COORDINATOR_PAGE, meeting_of, members
 
 pytestmark = pytest.mark.django_db
 

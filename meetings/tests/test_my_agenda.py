@@ -1,12 +1,10 @@
 import pytest
 from django.conf import settings
 
-from conftest import ROLES
+from conftest import ROLES, meeting_of, members
 from meetings.agenda import services as agenda_services
 from meetings.models import Attendance
 from meetings.tests.factories import ActionFactory
-
-from .pages_helpers import meeting_of, members
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,11 @@ import re
 
 import pytest
 
+from conftest import make_group, make_meeting, paris
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.notices import mail as notice_mail
 from meetings.tests.factories import ActionFactory, AttendanceFactory
-
-from .test_reminders_helpers import make_group, make_meeting, paris
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import meetings.admin_deliveries  # noqa: F401  (registers DeliveryAdmin)
+from conftest import make_group, make_meeting, recipients
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
 from meetings import tasks
@@ -20,8 +21,6 @@ from meetings.minutes import services as minutes_services
 from meetings.models import Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.notices import minutes as notices_minutes
-
-from .test_reminders_helpers import make_group, make_meeting, recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +104,7 @@ def test_it_drops_minutes_for_someone_who_left_before_the_sending(held, nudges):
 
 
 def test_it_retries_failed_minutes_then_shows_the_failure_in_the_admin(held, nudges, settings, client, admin_user):
-    settings.EMAIL_BACKEND = "meetings.tests.test_reminders_helpers.FailingBackend"
+    settings.EMAIL_BACKEND = "conftest.FailingBackend"
     meeting, people = held
     minutes_services.send_minutes(meeting)
     meeting.refresh_from_db()

@@ -9,14 +9,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from conftest import PARIS, make_group, make_meeting, paris, recipients
 from groups.models import Membership
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch as dispatcher
 from meetings.notices import meeting_notices, schedule
 from meetings.rsvp.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
-
-from .test_reminders_helpers import PARIS, make_group, make_meeting, paris, recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -272,7 +271,7 @@ def test_it_writes_each_recipient_their_own_french_mail():
 
 
 def test_it_retries_a_failed_send_with_back_off_then_records_the_failure(settings):
-    settings.EMAIL_BACKEND = "meetings.tests.test_reminders_helpers.FailingBackend"
+    settings.EMAIL_BACKEND = "conftest.FailingBackend"
     group, people = make_group(members=0, coordinators=1)
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     now = paris(2027, 2, 2, 9, 30)

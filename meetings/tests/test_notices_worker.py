@@ -22,11 +22,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from conftest import PARIS, make_group, make_meeting
 from meetings.minutes import services as minutes_services
 from meetings.models import Delivery
 from meetings.notices import dispatch
-
-from .test_reminders_helpers import PARIS, make_group, make_meeting
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

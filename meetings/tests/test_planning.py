@@ -4,14 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import COORDINATOR_PAGE, ROLES, meeting_of
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.planning import services as planning_services
 from meetings.tests.factories import ActionFactory
-
-from .pages_helpers import COORDINATOR_PAGE, meeting_of
 
 pytestmark = pytest.mark.django_db
 

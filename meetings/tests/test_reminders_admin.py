@@ -5,10 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 import meetings.admin_deliveries  # noqa: F401  (registers DeliveryAdmin, as meetings/admin.py will)
+from conftest import make_group, make_meeting, paris
 from meetings.models import Delivery
 from meetings.notices import dispatch
-
-from .test_reminders_helpers import make_group, make_meeting, paris
 
 pytestmark = pytest.mark.django_db
 
