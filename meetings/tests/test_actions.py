@@ -1,9 +1,11 @@
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 from django.utils import timezone
 
-from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members
+from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members, text_of
 from groups.models import Membership
 from meetings.models import Action
 from meetings.tests.factories import ActionFactory
@@ -257,3 +259,52 @@ def test_it_lets_the_owner_and_coordinators_update_progress(client, as_role, act
     assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
     action.refresh_from_db()
     assert (action.status == "done") == (role in ("membre", "coordinatrice", "admin_user"))
+
+
+# --- The actions page -----------------------------------------------------------------------------
+
+
+def test_it_opens_the_actions_on_the_open_ones_overdue_first(client, coordinatrice, mixite):
+    today = timezone.localdate()
+    ActionFactory(
+        group=mixite, owner=coordinatrice.contact, title="Finie en 2024", status="done", due_date=dt.date(2024, 3, 1)
+    )
+    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Plus tard", due_date=today + dt.timedelta(days=30))
+    ActionFactory(group=mixite, owner=coordinatrice.contact, title="En retard", due_date=dt.date(2024, 3, 1))
+    client.force_login(coordinatrice)
+    html = client.get("/actions/").content.decode()
+    assert "Finie en 2024" not in html
+    assert html.index("En retard") < html.index("Plus tard")
+    assert re.search(r'<option value="open" selected>Ouvertes', html)
+    assert '<option value="">Toutes</option>' in html
+    page = text_of(client.get("/actions/"))
+    assert "1 mars 2024" in page and "1 Mar 2024" not in page and "Mars 2024" not in page
+    everything = client.get("/actions/", {"status": ""}).content.decode()
+    assert "Finie en 2024" in everything
+    assert everything.index("En retard") < everything.index("Plus tard") < everything.index("Finie en 2024")
+
+
+def test_it_labels_the_filters_in_french(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    html = client.get("/actions/", {"group": mixite.pk}).content.decode()
+    assert "---------" not in html
+    assert re.search(r'<select name="group"[^>]*>\s*<option value="">Tous</option>', html)
+    assert re.search(r'<select name="owner"[^>]*>\s*<option value=""( selected)?>Tous</option>', html)
+    assert ">Filtrer</button>" in html
+
+
+def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite):
+    ActionFactory(group=mixite, owner=coordinatrice.contact, title="Tourner trois vidéos", due_date=dt.date(2027, 3, 1))
+    client.force_login(coordinatrice)
+    html = client.get("/actions/").content.decode()
+    cards = html.split('<ul class="list-unstyled d-md-none wk-action-cards">', 1)[1].split("</ul>", 1)[0]
+    card = " ".join(unescape(re.sub(r"<[^>]+>", " ", cards)).split())
+    for fact in [
+        "Tourner trois vidéos",
+        "Groupe Mixité des métiers",
+        "Responsable Claire Le Gall",
+        "Échéance 1 mars 2027",
+        "Statut À faire",
+    ]:
+        assert fact in card
+    assert '<div class="table-responsive d-none d-md-block">' in html

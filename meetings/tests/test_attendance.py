@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members
+from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members, record, text_of
 from groups.tests.factories import MembershipFactory
 from meetings.attendance import services as attendance_services
 from meetings.models import Attendance, Meeting
-from stakeholders.tests.factories import ContactFactory
+from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,85 @@ def test_it_keeps_the_register_query_count_constant(client, coordinatrice, mixit
     members(mixite, 15)
     with django_assert_num_queries(7):
         client.get(f"/meetings/{meeting.pk}/attendance/")
+
+
+# --- An empty register can be completed -----------------------------------------------------------
+
+
+@pytest.fixture
+def empty_past(past):
+    past.attendances.all().delete()
+    return past
+
+
+def test_it_lists_the_members_of_the_day_in_a_register_with_no_row(client, coordinatrice, membre, empty_past):
+    client.force_login(coordinatrice)
+    page = text_of(client.get(f"/meetings/{empty_past.pk}/attendance/"))
+    assert membre.contact.full_name in page and coordinatrice.contact.full_name in page
+    assert not empty_past.attendances.exists()  # reading the register writes nothing
+    data = {f"c{c.pk}-presence": "present" for c in (membre.contact, coordinatrice.contact)}
+    client.post(f"/meetings/{empty_past.pk}/attendance/", data)
+    assert set(empty_past.attendances.values_list("contact_id", "presence")) == {
+        (membre.contact.pk, "present"),
+        (coordinatrice.contact.pk, "present"),
+    }
+
+
+def test_it_finds_and_adds_a_guest_among_contacts(client, coordinatrice, empty_past):
+    guest = ContactFactory(first_name="Maëlle", last_name="Invitée", organisation=OrganisationFactory(name="CIO"))
+    ContactFactory(first_name="Vieux", last_name="Invitée", is_archived=True)
+    client.force_login(coordinatrice)
+    page = text_of(client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "invitée"}))
+    assert "Maëlle Invitée" in page and "Vieux Invitée" not in page
+    page = text_of(client.post(f"/meetings/{empty_past.pk}/attendance/", {"guest": guest.pk}, follow=True))
+    assert "Maëlle Invitée a été ajouté·e au registre." in page
+    assert Attendance.objects.filter(meeting=empty_past, contact=guest).exists()
+    # Already in the register: no longer offered.
+    page = text_of(client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "invitée"}))
+    assert "Ajouter – Maëlle Invitée" not in page
+
+
+def test_it_shows_at_most_thirty_guests(client, coordinatrice, empty_past):
+    organisation = OrganisationFactory()
+    for number in range(35):
+        ContactFactory(first_name=f"P{number}", last_name="Zébulon", organisation=organisation)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "Zébulon"}).content.decode()
+    assert html.count('name="guest"') == 30
+    assert "Seuls les 30 premiers contacts sont affichés" in text_of(
+        client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "Zébulon"})
+    )
+
+
+def test_it_refuses_an_archived_or_unknown_guest(client, coordinatrice, empty_past):
+    archived = ContactFactory(is_archived=True)
+    client.force_login(coordinatrice)
+    page = text_of(client.post(f"/meetings/{empty_past.pk}/attendance/", {"guest": archived.pk}, follow=True))
+    assert "Ce contact est archivé : il ne peut pas être invité." in page
+    page = text_of(client.post(f"/meetings/{empty_past.pk}/attendance/", {"guest": "<script>"}, follow=True))
+    assert "Ce contact n’existe pas." in page
+    assert "<script>" not in client.get(f"/meetings/{empty_past.pk}/attendance/", {"q": "<script>"}).content.decode()
+    assert not empty_past.attendances.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_coordinators_add_a_guest(client, as_role, empty_past, role):
+    guest = ContactFactory()
+    as_role(role)
+    response = client.post(f"/meetings/{empty_past.pk}/attendance/", {"guest": guest.pk})
+    expected = COORDINATOR_PAGE[role]
+    assert response.status_code == (302 if expected == 200 else expected)
+    assert empty_past.attendances.filter(contact=guest).exists() == (expected == 200)
+
+
+def test_it_reports_organisations_in_their_own_words(client, coordinatrice, membre, past, departement):
+    colleague = ContactFactory(organisation=departement)
+    record(past, coordinatrice.contact, presence="present")
+    record(past, membre.contact, presence="absent")
+    other = meeting_of(past.group, days=-20)
+    record(other, coordinatrice.contact, presence="absent")
+    record(other, membre.contact, presence="excused", represented_by=colleague)
+    client.force_login(coordinatrice)
+    page = text_of(client.get("/groups/mixite/attendance/"))
+    assert "Présente" in page and "Absente" in page and "Représentée" in page
+    assert "Présent·e" not in page and "Absent·e" not in page

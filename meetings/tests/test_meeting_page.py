@@ -1,11 +1,12 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import MEMBER_PAGE, ROLES, meeting_of, members
+from conftest import MEMBER_PAGE, ROLES, event_of, meeting_of, members, text_of
 from groups.tests.factories import MembershipFactory
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
@@ -199,3 +200,45 @@ def test_it_lets_only_coordinators_remove_items_and_adopt_minutes(client, as_rol
     allowed = role in ("coordinatrice", "admin_user")
     assert meeting.agenda_items.filter(pk=item.pk).exists() == (not allowed)
     assert meeting.minutes_frozen == allowed
+
+
+# --- Events of several days, past meetings --------------------------------------------------------
+
+
+def test_it_shows_a_week_long_event_as_a_span_of_days(client, membre, mixite):
+    week = event_of(mixite, dt.date(2027, 1, 25), dt.date(2027, 1, 29))
+    client.force_login(membre)
+    page = text_of(client.get(week.get_absolute_url()))
+    assert "du lundi 25 au vendredi 29 janvier 2027" in page
+    assert "lundi 25 janvier 2027, 9h00" not in page
+    # The home page shares the partial.
+    assert "du lundi 25 au vendredi 29 janvier 2027" in text_of(client.get("/"))
+    assert "du lundi 25 au vendredi 29 janvier 2027" in text_of(client.get("/my/agenda/"))
+
+
+def test_it_keeps_one_day_with_its_hours(client, membre, mixite):
+    day = dt.date(2027, 2, 9)
+    meeting = planning_services.create_meeting(
+        group=mixite,
+        title="",
+        starts_at=planning_services.paris_datetime(day, dt.time(9, 30)),
+        ends_at=planning_services.paris_datetime(day, dt.time(12)),
+    )
+    client.force_login(membre)
+    assert "mardi 9 février 2027, 9h30–12h00" in text_of(client.get(meeting.get_absolute_url()))
+
+
+def test_it_shows_a_past_meeting_as_a_record(client, coordinatrice, past):
+    client.force_login(coordinatrice)
+    html = client.get(past.get_absolute_url()).content.decode()
+    page = text_of(client.get(past.get_absolute_url()))
+    assert re.search(r'<h2 id="attendance-heading" class="h4">Présences</h2>', html)
+    assert "Qui vient" not in page
+    assert re.search(r'class="btn btn-sm btn-primary" href="/meetings/\d+/minutes/">Compte rendu<', html)
+    assert "Ajouter à mon agenda" not in page and "Annuler la réunion" not in page
+
+
+def test_it_keeps_the_upcoming_meeting_page_as_it_was(client, coordinatrice, upcoming):
+    client.force_login(coordinatrice)
+    page = text_of(client.get(upcoming.get_absolute_url()))
+    assert "Qui vient" in page and "Ajouter à mon agenda" in page and "Annuler la réunion" in page

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from conftest import COORDINATOR_PAGE, ROLES, meeting_of, members
+from conftest import COORDINATOR_PAGE, ROLES, meeting_of, members, record, text_of
 from meetings import tasks
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
@@ -325,3 +325,76 @@ def test_it_does_not_offer_to_send_minutes_that_were_already_sent(client, coordi
     client.force_login(coordinatrice)
     response = client.get(f"/meetings/{meeting.pk}/minutes/send/")
     assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/minutes/"
+
+
+# --- A draft without placeholders, a confirmation before sending ----------------------------------
+
+
+def test_it_leaves_empty_sections_out_of_the_draft(past):
+    past.agenda_items.all().delete()
+    draft = minutes_services.draft_minutes(past)
+    for gone in ["Présences", "Ordre du jour", "Décisions", "pas encore été rempli", "aucune décision", "(notes)"]:
+        assert gone not in draft
+
+
+def test_it_marks_agenda_items_left_to_write(past, membre):
+    record(past, membre.contact, presence="present")
+    ActionFactory(group=past.group, meeting=past, owner=membre.contact, title="Tourner trois vidéos")
+    draft = minutes_services.draft_minutes(past)
+    assert "## Présences" in draft and "## Ordre du jour" in draft and "## Décisions" in draft
+    assert "### 1. Suivi des actions\n\n[à compléter]" in draft
+    assert minutes_services.minutes_placeholders(draft) == ["[à compléter]"]
+
+
+def test_it_asks_for_confirmation_listing_who_will_receive_the_minutes(client, coordinatrice, membre, past):
+    minutes_services.save_minutes(past, text="## Présences\n\nTout le monde.")
+    client.force_login(coordinatrice)
+    minutes_page = client.get(f"/meetings/{past.pk}/minutes/").content.decode()
+    assert f'href="/meetings/{past.pk}/minutes/send/"' in minutes_page
+    page = text_of(client.get(f"/meetings/{past.pk}/minutes/send/"))
+    assert "2 personnes le recevront" in page
+    assert membre.contact.full_name in page and coordinatrice.contact.full_name in page
+    assert membre.email in page
+    assert "Confirmer l’envoi à 2 personnes" in page
+    assert "à remplacer" not in page
+    assert mail.outbox == []
+    past.refresh_from_db()
+    assert past.minutes_status == Meeting.MinutesStatus.DRAFT
+
+
+def test_it_warns_before_sending_minutes_with_the_draft_markers(client, coordinatrice, past):
+    minutes_services.save_minutes(past, text=minutes_services.draft_minutes(past))
+    client.force_login(coordinatrice)
+    page = text_of(client.get(f"/meetings/{past.pk}/minutes/send/"))
+    assert "Le compte rendu contient encore du texte du brouillon généré, à remplacer" in page
+    assert "« [à compléter] »" in page
+    assert "Envoyer quand même" in page
+
+
+def test_it_warns_about_the_placeholders_of_older_drafts(client, coordinatrice, past):
+    minutes_services.save_minutes(past, text="## Décisions\n\n(aucune décision enregistrée)\n- Une décision")
+    client.force_login(coordinatrice)
+    assert "« (aucune décision enregistrée) »" in text_of(client.get(f"/meetings/{past.pk}/minutes/send/"))
+
+
+def test_it_sends_nothing_from_the_confirmation_page_of_empty_minutes(client, coordinatrice, past):
+    client.force_login(coordinatrice)
+    response = client.get(f"/meetings/{past.pk}/minutes/send/")
+    assert response.status_code == 302 and response["Location"] == f"/meetings/{past.pk}/minutes/"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_shows_the_send_confirmation_only_to_coordinators(client, as_role, past, role):
+    minutes_services.save_minutes(past, text="Texte.")
+    as_role(role)
+    assert client.get(f"/meetings/{past.pk}/minutes/send/").status_code == COORDINATOR_PAGE[role]
+
+
+def test_it_styles_the_adoption_select(client, coordinatrice, mixite):
+    first = meeting_of(mixite, days=-40)
+    meeting_of(mixite, days=-5)
+    minutes_services.save_minutes(first, text="Texte.")
+    minutes_services.send_minutes(first)
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{first.pk}/minutes/").content.decode()
+    assert re.search(r'<select name="adopted_in" class="form-select"', html)

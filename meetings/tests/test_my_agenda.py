@@ -1,7 +1,10 @@
+import datetime as dt
+import re
+
 import pytest
 from django.conf import settings
 
-from conftest import ROLES, meeting_of, members
+from conftest import ROLES, event_of, meeting_of, members, text_of
 from meetings.agenda import services as agenda_services
 from meetings.models import Attendance
 from meetings.tests.factories import ActionFactory
@@ -109,3 +112,36 @@ def test_it_keeps_my_agenda_query_count_constant(client, membre, mixite, django_
     with django_assert_num_queries(8):
         response = client.get("/my/agenda/")
     assert response.status_code == 200
+
+
+def test_it_names_both_months_or_both_years_when_the_span_crosses_them(client, membre, mixite):
+    event_of(mixite, dt.date(2027, 3, 29), dt.date(2027, 4, 2))
+    event_of(mixite, dt.date(2027, 12, 30), dt.date(2028, 1, 3))
+    client.force_login(membre)
+    page = text_of(client.get("/my/agenda/"))
+    assert "du lundi 29 mars au vendredi 2 avril 2027" in page
+    assert "du jeudi 30 décembre 2027 au lundi 3 janvier 2028" in page
+
+
+def test_it_comes_back_to_the_meeting_answered_and_names_it(client, membre, upcoming):
+    client.force_login(membre)
+    html = client.get("/my/agenda/").content.decode()
+    assert f'name="next" value="/my/agenda/#meeting-{upcoming.pk}"' in html
+    assert f'id="meeting-{upcoming.pk}"' in html
+    response = client.post(
+        f"/meetings/{upcoming.pk}/answer/", {"answer": "yes", "next": f"/my/agenda/#meeting-{upcoming.pk}"}
+    )
+    assert response["Location"] == f"/my/agenda/#meeting-{upcoming.pk}"
+    page = text_of(client.get(response["Location"]))
+    assert f"Votre réponse à « Mixité des métiers – {upcoming.title} » est enregistrée : Oui." in page
+
+
+def test_it_shows_the_whole_feed_address_to_copy_or_subscribe(client, membre):
+    client.force_login(membre)
+    html = client.get("/my/agenda/").content.decode()
+    token = membre.contact.feed_token
+    # Built from SITE_URL, like every link that leaves the site (the request's host may be a proxy's).
+    site = settings.SITE_URL
+    assert re.search(rf'<textarea id="feed-url"[^>]*readonly>{re.escape(site)}/calendar/{token}\.ics</textarea>', html)
+    assert f'href="webcal://{site.split("://")[1]}/calendar/{token}.ics">S’abonner dans mon agenda</a>' in html
+    assert "Copier l’adresse" in html and "meetings/copy-feed" in html

@@ -1,10 +1,11 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import COORDINATOR_PAGE, ROLES, meeting_of
+from conftest import COORDINATOR_PAGE, ROLES, meeting_of, text_of
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
 from meetings.models import AgendaItem, Attendance, Meeting
@@ -254,3 +255,94 @@ def test_it_opens_the_agenda_with_the_open_actions(mixite, coordinatrice):
     item = meeting.agenda_items.get(is_action_review=True)
     assert "Tourner les vidéos" in item.description
     assert timezone.now() < meeting.starts_at
+
+
+# --- Only what lies ahead can be cancelled --------------------------------------------------------
+
+
+def test_it_refuses_to_cancel_a_meeting_that_took_place(past):
+    with pytest.raises(ValidationError, match="Cette réunion a déjà eu lieu : elle ne peut plus être annulée."):
+        planning_services.cancel(past)
+    past.refresh_from_db()
+    assert past.status == Meeting.Status.PLANNED and past.sequence == 0
+
+
+def test_it_refuses_to_cancel_a_held_meeting_even_before_its_end(upcoming):
+    Meeting.objects.filter(pk=upcoming.pk).update(
+        status=Meeting.Status.HELD, starts_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    upcoming.refresh_from_db()
+    with pytest.raises(ValidationError):
+        planning_services.cancel(upcoming)
+
+
+def test_it_tells_the_coordinator_a_past_meeting_cannot_be_cancelled(client, coordinatrice, past):
+    client.force_login(coordinatrice)
+    page = text_of(client.get(f"/meetings/{past.pk}/cancel/"))
+    assert "Cette réunion a déjà eu lieu : elle ne peut plus être annulée." in page
+    assert "Oui, annuler la réunion" not in page
+    page = text_of(client.post(f"/meetings/{past.pk}/cancel/", follow=True))
+    assert "Cette réunion a déjà eu lieu : elle ne peut plus être annulée." in page
+    assert "Réunion annulée" not in page
+    past.refresh_from_db()
+    assert not past.is_cancelled
+
+
+def test_it_offers_cancelling_only_meetings_still_ahead(client, coordinatrice, past, upcoming):
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/plan/").content.decode()
+    assert f"/meetings/{upcoming.pk}/cancel/" in html
+    assert f"/meetings/{past.pk}/cancel/" not in html
+    assert "Annuler la réunion" not in text_of(client.get(past.get_absolute_url()))
+    assert "Annuler la réunion" in text_of(client.get(upcoming.get_absolute_url()))
+
+
+# --- Planning the year warns before creating ------------------------------------------------------
+
+# These were written with no place for the meetings.
+PATTERN_WITHOUT_PLACE = {**PATTERN, "place": ""}
+
+
+def test_it_warns_about_dates_close_to_an_existing_meeting(client, coordinatrice, mixite):
+    planning_services.create_meeting(
+        group=mixite,
+        title="Réunion n°1",
+        starts_at=planning_services.paris_datetime(dt.date(2027, 3, 2), dt.time(14)),
+        ends_at=planning_services.paris_datetime(dt.date(2027, 3, 2), dt.time(16)),
+    )
+    client.force_login(coordinatrice)
+    page = text_of(client.post("/groups/mixite/plan/", {**PATTERN_WITHOUT_PLACE, "preview": "1"}))
+    assert "À vérifier avant de créer" in page
+    assert "1 date tombe à moins de 14 jours d’une réunion existante du groupe." in page
+    assert "mardi 9 mars 2027, 9h30–12h00 proche de la réunion du mardi 2 mars 2027" in page
+    assert Meeting.objects.filter(group=mixite).count() == 1
+
+
+def test_it_warns_about_exceeding_the_yearly_target(client, coordinatrice, mixite):
+    for month in (2, 4, 6):
+        day = dt.date(2027, month, 20)
+        planning_services.create_meeting(
+            group=mixite,
+            title="",
+            starts_at=planning_services.paris_datetime(day, dt.time(14)),
+            ends_at=planning_services.paris_datetime(day, dt.time(16)),
+        )
+    client.force_login(coordinatrice)
+    page = text_of(client.post("/groups/mixite/plan/", {**PATTERN_WITHOUT_PLACE, "preview": "1"}))
+    assert "2027 compterait 9 réunions pour un objectif de 6 par an (déjà prévues : 3)." in page
+
+
+def test_it_does_not_warn_a_plan_that_fits(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    page = text_of(client.post("/groups/mixite/plan/", {**PATTERN_WITHOUT_PLACE, "preview": "1"}))
+    assert "mardi 12 janvier 2027" in page and "À vérifier avant de créer" not in page
+
+
+def test_it_chooses_the_first_month_with_two_selects(client, coordinatrice):
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/plan/").content.decode()
+    assert 'type="month"' not in html
+    assert re.search(r'<select name="start_month"', html) and re.search(r'<select name="start_year"', html)
+    assert ">janvier</option>" in html
+    page = text_of(client.post("/groups/mixite/plan/", {**PATTERN_WITHOUT_PLACE, "start_year": "1999", "preview": "1"}))
+    assert "Choisissez une année dans la liste." in page
