@@ -3,12 +3,13 @@
 import re
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.urls import reverse
 
 import meetings.admin  # noqa: F401  (registers the meetings admin and DeliveryAdmin)
-from conftest import make_group, make_meeting, paris
+from conftest import header_cells, make_group, make_meeting, paris
 from meetings.models import Delivery
 from meetings.notices import dispatch
 
@@ -33,12 +34,6 @@ def deliveries():
 
 def change_page(client, delivery):
     return client.get(reverse("admin:meetings_delivery_change", args=[delivery.pk])).content.decode()
-
-
-def header_cells(html):
-    """The column headings of the changelist's table (the selection checkbox aside)."""
-    table = html.split('id="result_list"')[1].split("</thead>")[0]
-    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)][1:]
 
 
 def test_it_titles_a_delivery_in_french_and_offers_no_save_button(client, admin_user, deliveries):
@@ -106,18 +101,47 @@ def test_it_titles_the_action_filters_apart(client, admin_user):
     assert "Par statut du groupe" in titles and len(titles) == len(set(titles))
 
 
-def test_it_lists_observations_by_codes_with_names_on_hover(client, admin_user):
-    from indicators.models import Observation
-    from reference.models import Domain, Territory
+# --- Reminders listed, filtered, searched and resent ----------------------------------------------
 
-    territory, domain = Territory.objects.order_by("pk").first(), Domain.objects.order_by("pk").first()
-    if territory is None or domain is None:
-        territory = Territory.objects.create(code="35", name="Ille-et-Vilaine", level="departement")
-        domain = Domain.objects.create(nomenclature="rome", code="F", label="Construction, bâtiment et travaux publics")
-    Observation.objects.create(year=2024, territory=territory, domain=domain, stage="emploi", women=3, men=98)
+
+@pytest.fixture
+def one_failed():
+    """Reminders sent to a group's three people, the second one's failed; returns the people."""
+    group, people = make_group(members=2)
+    make_meeting(group, paris(2027, 2, 9, 9, 30), title="Forum")
+    dispatch.dispatch_due(paris(2027, 2, 2, 9, 30), clock=lambda: paris(2027, 2, 2, 9, 30))
+    Delivery.objects.filter(contact=people[1]).update(status="failed", last_error="SMTPRecipientsRefused")
+    mail.outbox.clear()
+    return people
+
+
+def test_it_lists_sent_pending_and_failed_with_filters_and_search(client, admin_user, one_failed):
     client.force_login(admin_user)
-    html = client.get(reverse("admin:indicators_observation_changelist")).content.decode()
-    headers = header_cells(html)
-    assert len(headers) == 8 and headers[2:4] == ["Territoire", "Domaine"]
-    assert f'title="{territory.name}"' in html.replace("&#x27;", "'")
-    assert f">{domain.code}</span>" in html
+    url = reverse("admin:meetings_delivery_changelist")
+    html = client.get(url).content.decode()
+    assert "SMTPRecipientsRefused" in html
+    assert client.get(url, {"status__exact": "failed"}).context["cl"].result_count == 1
+    assert client.get(url, {"status__exact": "sent"}).context["cl"].result_count == 2
+    assert client.get(url, {"q": one_failed[1].last_name}).context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("role", ["anonymous", "membre", "coordinatrice"])
+def test_it_keeps_the_admin_for_staff(as_role, client, role, one_failed):
+    as_role(role)
+    response = client.get(reverse("admin:meetings_delivery_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_it_resends_a_failed_message(client, admin_user, one_failed):
+    failed = Delivery.objects.get(status="failed")
+    with time_machine.travel(paris(2027, 2, 3, 10, 0), tick=False):
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("admin:meetings_delivery_changelist"),
+            {"action": "resend", "_selected_action": [failed.pk]},
+            follow=True,
+        )
+    assert "1 message envoyé." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "sent" and failed.last_error == ""
+    assert [m.to for m in mail.outbox] == [[one_failed[1].email]]
