@@ -370,6 +370,26 @@ def nudges(monkeypatch):
     return asked
 
 
+# --- Indicators ---------------------------------------------------------------
+
+
+def obs(territory, domain, stage, women, men, *, year=2024, month=0, unknown=0, nomenclature="rome"):
+    """One row of figures, by the codes of its territory and domain."""
+    from indicators.models import Observation
+    from reference.models import Domain, Territory
+
+    return Observation.objects.create(
+        year=year,
+        month=month,
+        territory=Territory.objects.get(code=territory),
+        domain=Domain.objects.get(nomenclature=nomenclature, code=domain),
+        stage=stage,
+        women=women,
+        men=men,
+        unknown=unknown,
+    )
+
+
 # --- Reading pages ------------------------------------------------------------
 
 

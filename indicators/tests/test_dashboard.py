@@ -5,27 +5,12 @@ import pytest
 from django.template import Context, Template
 from django.test import override_settings
 
-from conftest import ROLES
+from conftest import ROLES, obs
 from indicators.demo import seed_demo_indicators
-from indicators.models import Observation
-from indicators.views import escape_cell
 from meetings.tests.factories import ActionFactory
-from reference.models import Domain, Territory
+from reference.models import Domain
 
 pytestmark = pytest.mark.django_db
-
-
-def obs(territory, domain, stage, women, men, *, year=2024, month=0, unknown=0, nomenclature="rome"):
-    return Observation.objects.create(
-        year=year,
-        month=month,
-        territory=Territory.objects.get(code=territory),
-        domain=Domain.objects.get(nomenclature=nomenclature, code=domain),
-        stage=stage,
-        women=women,
-        men=men,
-        unknown=unknown,
-    )
 
 
 @pytest.fixture
@@ -45,11 +30,6 @@ def test_it_shows_the_dashboard_to_every_logged_in_user(client, as_role, role, d
         html = response.content.decode()
         assert "Indicateurs de mixité" in html
         assert "Données fictives" in html
-
-
-@pytest.mark.parametrize("url", ["/indicators/summary.json", "/indicators/export.csv"])
-def test_it_asks_anonymous_users_to_log_in_for_exports(client, url):
-    assert client.get(url).status_code == 302
 
 
 def test_it_names_the_rule_in_use(client, membre, demo):
@@ -165,17 +145,6 @@ def test_it_rolls_a_full_rome_code_up_in_the_filter(client, membre, demo):
     assert [d["code"] for d in data["stages"][0]["domains"]] == ["F"]
 
 
-def test_it_escapes_formulas_in_the_export(client, admin_user):
-    domain = Domain.objects.get(nomenclature="rome", code="F")
-    domain.label = '=HYPERLINK("http://evil")'
-    domain.save()
-    obs("35", "F", "formation", 40, 60)
-    client.force_login(admin_user)
-    text = client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in text
-    assert ";=HYPERLINK" not in text
-
-
 def test_it_shows_actions_by_lever_on_the_same_years(client, membre, mixite, seniors, demo):
     import datetime as dt
 
@@ -239,34 +208,6 @@ def test_it_reuses_the_figures_until_the_data_changes(client, admin_user, django
     assert [s["women"] for s in data["stages"] if s["stage"] == "emploi"] == [10]
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["=1+1", " =1+1", "\u00a0\t=1+1", "\n=1+1", "\r\n@SUM(A1)", "  +33", "|calc", " |calc", "\ttab", "-2+3"],
-)
-def test_it_escapes_every_formula_start(value):
-    assert escape_cell(value) == "'" + value
-
-
-@pytest.mark.parametrize("value", ["Construction", "F1703", "12", "0.2540", "", "a=b"])
-def test_it_leaves_plain_cells_alone(value):
-    assert escape_cell(value) == value
-
-
-def test_it_escapes_a_formula_after_blanks_in_the_export(client, admin_user):
-    domain = Domain.objects.get(nomenclature="rome", code="F")
-    domain.label = '\n =HYPERLINK("http://evil")'
-    domain.save()
-    obs("35", "F", "formation", 40, 60)
-    client.force_login(admin_user)
-    rows = list(
-        csv.reader(
-            io.StringIO(client.get("/indicators/export.csv?territory=35").content.decode("utf-8-sig")), delimiter=";"
-        )
-    )
-    f_row = next(r for r in rows if r[4] == "formation" and r[5] == "F")
-    assert f_row[6] == '\'\n =HYPERLINK("http://evil")'
-
-
 def test_it_explains_small_cells_with_the_thresholds_of_the_settings(client, membre):
     obs("35", "F", "formation", 4, 301)
     obs("35", "K", "formation", 8, 300)
@@ -301,3 +242,55 @@ def test_it_writes_a_withheld_count_in_one_place():
     assert views._shown(None) == indicators_tags.count(None) == summary.withheld_label() == "< 11"
     with override_settings(INDICATORS_SMALL_CELL_MAX=4):
         assert views._shown(None) == indicators_tags.count(None) == "< 5"
+
+
+# --- Where the figures come from, territory levels, the nomenclature switch -----------------------
+
+
+def test_it_says_which_territories_the_figures_of_france_come_from(client, membre):
+    seed_demo_indicators()
+    client.force_login(membre)
+    html = client.get("/indicators/").content.decode()
+    assert "Chiffres de :</strong>\n    Côtes-d&#x27;Armor, Finistère, Ille-et-Vilaine, Morbihan" in html
+    assert "(4 territoires)" in html
+    assert "Données partielles :" in html
+    assert "seul 1 des 18 territoires de France a des chiffres" in html
+    assert "Voir Bretagne (région, 53), qui réunit tous les chiffres" in html
+    assert client.get("/indicators/summary.json").json()["coverage"]["territories"] == ["22", "29", "35", "56"]
+
+
+def test_it_calls_a_territory_complete_when_every_child_has_figures(client, membre):
+    seed_demo_indicators()
+    client.force_login(membre)
+    html = client.get("/indicators/?territory=53").content.decode()
+    assert "(4 territoires)" in html
+    assert "Données partielles" not in html
+
+
+def test_it_says_so_when_a_region_has_figures_from_part_of_its_departements(client, membre):
+    obs("35", "F", "formation", 40, 60)
+    client.force_login(membre)
+    html = client.get("/indicators/?territory=53").content.decode()
+    assert "Chiffres de :</strong>\n    Ille-et-Vilaine" in html
+    assert "(1 territoire)" in html
+    assert "seul 1 des 4 territoires de Bretagne a des chiffres" in html
+
+
+def test_it_names_territories_with_their_level(client, membre):
+    client.force_login(membre)
+    html = client.get("/indicators/").content.decode()
+    assert "Paris (département, D75)</option>" in html
+    assert "Nouvelle-Aquitaine (région, 75)</option>" in html
+    assert "Guadeloupe (région, 01)</option>" in html
+    assert "Guadeloupe (département, 971)</option>" in html
+
+
+def test_it_resets_a_domain_of_the_other_nomenclature_without_an_error(client, membre):
+    seed_demo_indicators()
+    client.force_login(membre)
+    html = client.get("/indicators/?territory=53&domain=F&nomenclature=fap2009").content.decode()
+    assert "alert-danger" not in html
+    assert "Le domaine F n’existe pas dans cette nomenclature : tous les domaines sont affichés." in html
+    html = client.get("/indicators/?territory=53&domain=B2Z&nomenclature=rome").content.decode()
+    assert "alert-danger" not in html
+    assert "Le domaine B2Z n’existe pas" in html

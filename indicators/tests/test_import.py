@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from conftest import ROLES
+from conftest import ROLES, obs
 from indicators.importing import import_file
 from indicators.models import IndicatorImport, Observation
 from indicators.reading import read_file
@@ -305,3 +305,21 @@ def test_it_rejects_a_domain_total_beside_its_detail(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Ligne 7" in err and "comptent les mêmes personnes" in err
     assert Observation.objects.count() == 0
+
+
+def test_it_lists_changed_rows_old_and_new_in_the_preview(client, coordinatrice):
+    for domain in "ABCDEFGHIJKLMN":
+        for stage in ("sensibilises", "accueillis", "orientes", "formation"):
+            obs("35", domain, stage, 40, 60)
+    lines = ["période;territoire;domaine;étape;femmes;hommes"]
+    for domain in "ABCDEFGHIJKLMN":
+        for stage in ("sensibilises", "accueillis", "orientes", "formation"):
+            lines.append(f"2024;35;{domain};{stage};45;60")
+    client.force_login(coordinatrice)
+    upload = SimpleUploadedFile("maj.csv", "\n".join(lines).encode(), content_type="text/csv")
+    html = client.post("/indicators/import/", {"file": upload}).content.decode()
+    assert "Lignes dont les effectifs changent : ancien → nouveau" in html
+    assert "<del>40</del> → <ins>45</ins>" in html
+    assert html.count("<del>") == 50
+    assert "et 6 autres lignes dont les effectifs changent." in html
+    assert Observation.objects.filter(women=45).count() == 0
