@@ -214,18 +214,6 @@ def cast(coordinatrice, membre, outsider, other_coordinator, admin_user):
 
 
 # --- What each role gets ----------------------------------------------------
-# Expected status per role for a page of the mixité group that members may see.
-MEMBER_PAGE = {
-    "anonymous": 302,
-    "outsider": 404,
-    "membre": 200,
-    "other_coordinator": 404,
-    "coordinatrice": 200,
-    "admin_user": 200,
-}
-# ...and for a page only the group's coordinators may use.
-COORDINATOR_PAGE = {**MEMBER_PAGE, "membre": 403}
-
 # A status code, or "login" for a redirect to the login page.
 
 EVERYONE = {

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import COORDINATORS, ROLES, check, posted
 from groups import access
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
@@ -28,19 +28,6 @@ EDITORS_OF_MIXITE = {
     "coordinatrice": 200,
     "admin_user": 200,
 }
-
-
-def check(response, expected):
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == expected
-
-
-@pytest.fixture
-def cast(coordinatrice, membre, outsider, other_coordinator, admin_user):
-    """Everyone exists, whoever is logged in."""
 
 
 @pytest.fixture
@@ -74,8 +61,7 @@ GET_PAGES = {
 @pytest.mark.parametrize("page", GET_PAGES)
 @pytest.mark.parametrize("role", ROLES)
 def test_it_opens_a_members_pages_to_the_coordinators_of_their_group_only(client, as_role, role, cast, nina, page):
-    as_role(role)
-    check(client.get(GET_PAGES[page](nina)), EDITORS_OF_MIXITE[role])
+    check(client, as_role, role, GET_PAGES[page](nina), EDITORS_OF_MIXITE)
 
 
 POSTS = {
@@ -93,10 +79,9 @@ def test_it_lets_only_the_coordinators_of_their_group_change_a_member(client, as
     path, data = POSTS[action]
     if action == "edit":
         data = {**data, "organisation": nina.organisation_id}
-    as_role(role)
-    response = client.post(f"/partners/contacts/{nina.pk}/{path}", data)
+    url = f"/partners/contacts/{nina.pk}/{path}"
+    check(client, as_role, role, url, posted(EDITORS_OF_MIXITE), method="post", data=data)
     allowed = EDITORS_OF_MIXITE[role] == 200
-    check(response, 302 if allowed else EDITORS_OF_MIXITE[role])
     # delete is refused for a member (the membership refers to them) but answers all the same.
     assert unchanged(nina) is (not allowed or action == "delete")
 
@@ -248,9 +233,7 @@ def test_it_asks_before_deleting_an_organisation(client, coordinatrice):
 @pytest.mark.parametrize("role", ROLES)
 def test_it_shows_the_organisation_delete_page_to_coordinators_only(client, as_role, role, cast):
     empty = OrganisationFactory(name="Doublon SARL")
-    as_role(role)
-    expected = dict(EDITORS_OF_MIXITE, other_coordinator=200)[role]
-    check(client.get(f"/partners/organisations/{empty.pk}/delete/"), expected)
+    check(client, as_role, role, f"/partners/organisations/{empty.pk}/delete/", COORDINATORS)
     assert Organisation.objects.filter(pk=empty.pk).exists()
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import COORDINATORS, COORDINATORS_OF_MIXITE, EVERYONE, ROLES, check, posted
 from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
 from meetings.tests.factories import ActionFactory, MeetingFactory
@@ -11,51 +11,10 @@ from stakeholders.tests.factories import ContactFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-# What each role gets: a status code, or "login" for a redirect to the login page.
-EVERYONE = {
-    "anonymous": "login",
-    "outsider": 200,
-    "membre": 200,
-    "other_coordinator": 200,
-    "coordinatrice": 200,
-    "admin_user": 200,
-}
-CREATORS = {
-    "anonymous": "login",
-    "outsider": 404,
-    "membre": 404,
-    "other_coordinator": 200,
-    "coordinatrice": 200,
-    "admin_user": 200,
-}
-COORDINATORS_OF_MIXITE = {
-    "anonymous": "login",
-    "outsider": 404,
-    "membre": 403,
-    "other_coordinator": 404,
-    "coordinatrice": 200,
-    "admin_user": 200,
-}
-
-
-def check(response, expected):
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == expected
-
-
-@pytest.fixture
-def cast(coordinatrice, membre, outsider, other_coordinator, admin_user):
-    """Everyone exists, whoever is logged in (so group pages have a realistic crowd)."""
-
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lists_groups_for_every_logged_in_user(client, as_role, role, cast, mixite, seniors):
-    as_role(role)
-    response = client.get("/groups/")
-    check(response, EVERYONE[role])
+    response = check(client, as_role, role, "/groups/", EVERYONE)
     if role != "anonymous":
         html = response.content.decode()
         assert "Mixité des métiers" in html and "Emploi des seniors" in html
@@ -67,10 +26,8 @@ def test_it_lists_groups_for_every_logged_in_user(client, as_role, role, cast, m
 def test_it_shows_the_group_page_by_role(client, as_role, role, cast, mixite):
     MeetingFactory(group=mixite, title="Réunion de printemps")
     ActionFactory(group=mixite, title="Tourner les vidéos", lever="roles_modeles")
-    user = as_role(role)
-    response = client.get("/groups/mixite/")
-    check(response, EVERYONE[role])
-    if user is None:
+    response = check(client, as_role, role, "/groups/mixite/", EVERYONE)
+    if role == "anonymous":
         return
     html = response.content.decode()
     assert "<h1" in html and "Mixité des métiers" in html
@@ -91,24 +48,18 @@ def test_it_answers_404_for_an_unknown_group(client, membre):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_coordinators_and_admins_create_groups(client, as_role, role, cast):
-    as_role(role)
-    check(client.get("/groups/new/"), CREATORS[role])
+    check(client, as_role, role, "/groups/new/", COORDINATORS)
 
 
 @pytest.mark.parametrize("path", ["/groups/mixite/edit/", "/groups/mixite/members/"], ids=["edit", "members"])
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_groups_coordinators_manage_it(client, as_role, role, cast, mixite, path):
-    as_role(role)
-    check(client.get(path), COORDINATORS_OF_MIXITE[role])
+    check(client, as_role, role, path, COORDINATORS_OF_MIXITE)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_groups_coordinators_archive_it(client, as_role, role, cast, mixite):
-    as_role(role)
-    check(
-        client.post("/groups/mixite/archive/"),
-        {**COORDINATORS_OF_MIXITE, "coordinatrice": 302, "admin_user": 302}[role],
-    )
+    check(client, as_role, role, "/groups/mixite/archive/", posted(COORDINATORS_OF_MIXITE), method="post")
     mixite.refresh_from_db()
     assert mixite.is_archived is (role in ("coordinatrice", "admin_user"))
 
@@ -117,12 +68,11 @@ def test_it_lets_only_the_groups_coordinators_archive_it(client, as_role, role, 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_groups_coordinators_change_memberships(client, as_role, role, cast, mixite, membre, action):
     membership = membre.contact.memberships.get()
-    as_role(role)
-    method = client.get if action == "" else client.post
-    expected = COORDINATORS_OF_MIXITE[role]
-    if action and expected == 200:
-        expected = 302
-    check(method(f"/groups/mixite/members/{membership.pk}/{action}"), expected)
+    url = f"/groups/mixite/members/{membership.pk}/{action}"
+    if action == "":
+        check(client, as_role, role, url, COORDINATORS_OF_MIXITE)
+    else:
+        check(client, as_role, role, url, posted(COORDINATORS_OF_MIXITE), method="post")
 
 
 def test_it_answers_404_for_a_membership_of_another_group(client, coordinatrice, other_coordinator):

@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.test import override_settings
 
-from conftest import ROLES, obs
+from conftest import EVERYONE, ROLES, check, obs
 from indicators.demo import seed_demo_indicators
 from meetings.tests.factories import ActionFactory
 from reference.models import Domain
@@ -20,13 +20,8 @@ def demo(db):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_shows_the_dashboard_to_every_logged_in_user(client, as_role, role, demo):
-    as_role(role)
-    response = client.get("/indicators/")
-    if role == "anonymous":
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == 200
+    response = check(client, as_role, role, "/indicators/", EVERYONE)
+    if role != "anonymous":
         html = response.content.decode()
         assert "Indicateurs de mixité" in html
         assert "Données fictives" in html

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from conftest import ROLES, obs
+from conftest import COORDINATORS, ROLES, check, obs
 from indicators.importing import import_file
 from indicators.models import IndicatorImport, Observation
 from indicators.reading import read_file
@@ -184,17 +184,12 @@ def test_it_refuses_a_forged_confirmation(client, coordinatrice):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_and_admins_import(client, as_role, role):
-    as_role(role)
-    response = client.get("/indicators/import/")
-    if role == "anonymous":
-        assert response.status_code == 302
-    elif role in ("coordinatrice", "other_coordinator", "admin_user"):
-        assert response.status_code == 200
+    response = check(client, as_role, role, "/indicators/import/", COORDINATORS)
+    if COORDINATORS[role] == 200:
         assert "Importer des indicateurs" in response.content.decode()
-    else:
-        assert response.status_code == 404
+    elif COORDINATORS[role] == 404:
         upload = SimpleUploadedFile("f.csv", GOOD.encode())
-        assert client.post("/indicators/import/", {"file": upload}).status_code == 404
+        check(client, as_role, role, "/indicators/import/", 404, method="post", data={"file": upload})
         assert Observation.objects.count() == 0
 
 

@@ -5,14 +5,22 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from conftest import COORDINATOR_PAGE, MEMBER_PAGE, ROLES, meeting_of, members, text_of
+from conftest import (
+    COORDINATORS_OF_MIXITE,
+    EVERYONE,
+    MEMBERS_OF_MIXITE,
+    ROLES,
+    check,
+    meeting_of,
+    members,
+    posted,
+    text_of,
+)
 from groups.models import Membership
 from meetings.models import Action
 from meetings.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
-
-ALL_SEE = {**MEMBER_PAGE, "outsider": 200, "other_coordinator": 200}
 
 
 @pytest.fixture
@@ -37,9 +45,7 @@ def new_action(owner, **extra):
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lists_only_the_actions_of_my_groups(client, as_role, action, seniors, other_coordinator, role):
     ActionFactory(group=seniors, owner=other_coordinator.contact, title="Action des seniors")
-    as_role(role)
-    response = client.get("/actions/")
-    assert response.status_code == ALL_SEE[role]
+    response = check(client, as_role, role, "/actions/", EVERYONE)
     if response.status_code == 200:
         html = response.content.decode()
         assert ("Préparer le forum" in html) == (role in ("membre", "coordinatrice", "admin_user"))
@@ -48,21 +54,19 @@ def test_it_lists_only_the_actions_of_my_groups(client, as_role, action, seniors
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_shows_an_action_to_its_group_only(client, as_role, action, coordinatrice, role):
-    as_role(role)
-    assert client.get(action.get_absolute_url()).status_code == MEMBER_PAGE[role]
+    check(client, as_role, role, action.get_absolute_url(), MEMBERS_OF_MIXITE)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_create_and_edit_actions(client, as_role, mixite, action, coordinatrice, role):
     meeting = meeting_of(mixite)
-    as_role(role)
-    expected = COORDINATOR_PAGE[role]
-    assert client.get("/groups/mixite/actions/new/").status_code == expected
-    assert client.get(f"/meetings/{meeting.pk}/actions/new/").status_code == expected
-    assert client.get(f"/actions/{action.pk}/edit/").status_code == expected
-    response = client.post("/groups/mixite/actions/new/", new_action(coordinatrice.contact))
-    assert response.status_code == (302 if expected == 200 else expected)
-    assert Action.objects.filter(title="Tourner trois vidéos").exists() == (expected == 200)
+    for url in ("/groups/mixite/actions/new/", f"/meetings/{meeting.pk}/actions/new/", f"/actions/{action.pk}/edit/"):
+        check(client, as_role, role, url, COORDINATORS_OF_MIXITE)
+    data = new_action(coordinatrice.contact)
+    check(
+        client, as_role, role, "/groups/mixite/actions/new/", posted(COORDINATORS_OF_MIXITE), method="post", data=data
+    )
+    assert Action.objects.filter(title="Tourner trois vidéos").exists() == (COORDINATORS_OF_MIXITE[role] == 200)
 
 
 def test_it_lets_the_owner_update_status_and_progress(client, membre, action):
@@ -254,9 +258,8 @@ def test_it_lets_a_coordinator_edit_an_action_whose_owner_left(client, coordinat
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_the_owner_and_coordinators_update_progress(client, as_role, action, coordinatrice, role):
-    as_role(role)
-    response = client.post(action.get_absolute_url(), {"status": "done", "progress": "Fait"})
-    assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
+    data = {"status": "done", "progress": "Fait"}
+    check(client, as_role, role, action.get_absolute_url(), posted(MEMBERS_OF_MIXITE), method="post", data=data)
     action.refresh_from_db()
     assert (action.status == "done") == (role in ("membre", "coordinatrice", "admin_user"))
 

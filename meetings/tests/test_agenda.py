@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import COORDINATOR_PAGE, ROLES, meeting_of
+from conftest import COORDINATORS_OF_MIXITE, ROLES, check, meeting_of, posted
 from meetings.agenda import services as agenda_services
 from meetings.models import AgendaItem
 
@@ -19,22 +19,15 @@ def titles(meeting):
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_build_the_agenda(client, as_role, meeting, role):
     item = meeting.agenda_items.get()
-    as_role(role)
-    expected = COORDINATOR_PAGE[role]
-    assert client.get(f"/meetings/{meeting.pk}/agenda/").status_code == expected
-    assert client.get(f"/meetings/{meeting.pk}/agenda/{item.pk}/edit/").status_code == expected
-    post_expected = 302 if expected == 200 else expected
-    assert (
-        client.post(f"/meetings/{meeting.pk}/agenda/", {"title": "X", "duration_minutes": 5}).status_code
-        == post_expected
-    )
-    assert (
-        client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/move/", {"direction": "down"}).status_code
-        == post_expected
-    )
-    assert client.post(f"/meetings/{meeting.pk}/agenda/publish/").status_code == post_expected
+    agenda = f"/meetings/{meeting.pk}/agenda/"
+    check(client, as_role, role, agenda, COORDINATORS_OF_MIXITE)
+    check(client, as_role, role, f"{agenda}{item.pk}/edit/", COORDINATORS_OF_MIXITE)
+    sent = posted(COORDINATORS_OF_MIXITE)
+    check(client, as_role, role, agenda, sent, method="post", data={"title": "X", "duration_minutes": 5})
+    check(client, as_role, role, f"{agenda}{item.pk}/move/", sent, method="post", data={"direction": "down"})
+    check(client, as_role, role, f"{agenda}publish/", sent, method="post")
     meeting.refresh_from_db()
-    assert (meeting.agenda_published_at is not None) == (expected == 200)
+    assert (meeting.agenda_published_at is not None) == (COORDINATORS_OF_MIXITE[role] == 200)
 
 
 def test_it_returns_404_for_an_item_of_another_meeting(client, coordinatrice, meeting, seniors):

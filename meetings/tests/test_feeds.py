@@ -7,14 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import ROLES
+from conftest import MEMBERS_OF_MIXITE, ROLES, check
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
-
-MEMBERS = {"membre", "coordinatrice", "admin_user"}
 
 
 @pytest.fixture
@@ -36,30 +34,19 @@ def events(response):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_serves_a_meetings_ics_to_its_groups_members_only(as_role, client, role, mixite_meeting):
-    as_role(role)
-    response = client.get(reverse("meetings:meeting_ics", args=[mixite_meeting.pk]))
-    if role == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    elif role in MEMBERS:
-        assert response.status_code == 200
+    url = reverse("meetings:meeting_ics", args=[mixite_meeting.pk])
+    response = check(client, as_role, role, url, MEMBERS_OF_MIXITE)
+    if MEMBERS_OF_MIXITE[role] == 200:
         assert response["Content-Type"] == "text/calendar; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
         assert [str(e["UID"]) for e in events(response)] == [f"{mixite_meeting.uid}@wekker"]
-    else:
-        assert response.status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_serves_a_groups_feed_to_its_members_only(as_role, client, role, mixite_meeting, seniors_meeting):
-    as_role(role)
-    response = client.get(reverse("meetings:group_feed", args=["mixite"]))
-    if role == "anonymous":
-        assert response.status_code == 302
-    elif role in MEMBERS:
-        assert response.status_code == 200
+    response = check(client, as_role, role, reverse("meetings:group_feed", args=["mixite"]), MEMBERS_OF_MIXITE)
+    if MEMBERS_OF_MIXITE[role] == 200:
         assert [str(e["SUMMARY"]) for e in events(response)] == ["Mixité des métiers – Forum des métiers"]
-    else:
-        assert response.status_code == 404
 
 
 def test_it_answers_404_for_an_unknown_group(client, membre):
@@ -72,16 +59,13 @@ def test_it_serves_the_personal_feed_by_token_to_anyone_holding_it(
     as_role, client, role, membre, mixite_meeting, seniors_meeting
 ):
     token = membre.contact.feed_token
-    as_role(role)
-    response = client.get(reverse("meetings:personal_feed", args=[token]))
-    assert response.status_code == 200
+    response = check(client, as_role, role, reverse("meetings:personal_feed", args=[token]), 200)
     assert [str(e["UID"]) for e in events(response)] == [f"{mixite_meeting.uid}@wekker"]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_refuses_an_unknown_token(as_role, client, role, membre):
-    as_role(role)
-    assert client.get(reverse("meetings:personal_feed", args=["not-a-token"])).status_code == 404
+    check(client, as_role, role, reverse("meetings:personal_feed", args=["not-a-token"]), 404)
 
 
 def test_it_revokes_the_old_address_when_the_token_is_renewed(client, membre, mixite_meeting):

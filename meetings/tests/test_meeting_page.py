@@ -6,7 +6,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import MEMBER_PAGE, ROLES, event_of, meeting_of, members, text_of
+from conftest import (
+    COORDINATORS_OF_MIXITE,
+    MEMBERS_OF_MIXITE,
+    ROLES,
+    check,
+    event_of,
+    meeting_of,
+    members,
+    posted,
+    text_of,
+)
 from groups.tests.factories import MembershipFactory
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
@@ -26,8 +36,7 @@ def meeting(mixite, coordinatrice, membre):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_group_see_a_meeting(client, as_role, meeting, role):
-    as_role(role)
-    assert client.get(meeting.get_absolute_url()).status_code == MEMBER_PAGE[role]
+    check(client, as_role, role, meeting.get_absolute_url(), MEMBERS_OF_MIXITE)
 
 
 def test_it_names_the_group_in_the_title_and_heading(client, membre, mixite):
@@ -177,9 +186,9 @@ def test_it_counts_past_meetings_as_not_answerable(client, membre, mixite):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_the_group_answer(client, as_role, meeting, role):
-    user = as_role(role)
-    response = client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "yes"})
-    assert response.status_code == {**MEMBER_PAGE, "membre": 302, "coordinatrice": 302, "admin_user": 302}[role]
+    url = f"/meetings/{meeting.pk}/answer/"
+    response = check(client, as_role, role, url, posted(MEMBERS_OF_MIXITE), method="post", data={"answer": "yes"})
+    user = response.wsgi_request.user
     answered = Attendance.objects.filter(meeting=meeting, answer="yes").values_list("contact__user", flat=True)
     assert list(answered) == ([user.pk] if role in ("membre", "coordinatrice") else [])
 
@@ -192,10 +201,10 @@ def test_it_lets_only_coordinators_remove_items_and_adopt_minutes(client, as_rol
     minutes_services.save_minutes(meeting, text="Texte")
     MembershipFactory(group=mixite)  # someone to send the minutes to
     minutes_services.send_minutes(meeting)
-    as_role(role)
-    expected = {**MEMBER_PAGE, "membre": 403, "coordinatrice": 302, "admin_user": 302}[role]
-    assert client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/delete/").status_code == expected
-    assert client.post(f"/meetings/{meeting.pk}/minutes/adopt/", {"adopted_in": later.pk}).status_code == expected
+    expected = posted(COORDINATORS_OF_MIXITE)
+    check(client, as_role, role, f"/meetings/{meeting.pk}/agenda/{item.pk}/delete/", expected, method="post")
+    url = f"/meetings/{meeting.pk}/minutes/adopt/"
+    check(client, as_role, role, url, expected, method="post", data={"adopted_in": later.pk})
     meeting.refresh_from_db()
     allowed = role in ("coordinatrice", "admin_user")
     assert meeting.agenda_items.filter(pk=item.pk).exists() == (not allowed)

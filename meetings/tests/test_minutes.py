@@ -7,7 +7,16 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from conftest import COORDINATOR_PAGE, ROLES, meeting_of, members, record, text_of
+from conftest import (
+    COORDINATORS_OF_MIXITE,
+    ROLES,
+    check,
+    meeting_of,
+    members,
+    posted,
+    record,
+    text_of,
+)
 from meetings import tasks
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
@@ -37,23 +46,19 @@ def stored(meeting):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_write_minutes(client, as_role, meeting, role):
-    as_role(role)
-    expected = COORDINATOR_PAGE[role]
-    assert client.get(f"/meetings/{meeting.pk}/minutes/").status_code == expected
-    assert client.post(f"/meetings/{meeting.pk}/minutes/", {"text": "Compte rendu"}).status_code == (
-        302 if expected == 200 else expected
-    )
-    assert client.post(f"/meetings/{meeting.pk}/minutes/send/").status_code == (302 if expected == 200 else expected)
-    assert (stored(meeting) == "Compte rendu") == (expected == 200)
+    url = f"/meetings/{meeting.pk}/minutes/"
+    check(client, as_role, role, url, COORDINATORS_OF_MIXITE)
+    check(client, as_role, role, url, posted(COORDINATORS_OF_MIXITE), method="post", data={"text": "Compte rendu"})
+    check(client, as_role, role, f"{url}send/", posted(COORDINATORS_OF_MIXITE), method="post")
+    assert (stored(meeting) == "Compte rendu") == (COORDINATORS_OF_MIXITE[role] == 200)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_autosave(client, as_role, meeting, role):
-    as_role(role)
-    response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "Brouillon"})
-    expected = {**COORDINATOR_PAGE, "anonymous": 401}[role]
-    assert response.status_code == expected
-    assert (stored(meeting) == "Brouillon") == (expected == 200)
+    expected = {**COORDINATORS_OF_MIXITE, "anonymous": 401}
+    url = f"/meetings/{meeting.pk}/minutes/autosave/"
+    check(client, as_role, role, url, expected, method="post", data={"text": "Brouillon"})
+    assert (stored(meeting) == "Brouillon") == (expected[role] == 200)
 
 
 def test_it_starts_with_a_draft_from_the_agenda_register_and_decisions(
@@ -386,8 +391,7 @@ def test_it_sends_nothing_from_the_confirmation_page_of_empty_minutes(client, co
 @pytest.mark.parametrize("role", ROLES)
 def test_it_shows_the_send_confirmation_only_to_coordinators(client, as_role, past, role):
     minutes_services.save_minutes(past, text="Texte.")
-    as_role(role)
-    assert client.get(f"/meetings/{past.pk}/minutes/send/").status_code == COORDINATOR_PAGE[role]
+    check(client, as_role, role, f"/meetings/{past.pk}/minutes/send/", COORDINATORS_OF_MIXITE)
 
 
 def test_it_styles_the_adoption_select(client, coordinatrice, mixite):

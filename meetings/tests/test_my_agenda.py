@@ -4,28 +4,25 @@ import re
 import pytest
 from django.conf import settings
 
-from conftest import ROLES, event_of, meeting_of, members, text_of
+from conftest import (
+    EVERYONE,
+    ROLES,
+    check,
+    event_of,
+    meeting_of,
+    members,
+    text_of,
+)
 from meetings.agenda import services as agenda_services
 from meetings.models import Attendance
 from meetings.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {
-    "anonymous": 302,
-    "outsider": 200,
-    "membre": 200,
-    "other_coordinator": 200,
-    "coordinatrice": 200,
-    "admin_user": 200,
-}
-
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_shows_my_agenda_to_every_logged_in_user(client, as_role, mixite, role):
-    as_role(role)
-    response = client.get("/my/agenda/")
-    assert response.status_code == EVERYONE[role]
+    check(client, as_role, role, "/my/agenda/", EVERYONE)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -5,7 +5,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import COORDINATOR_PAGE, ROLES, meeting_of, text_of
+from conftest import (
+    COORDINATORS_OF_MIXITE,
+    ROLES,
+    check,
+    meeting_of,
+    posted,
+    text_of,
+)
 from meetings.agenda import services as agenda_services
 from meetings.attendance import services as attendance_services
 from meetings.models import AgendaItem, Attendance, Meeting
@@ -31,14 +38,12 @@ PATTERN = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_plan(client, as_role, mixite, coordinatrice, role):
-    as_role(role)
-    assert client.get("/groups/mixite/plan/").status_code == COORDINATOR_PAGE[role]
+    check(client, as_role, role, "/groups/mixite/plan/", COORDINATORS_OF_MIXITE)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_create_a_meeting(client, as_role, mixite, role):
-    as_role(role)
-    assert client.get("/groups/mixite/meetings/new/").status_code == COORDINATOR_PAGE[role]
+    check(client, as_role, role, "/groups/mixite/meetings/new/", COORDINATORS_OF_MIXITE)
 
 
 def test_it_previews_the_second_tuesday_of_every_other_month(client, coordinatrice):
@@ -213,12 +218,10 @@ def test_it_cancels_a_meeting(client, coordinatrice, mixite):
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_only_coordinators_edit_or_cancel(client, as_role, mixite, role):
     meeting = meeting_of(mixite)
-    as_role(role)
-    assert client.get(f"/meetings/{meeting.pk}/edit/").status_code == COORDINATOR_PAGE[role]
-    expected = COORDINATOR_PAGE[role]
-    assert client.post(f"/meetings/{meeting.pk}/cancel/").status_code == (302 if expected == 200 else expected)
+    check(client, as_role, role, f"/meetings/{meeting.pk}/edit/", COORDINATORS_OF_MIXITE)
+    check(client, as_role, role, f"/meetings/{meeting.pk}/cancel/", posted(COORDINATORS_OF_MIXITE), method="post")
     meeting.refresh_from_db()
-    assert meeting.is_cancelled == (expected == 200)
+    assert meeting.is_cancelled == (COORDINATORS_OF_MIXITE[role] == 200)
 
 
 def test_it_creates_an_event(client, coordinatrice, mixite):

@@ -2,18 +2,10 @@
 
 import pytest
 
-from conftest import ROLES
+from conftest import EVERYONE, ROLES, check
 
 pytestmark = pytest.mark.django_db
 
-HOME = {
-    "anonymous": 302,
-    "outsider": 200,
-    "membre": 200,
-    "other_coordinator": 200,
-    "coordinatrice": 200,
-    "admin_user": 200,
-}
 ADMIN = {
     "anonymous": 302,
     "outsider": 302,
@@ -26,9 +18,7 @@ ADMIN = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_it_lets_each_role_reach_the_home_page_or_login(client, as_role, role):
-    as_role(role)
-    response = client.get("/")
-    assert response.status_code == HOME[role]
+    check(client, as_role, role, "/", EVERYONE)
 
 
 @pytest.mark.parametrize("role", ROLES)
