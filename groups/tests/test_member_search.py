@@ -133,15 +133,3 @@ def test_it_keeps_the_search_queries_constant(client, coordinatrice, mixite, siz
     with django_assert_num_queries(7):
         response = client.get("/groups/mixite/members/", {"q": "maison"})
     assert response.status_code == 200
-
-
-# --- The group's calendar: a download; subscribing goes through "Mon agenda" -------------
-
-
-def test_it_points_members_to_their_personal_feed_to_subscribe(client, membre, mixite):
-    client.force_login(membre)
-    html = client.get("/groups/mixite/").content.decode()
-    assert "Copiez ce lien" not in html and "Outlook" in html
-    assert 'href="/groups/mixite/calendar.ics" download>Télécharger les réunions du groupe (.ics)</a>' in html
-    assert "il ne se met pas à jour tout seul" in html
-    assert 'depuis <a href="/my/agenda/">Mon agenda</a>' in html

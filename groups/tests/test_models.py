@@ -5,11 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from groups.models import Membership, WorkingGroup
+from groups.models import Membership
 from groups.tests.factories import MembershipFactory
-from meetings import selectors
-from meetings.models import Action, Meeting
-from meetings.tests.factories import ActionFactory, MeetingFactory
 from stakeholders import personal_data
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +56,3 @@ def test_it_exports_the_current_flag_with_the_same_rule(rows, mixite):
     membership = rows["joins later"]
     data = personal_data.export(membership.contact)
     assert data["memberships"][0]["current"] is membership.is_current_on(timezone.localdate())
-
-
-def test_it_counts_upcoming_meetings_and_open_actions_by_their_model_statuses(mixite):
-    now = timezone.now()
-    MeetingFactory(group=mixite, starts_at=now + dt.timedelta(days=3), ends_at=now + dt.timedelta(days=3, hours=2))
-    MeetingFactory(
-        group=mixite,
-        starts_at=now + dt.timedelta(days=4),
-        ends_at=now + dt.timedelta(days=4, hours=2),
-        status=Meeting.Status.CANCELLED,
-    )
-    for status in Action.Status.values:
-        ActionFactory(group=mixite, status=status)
-    group = selectors.with_meeting_counts(WorkingGroup.objects.filter(pk=mixite.pk), now).get()
-    assert group.upcoming_meeting_count == 1
-    assert group.open_action_count == Action.objects.open().filter(group=mixite).count() == 2

@@ -82,32 +82,3 @@ def test_it_lets_a_coordinator_build_a_group_and_a_member_read_it_on_a_phone(
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     axe(phone_page)
     phone_page.screenshot(path=SHOTS.format("4-phone"), full_page=True)
-
-
-def test_it_shows_the_partners_pages_accessibly(page, browser_login, axe, coordinatrice, membre, mixite):
-    company = OrganisationFactory(name="Bâti Breizh", kind=Organisation.Kind.ENTREPRISE)
-    ContactFactory(
-        first_name="Ana",
-        last_name="Ferreira",
-        organisation=company,
-        is_role_model=True,
-        testimony_trade="Maçonne",
-        testimony_video_url="https://www.youtube.com/watch?v=abc",
-    )
-    browser_login(page, coordinatrice)
-    for name, path in [
-        ("directory", "/partners/"),
-        ("organisations", "/partners/organisations/"),
-        ("organisation", company.get_absolute_url()),
-        ("contact-form", "/partners/contacts/new/"),
-        ("role-models", "/partners/role-models/"),
-        ("groups", "/groups/"),
-        ("erase", f"/partners/contacts/{membre.contact.pk}/erase/"),
-        ("contact-delete", f"/partners/contacts/{membre.contact.pk}/delete/"),
-        ("organisation-delete", f"/partners/organisations/{company.pk}/delete/"),
-        ("members-search", "/groups/mixite/members/?q=a"),
-    ]:
-        page.goto(path)
-        assert page.get_by_role("heading", level=1).count() == 1, path
-        axe(page)
-        page.screenshot(path=SHOTS.format(f"5-{name}"), full_page=True)
