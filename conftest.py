@@ -59,25 +59,36 @@ def _missing(marker_name):
     return None
 
 
+SERVICE_MARKERS = ("postgres", "redis", "browser", "node")
+# Why a test cannot run here, kept on the item for pytest_runtest_setup (CI only).
+MISSING_SERVICE = pytest.StashKey[str]()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        for name in ("postgres", "redis", "browser", "node"):
+        for name in SERVICE_MARKERS:
             if item.get_closest_marker(name) is None:
                 continue
             reason = _missing(name)
             if reason is None:
                 continue
             if IN_CI:
-                item.user_properties.append(("missing", reason))
-                item.add_marker(pytest.mark.usefixtures("_fail_in_ci"))
+                item.stash[MISSING_SERVICE] = reason
             else:
                 item.add_marker(pytest.mark.skip(reason=reason))
+            break
 
 
-@pytest.fixture
-def _fail_in_ci(request):
-    reason = dict(request.node.user_properties).get("missing")
-    pytest.fail(f"CI=true and this test cannot run: {reason}")
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """In CI, a test whose service is missing fails here, before any of its fixtures or its body runs.
+
+    (A fixture added to the item by pytest_collection_modifyitems came too late: fixtures
+    are resolved at collection, so the test ran as if nothing was missing.)
+    """
+    reason = item.stash.get(MISSING_SERVICE, None)
+    if reason is not None:
+        pytest.fail(f"CI=true and this test cannot run: {reason}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
