@@ -130,7 +130,9 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             # A file, not memory: a Celery worker started by a test must see the test data.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # One per test process (pytest-xdist then adds _gw0, _gw1…), so that two runs in
+            # one checkout never share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
