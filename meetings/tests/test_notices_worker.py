@@ -2,7 +2,8 @@
 
 On SQLite with the filesystem broker by default; on PostgreSQL and Redis when
 DATABASE_URL / CELERY_BROKER_URL say so. `transactional_db`: the worker, another
-process, must see committed rows.
+process, must see committed rows. Safe under pytest-xdist: each xdist worker queues on a
+queue of its own, which the Celery workers it starts consume (see `own_queue`).
 """
 
 import datetime as dt
@@ -23,6 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import PARIS, make_group, make_meeting
+from meetings import tasks
 from meetings.minutes import services as minutes_services
 from meetings.models import Delivery
 from meetings.notices import dispatch
@@ -98,8 +100,29 @@ def service_env(smtp, broker_url=None, **extra):
     }
 
 
-def start_worker(env, tmp_path, name="w1"):
-    """A worker with its beat: the schedule fires a dispatch every second."""
+@pytest.fixture
+def own_queue(worker_id):
+    """This pytest-xdist worker's own Celery queue (wekker-test-gw0…: one fixed name per
+    xdist worker, so that runs do not pile up queues in Redis).
+
+    What this process queues (a pass asked once minutes are committed) goes there, and only
+    the Celery workers this process starts consume it: a worker another test started at the
+    same moment, on the same broker, cannot take it and run the pass on its own database.
+    """
+    name = f"wekker-test-{worker_id}"
+    app = tasks.dispatch_reminders.app
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = name
+    yield name
+    app.conf.task_default_queue = previous
+
+
+def start_worker(env, tmp_path, queue, name="w1"):
+    """A worker with its beat: the schedule fires a dispatch every second.
+
+    It consumes `queue` and the default one, where its own beat sends the periodic passes
+    (a pass is a pass: whichever worker takes one dispatches what is due in its own database).
+    """
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 – the worker writes to it until it stops
     process = subprocess.Popen(
         [
@@ -116,8 +139,10 @@ def start_worker(env, tmp_path, name="w1"):
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "-Q",
+            f"celery,{queue}",
             "-n",
-            f"{name}@%h",
+            f"{name}-{queue}@%h",
             "--loglevel=INFO",
         ],
         cwd=BASE_DIR,
@@ -147,10 +172,10 @@ def due_in(seconds, offset=1):
 
 
 @pytest.mark.celery
-def test_it_sends_reminders_through_a_real_worker_and_smtp_server(transactional_db, smtp_server, tmp_path):
+def test_it_sends_reminders_through_a_real_worker_and_smtp_server(transactional_db, smtp_server, own_queue, tmp_path):
     group, people = make_group(members=2, offsets=[1])
     meeting = make_meeting(group, timezone.now() + dt.timedelta(hours=3), title="Forum des métiers")
-    worker = start_worker(service_env(smtp_server), tmp_path)
+    worker = start_worker(service_env(smtp_server), tmp_path, own_queue)
     try:
         assert smtp_server.wait_for(3, timeout=90), worker.log_path.read_text()[-3000:]
         time.sleep(3)  # a few more passes: nothing more goes out
@@ -240,9 +265,9 @@ def own_redis(tmp_path):
 
 @pytest.mark.celery
 @pytest.mark.redis
-def test_it_loses_nothing_while_the_broker_is_down(transactional_db, smtp_server, own_redis, tmp_path):
+def test_it_loses_nothing_while_the_broker_is_down(transactional_db, smtp_server, own_redis, own_queue, tmp_path):
     group, people = make_group(members=0, coordinators=1, offsets=[1])
-    worker = start_worker(service_env(smtp_server, broker_url=own_redis.url), tmp_path)
+    worker = start_worker(service_env(smtp_server, broker_url=own_redis.url), tmp_path, own_queue)
     try:
         time.sleep(6)  # the worker and its beat are up and passing
         own_redis.stop()
@@ -309,13 +334,15 @@ def wait_until_ready(worker, timeout=60):
 
 
 @pytest.mark.celery
-def test_it_sends_minutes_as_soon_as_they_are_committed_through_a_real_worker(transactional_db, smtp_server, tmp_path):
+def test_it_sends_minutes_as_soon_as_they_are_committed_through_a_real_worker(
+    transactional_db, smtp_server, own_queue, tmp_path
+):
     """The periodic pass is an hour away: only the pass asked on commit can send them."""
 
     group, people = make_group(members=2, coordinators=1, offsets=[])
     meeting = make_meeting(group, timezone.now() - dt.timedelta(days=1), title="Forum des métiers")
     minutes_services.save_minutes(meeting, text="## Décisions\n\n- Forum en mars")
-    worker = start_worker(service_env(smtp_server, REMINDER_DISPATCH_INTERVAL="3600"), tmp_path)
+    worker = start_worker(service_env(smtp_server, REMINDER_DISPATCH_INTERVAL="3600"), tmp_path, own_queue)
     try:
         assert wait_until_ready(worker), worker.log_path.read_text()[-3000:]
         assert minutes_services.send_minutes(meeting) == 3  # autocommit: on_commit runs at once
