@@ -8,8 +8,10 @@ import datetime as dt
 import os
 import re
 import shutil
+import signal
 import smtplib
 import socket
+import subprocess
 import zoneinfo
 from html import unescape
 from pathlib import Path
@@ -403,6 +405,28 @@ def header_cells(html):
     """The column headings of an admin changelist's table (the selection checkbox aside)."""
     table = html.split('id="result_list"')[1].split("</thead>")[0]
     return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)][1:]
+
+
+# --- Other processes ----------------------------------------------------------
+
+
+def free_port():
+    """A TCP port nothing listens on (yet)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop_process(process):
+    """Stop a process started with start_new_session=True, and everything it started:
+    SIGTERM to its process group, SIGKILL if it is still there 20 seconds later."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 # --- The browser ----------------------------------------------------------

@@ -1,7 +1,6 @@
 """Minutes go out through the delivery dispatch: planned, claimed, sent, retried, failed in the admin."""
 
 import datetime as dt
-import socket
 import time
 
 import kombu
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import meetings.admin_deliveries  # noqa: F401  (registers DeliveryAdmin)
-from conftest import make_group, make_meeting, recipients
+from conftest import free_port, make_group, make_meeting, recipients
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
 from meetings import tasks
@@ -131,17 +130,11 @@ def test_it_retries_failed_minutes_then_shows_the_failure_in_the_admin(held, nud
     assert [m.to for m in mail.outbox] == [[delivery.contact.email]]
 
 
-def closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_it_sends_the_minutes_even_with_the_broker_down(
     held, client, admin_user, monkeypatch, django_capture_on_commit_callbacks
 ):
     meeting, people = held
-    unreachable = f"redis://127.0.0.1:{closed_port()}/0"
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
     monkeypatch.setattr(tasks.dispatch_reminders.app, "connection_for_write", lambda: kombu.Connection(unreachable))
     client.force_login(admin_user)
     started = time.monotonic()

@@ -10,7 +10,6 @@ import datetime as dt
 import email
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,19 +22,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from conftest import PARIS, make_group, make_meeting
+from conftest import PARIS, free_port, make_group, make_meeting, stop_process
 from meetings import tasks
 from meetings.minutes import services as minutes_services
 from meetings.models import Delivery
 from meetings.notices import dispatch
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Inbox:
@@ -155,16 +148,6 @@ def start_worker(env, tmp_path, queue, name="w1"):
     return process
 
 
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def due_in(seconds, offset=1):
     """A meeting start whose `offset`-day reminder falls due in `seconds`."""
     due = (timezone.now() + dt.timedelta(seconds=seconds)).astimezone(PARIS)
@@ -180,7 +163,7 @@ def test_it_sends_reminders_through_a_real_worker_and_smtp_server(transactional_
         assert smtp_server.wait_for(3, timeout=90), worker.log_path.read_text()[-3000:]
         time.sleep(3)  # a few more passes: nothing more goes out
     finally:
-        stop(worker)
+        stop_process(worker)
     assert smtp_server.recipients() == sorted(c.email for c in people)
     rcpt, message = smtp_server.messages[0]
     assert message["To"] == rcpt
@@ -278,7 +261,7 @@ def test_it_loses_nothing_while_the_broker_is_down(transactional_db, smtp_server
         assert smtp_server.wait_for(1, timeout=120), worker.log_path.read_text()[-3000:]
         time.sleep(4)
     finally:
-        stop(worker)
+        stop_process(worker)
     assert smtp_server.recipients() == [people[0].email]
     assert Delivery.objects.get(meeting=meeting).status == "sent"
 
@@ -348,7 +331,7 @@ def test_it_sends_minutes_as_soon_as_they_are_committed_through_a_real_worker(
         assert minutes_services.send_minutes(meeting) == 3  # autocommit: on_commit runs at once
         assert smtp_server.wait_for(3, timeout=60), worker.log_path.read_text()[-3000:]
     finally:
-        stop(worker)
+        stop_process(worker)
     assert smtp_server.recipients() == sorted(c.email for c in people)
     _rcpt, message = smtp_server.messages[0]
     assert str(message["Subject"]).strip().startswith("Compte rendu : ")

@@ -7,7 +7,6 @@ own from requirements.txt only, so it sees what a production machine would get.
 """
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+
+from conftest import stop_process
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # The test's own Redis database (the cache then goes to the next one, 13): never 0 or 1,
@@ -66,16 +67,6 @@ def worker_env(venv, var_dir):
         PYTHONUNBUFFERED="1",
     )
     return env
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def wait_until_ready(process, log_path):
@@ -136,7 +127,7 @@ def test_a_venv_from_requirements_txt_alone_runs_a_worker_on_redis(tmp_path):
         assert ping.returncode == 0 and "pong" in ping.stdout, ping.stdout + ping.stderr
         assert worker.poll() is None, log_path.read_text()[-3000:]
     finally:
-        stop(worker)
+        stop_process(worker)
     output = log_path.read_text()
     assert "redis://" in output, output[-3000:]
     assert "Traceback" not in output, output[-3000:]
