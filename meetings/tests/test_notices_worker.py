@@ -17,6 +17,7 @@ import threading
 import time
 from email import policy
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -74,7 +75,10 @@ def smtp_server():
 def database_url():
     db = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
+        # With this process's options (IMMEDIATE transactions, a busy timeout, WAL): with the
+        # URL's defaults, a dispatcher's read upgraded to a write fails at once with "database
+        # is locked" when another process writes.
+        return f"sqlite:///{Path(db['NAME']).resolve()}?{urlencode(db.get('OPTIONS', {}))}"
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
