@@ -2,8 +2,9 @@
 
 On SQLite with the filesystem broker by default; on PostgreSQL and Redis when
 DATABASE_URL / CELERY_BROKER_URL say so. `transactional_db`: the worker, another
-process, must see committed rows. Safe under pytest-xdist: each xdist worker queues on a
-queue of its own, which the Celery workers it starts consume (see `own_queue`).
+process, must see committed rows. Safe under pytest-xdist, and with two runs at once: each
+test process queues on a queue of its own, which the Celery workers it starts consume
+(see `own_queue`).
 """
 
 import datetime as dt
@@ -99,19 +100,28 @@ def service_env(smtp, broker_url=None, **extra):
 
 @pytest.fixture
 def own_queue(worker_id):
-    """This pytest-xdist worker's own Celery queue (wekker-test-gw0…: one fixed name per
-    xdist worker, so that runs do not pile up queues in Redis).
+    """A Celery queue of this test process's own (wekker-test-gw0-<pid>: one per pytest-xdist
+    worker and per run), which the Celery workers it starts consume.
 
-    What this process queues (a pass asked once minutes are committed) goes there, and only
-    the Celery workers this process starts consume it: a worker another test started at the
-    same moment, on the same broker, cannot take it and run the pass on its own database.
+    What this process queues (a pass asked once minutes are committed) goes there: a worker
+    that another test, or another run in this checkout, started at the same moment on the
+    same broker cannot take it and run the pass on its own database. Deleted afterwards, so
+    that runs do not pile up queues in Redis or under var/.
     """
-    name = f"wekker-test-{worker_id}"
+    name = f"wekker-test-{worker_id}-{os.getpid()}"
     app = tasks.dispatch_reminders.app
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = name
     yield name
     app.conf.task_default_queue = previous
+    with app.connection_for_write() as broker:
+        queue = app.amqp.queues[name](broker.default_channel)
+        queue.declare()  # a connection deletes only the bindings it knows
+        queue.delete()
+    # The filesystem transport keeps a queue's binding in a file of its own.
+    control = app.conf.broker_transport_options.get("control_folder")
+    if control:
+        Path(control, f"{name}.exchange").unlink(missing_ok=True)
 
 
 def start_worker(env, tmp_path, queue, name="w1"):
@@ -139,7 +149,7 @@ def start_worker(env, tmp_path, queue, name="w1"):
             "-Q",
             f"celery,{queue}",
             "-n",
-            f"{name}-{queue}@%h",
+            f"{name}-{queue.removeprefix('wekker-test-')}@%h",
             "--loglevel=INFO",
         ],
         cwd=BASE_DIR,
