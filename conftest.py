@@ -2,6 +2,11 @@
 
 Outside CI, a test whose service (PostgreSQL, Redis, Chromium, node) is absent skips
 and says why. With CI=true nothing skips: a missing service fails the test.
+
+Also here, for every app's tests (this file is outside the apps, so it may import any of
+them; test modules import its plain helpers with `from conftest import …`): what each
+role gets from a page and check(), which asserts it; and the helpers more than one test
+module uses (meetings, mails, pages as read, indicators' rows, other processes).
 """
 
 import datetime as dt
