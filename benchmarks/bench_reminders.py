@@ -31,8 +31,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from groups.models import Membership, WorkingGroup
-from meetings import reminders
 from meetings.models import AgendaItem, Delivery, Meeting
+from meetings.notices import dispatch
 from stakeholders.models import Contact, Organisation
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -128,10 +128,10 @@ def main():
         f"{GROUPS * MEMBERS_PER_GROUP} memberships, {MEETINGS} meetings, now = {NOW.isoformat()}"
     )
     rows = []
-    label, result, count, elapsed = timed("first pass (a year of data)", reminders.dispatch_due, NOW)
+    label, result, count, elapsed = timed("first pass (a year of data)", dispatch.dispatch_due, NOW)
     rows.append((label, len(result.sent), count, elapsed))
     analyze()
-    label, result, count, elapsed = timed("nothing due", reminders.dispatch_due, NOW + dt.timedelta(minutes=2))
+    label, result, count, elapsed = timed("nothing due", dispatch.dispatch_due, NOW + dt.timedelta(minutes=2))
     rows.append((label, len(result.sent), count, elapsed))
 
     # 10,000 reminders due: meetings starting in 12 hours in 834 groups of 12.
@@ -143,12 +143,12 @@ def main():
         for g in due_groups
     )
     analyze()
-    label, planned, count, elapsed = timed("10,000 due: plan (claim rows)", reminders.plan, now)
+    label, planned, count, elapsed = timed("10,000 due: plan (claim rows)", dispatch.plan, now)
     rows.append((label, planned, count, elapsed))
-    label, result, count2, elapsed2 = timed("10,000 due: send", reminders.send_due, now)
+    label, result, count2, elapsed2 = timed("10,000 due: send", dispatch.send_due, now)
     rows.append((label, len(result.sent), count2, elapsed2))
     rows.append(("10,000 due: whole pass", len(result.sent), count + count2, elapsed + elapsed2))
-    label, result, count, elapsed = timed("nothing due again", reminders.dispatch_due, now + dt.timedelta(minutes=2))
+    label, result, count, elapsed = timed("nothing due again", dispatch.dispatch_due, now + dt.timedelta(minutes=2))
     rows.append((label, len(result.sent), count, elapsed))
 
     print(f"\n{'scenario':<34} {'messages':>9} {'queries':>8} {'seconds':>9} {'ms/message':>11}")

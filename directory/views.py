@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.models.deletion import ProtectedError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -75,8 +75,9 @@ def organisations(request):
 
 @login_required
 def organisation_detail(request, pk):
-    _require_directory(request)
-    organisation = get_object_or_404(Organisation.objects.select_related("sector", "territory"), pk=pk)
+    organisation = access.organisation_for_directory(
+        request.roles, pk, Organisation.objects.select_related("sector", "territory")
+    )
     contacts = organisation.contacts.prefetch_related(
         Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
     ).order_by("is_archived", "last_name", "first_name")
@@ -86,7 +87,7 @@ def organisation_detail(request, pk):
 @login_required
 def organisation_edit(request, pk=None):
     _require_directory(request)
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
+    organisation = access.organisation_for_directory(request.roles, pk) if pk else None
     form = OrganisationForm(request.POST or None, instance=organisation)
     if form.is_valid():
         organisation = form.save()
@@ -98,8 +99,7 @@ def organisation_edit(request, pk=None):
 @login_required
 @require_POST
 def organisation_archive(request, pk):
-    _require_directory(request)
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = access.organisation_for_directory(request.roles, pk)
     archived = not request.POST.get("restore")
     services.set_archived(organisation, archived)
     messages.success(
@@ -111,8 +111,7 @@ def organisation_archive(request, pk):
 @login_required
 def organisation_delete(request, pk):
     """A confirmation page, then the deletion (only of an organisation nothing refers to)."""
-    _require_directory(request)
-    organisation = get_object_or_404(Organisation, pk=pk)
+    organisation = access.organisation_for_directory(request.roles, pk)
     if request.method != "POST":
         return render(request, "directory/organisation_delete.html", {"organisation": organisation})
     try:
@@ -129,8 +128,7 @@ def organisation_delete(request, pk):
 
 @login_required
 def contact_detail(request, pk):
-    _require_directory(request)
-    contact = get_object_or_404(Contact.objects.select_related("organisation", "user"), pk=pk)
+    contact = access.contact_for_directory(request.roles, pk, Contact.objects.select_related("organisation", "user"))
     memberships = contact.memberships.select_related("group").order_by("group__name")
     return render(
         request,

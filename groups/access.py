@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from stakeholders.models import Contact
+from stakeholders.models import Contact, Organisation
 
 from .models import Membership, WorkingGroup
 
@@ -36,11 +36,6 @@ class Roles:
 
     def __init__(self, user):
         self.user = user
-
-    @classmethod
-    def of(cls, user):
-        """The roles of a user; their memberships are read in one query, when first needed."""
-        return cls(user)
 
     @cached_property
     def groups(self):
@@ -168,6 +163,30 @@ def for_coordinator(roles, queryset, **lookup):
     if not roles.can_coordinate(obj.group_id):
         raise PermissionDenied
     return obj
+
+
+def part_of(queryset, **lookup):
+    """A row that belongs to an object already fetched through this module (an agenda item of
+    a meeting, a membership of a group), or 404: the lookup names that object."""
+    return get_object_or_404(queryset, **lookup)
+
+
+def membership_for_coordinator(roles, slug, pk):
+    """(group, membership) of a group these roles coordinate; 404 or 403 as group_for_coordinator."""
+    group = group_for_coordinator(roles, slug)
+    return group, part_of(Membership.objects.select_related("contact__organisation"), group=group, pk=pk)
+
+
+def organisation_for_directory(roles, pk, queryset=None):
+    """An organisation of the directory, for those who may use it (coordinators, admins), or 404."""
+    require(roles.can_manage_directory)
+    return get_object_or_404(queryset if queryset is not None else Organisation.objects, pk=pk)
+
+
+def contact_for_directory(roles, pk, queryset=None):
+    """A contact of the directory, to read, for those who may use it; changing it is contact_for_editor."""
+    require(roles.can_manage_directory)
+    return get_object_or_404(queryset if queryset is not None else Contact.objects, pk=pk)
 
 
 def contact_for_editor(roles, pk, queryset=None):

@@ -10,5 +10,5 @@ class RolesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.roles = SimpleLazyObject(lambda: Roles.of(request.user))
+        request.roles = SimpleLazyObject(lambda: Roles(request.user))
         return self.get_response(request)

@@ -86,7 +86,9 @@ def end_membership(membership, *, left=None):
 def rejoin(membership):
     """A former member comes back: the same row (one per contact and group), reopened.
 
-    The first joining date is kept; the gap is not recorded (attendance rows keep that story).
+    The first joining date is kept: one row per contact and group holds one period, so the
+    pages count them as a member during the gap too (invited, nothing recorded). What they
+    answered or did at each meeting stays in its attendance row.
     """
     membership.left = None
     membership.save(update_fields=["left"])

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import access, services
 from .filters import GroupFilter
 from .forms import SEARCH_LIMIT, GroupCreateForm, GroupForm, MembershipAddForm, MembershipForm, find_contacts
-from .models import Membership, WorkingGroup
+from .models import WorkingGroup
 
 PAGE_SIZE = 20
 
@@ -107,14 +107,9 @@ def members(request, slug):
     )
 
 
-def _membership(request, slug, pk):
-    group = access.group_for_coordinator(request.roles, slug)
-    return group, get_object_or_404(Membership.objects.select_related("contact__organisation"), group=group, pk=pk)
-
-
 @login_required
 def membership_edit(request, slug, pk):
-    group, membership = _membership(request, slug, pk)
+    group, membership = access.membership_for_coordinator(request.roles, slug, pk)
     form = MembershipForm(request.POST or None, instance=membership)
     if form.is_valid():
         form.save()
@@ -126,7 +121,7 @@ def membership_edit(request, slug, pk):
 @login_required
 @require_POST
 def membership_end(request, slug, pk):
-    group, membership = _membership(request, slug, pk)
+    group, membership = access.membership_for_coordinator(request.roles, slug, pk)
     services.end_membership(membership, left=max(timezone.localdate(), membership.joined or dt.date.min))
     messages.success(
         request,
@@ -139,7 +134,7 @@ def membership_end(request, slug, pk):
 @login_required
 @require_POST
 def membership_rejoin(request, slug, pk):
-    group, membership = _membership(request, slug, pk)
+    group, membership = access.membership_for_coordinator(request.roles, slug, pk)
     services.rejoin(membership)
     messages.success(request, _("%(name)s is a member again.") % {"name": membership.contact.full_name})
     return redirect("groups:members", slug=group.slug)

@@ -1,12 +1,9 @@
 """What meetings keep about a person, for the RGPD export (stakeholders.personal_data)."""
 
 from stakeholders import personal_data
+from stakeholders.personal_data import iso
 
 from .models import Action, Attendance, Delivery
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 @personal_data.section("attendances")
@@ -16,9 +13,9 @@ def attendances(contact):
         {
             "group": a.meeting.group.name,
             "meeting": a.meeting.title,
-            "starts_at": _iso(a.meeting.starts_at),
+            "starts_at": iso(a.meeting.starts_at),
             "answer": a.answer,
-            "answered_at": _iso(a.answered_at),
+            "answered_at": iso(a.answered_at),
             "presence": a.presence,
         }
         for a in rows.order_by("meeting__starts_at", "pk")
@@ -33,7 +30,7 @@ def owned_actions(contact):
             "title": a.title,
             "status": a.status,
             "lever": a.lever,
-            "due_date": _iso(a.due_date),
+            "due_date": iso(a.due_date),
             "progress": a.progress,
         }
         for a in Action.objects.filter(owner=contact).select_related("group").order_by("due_date", "pk")
@@ -43,6 +40,6 @@ def owned_actions(contact):
 @personal_data.section("mails")
 def mails(contact):
     return [
-        {"kind": d.kind, "status": d.status, "due_at": _iso(d.due_at), "sent_at": _iso(d.sent_at)}
+        {"kind": d.kind, "status": d.status, "due_at": iso(d.due_at), "sent_at": iso(d.sent_at)}
         for d in Delivery.objects.filter(contact=contact).order_by("due_at", "pk")
     ]

@@ -10,8 +10,10 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from groups.models import Membership
 from reference.timezones import PARIS
 
+from .attendance.services import meeting_day
 from .models import Action, AgendaItem, Attendance, Lever, Meeting
 
 NEXT_MEETINGS = 5
@@ -94,15 +96,19 @@ AGENDA_MEETINGS = 30
 
 
 def my_agenda(contact, group_ids, now):
-    """My agenda: the meetings of my groups not yet over, each with its published agenda and my answer.
+    """My agenda: the meetings of my groups not yet over to which I am invited (a member on
+    their day, as `attendance.services.invited` says), each with its published agenda and my answer.
 
     Without an answer row, my invitation reads as "no answer yet" (nothing is written).
     """
-    meetings = list(
-        Meeting.objects.filter(group_id__in=group_ids, ends_at__gte=now)
+    memberships = {m.group_id: m for m in Membership.objects.filter(contact=contact, group_id__in=group_ids)}
+    meetings = [
+        meeting
+        for meeting in Meeting.objects.filter(group_id__in=group_ids, ends_at__gte=now)
         .select_related("group")
         .order_by("starts_at")[:AGENDA_MEETINGS]
-    )
+        if memberships[meeting.group_id].is_current_on(meeting_day(meeting))
+    ]
     published = [m.pk for m in meetings if m.agenda_published_at]
     items = {}
     for item in AgendaItem.objects.filter(meeting_id__in=published).select_related("presenter"):

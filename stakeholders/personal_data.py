@@ -32,7 +32,7 @@ def on_erase(function):
     return function
 
 
-def _iso(value):
+def iso(value):
     return value.isoformat() if value else None
 
 
@@ -49,8 +49,8 @@ def _contact_section(contact):
         "testimony_trade": contact.testimony_trade,
         "testimony_video_url": contact.testimony_video_url,
         "is_archived": contact.is_archived,
-        "created_at": _iso(contact.created_at),
-        "updated_at": _iso(contact.updated_at),
+        "created_at": iso(contact.created_at),
+        "updated_at": iso(contact.updated_at),
     }
 
 
@@ -60,8 +60,8 @@ def _login_section(user):
     return {
         "username": user.username,
         "email": user.email,
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
+        "date_joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
         "is_active": user.is_active,
     }
 

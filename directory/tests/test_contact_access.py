@@ -127,7 +127,7 @@ def test_it_keeps_a_former_member_with_the_groups_that_hold_their_history(
 
 
 def test_it_lets_any_coordinator_edit_a_contact_who_was_never_in_a_group(other_coordinator):
-    roles = access.Roles.of(other_coordinator)
+    roles = access.Roles(other_coordinator)
     assert roles.can_edit_contact(ContactFactory())
     # …unless they have a login: their address receives password links.
     assert not roles.can_edit_contact(ContactFactory(user=UserFactory()))

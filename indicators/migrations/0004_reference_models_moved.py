@@ -11,10 +11,32 @@ MOVED = ("territory", "domain")
 
 
 def move_content_types(apps, schema_editor, source="indicators", target="reference"):
+    """The content types (and so the permissions and admin history) follow the models.
+
+    If the target's content type exists already (a `migrate reference` run before this one
+    made it), the permissions move to it, their holders with them, and the old type goes.
+    """
     ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
     for model in MOVED:
-        if not ContentType.objects.filter(app_label=target, model=model).exists():
-            ContentType.objects.filter(app_label=source, model=model).update(app_label=target)
+        old = ContentType.objects.filter(app_label=source, model=model).first()
+        new = ContentType.objects.filter(app_label=target, model=model).first()
+        if old is None:
+            continue
+        if new is None:
+            old.app_label = target
+            old.save(update_fields=["app_label"])
+            continue
+        for permission in Permission.objects.filter(content_type=old):
+            twin = Permission.objects.filter(content_type=new, codename=permission.codename).first()
+            if twin is None:
+                permission.content_type = new
+                permission.save(update_fields=["content_type"])
+                continue
+            twin.user_set.add(*permission.user_set.all())
+            twin.group_set.add(*permission.group_set.all())
+            permission.delete()
+        old.delete()
 
 
 def restore_content_types(apps, schema_editor):
@@ -24,6 +46,7 @@ def restore_content_types(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
         ("indicators", "0003_reference_tables"),
         ("reference", "0001_initial"),
         ("stakeholders", "0002_reference_foreign_keys"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,7 +39,7 @@ def agenda(request, pk):
 
 
 def _item(meeting, item_pk):
-    return get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    return access.part_of(AgendaItem.objects, pk=item_pk, meeting=meeting)
 
 
 @login_required

@@ -13,6 +13,7 @@ from reference.timezones import PARIS
 from stakeholders.models import Contact
 
 from ..models import Attendance, Meeting
+from ..planning.services import has_begun
 
 GUESTS_SHOWN = 30
 
@@ -27,18 +28,18 @@ def invited(meeting):
     The group's members on the meeting's day are invited by being members: their row is
     written only when something happens to it (an answer, the register), so a page that
     lists them writes nothing; until then they get an unsaved row, "no answer yet". Guests
-    have a row. A member whose membership ended before the meeting's day is no longer
-    invited; what they answered or did at a meeting that took place stays on record.
+    are invited in person (`is_guest`). A member whose membership ends before the meeting's
+    day is no longer invited; what they answered or did at a meeting that took place stays
+    on record.
     """
     day = meeting_day(meeting)
     memberships = list(Membership.objects.filter(group_id=meeting.group_id).select_related("contact__organisation"))
     members = {m.contact_id: m.contact for m in memberships if m.is_current_on(day)}
-    ever = {m.contact_id for m in memberships}
-    begun = _has_begun(meeting)
+    begun = has_begun(meeting)
     rows = {
         a.contact_id: a
         for a in meeting.attendances.select_related("contact__organisation", "represented_by")
-        if a.contact_id in members or a.contact_id not in ever or (begun and _recorded(a))
+        if a.contact_id in members or a.is_guest or (begun and _recorded(a))
     }
     for contact_id, contact in members.items():
         rows.setdefault(contact_id, Attendance(meeting=meeting, contact=contact))
@@ -48,10 +49,6 @@ def invited(meeting):
 def invitation_of(meeting, contact):
     """The contact's invitation to the meeting (saved or not), or None when they are not invited."""
     return next((a for a in invited(meeting) if a.contact_id == contact.pk), None)
-
-
-def _has_begun(meeting):
-    return meeting.starts_at <= timezone.now()
 
 
 def _recorded(attendance):
@@ -83,7 +80,12 @@ def invite_guest(meeting, contact):
         raise ValidationError(_("This meeting is cancelled."))
     if contact.is_archived:
         raise ValidationError(_("This contact is archived: they cannot be invited."))
-    attendance, created = Attendance.objects.get_or_create(meeting=meeting, contact=contact)
+    attendance, created = Attendance.objects.get_or_create(
+        meeting=meeting, contact=contact, defaults={"is_guest": True}
+    )
+    if not attendance.is_guest:
+        attendance.is_guest = True
+        attendance.save(update_fields=["is_guest"])
     return attendance, created
 
 

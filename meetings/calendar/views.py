@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -59,7 +59,7 @@ def _calendar_response(request, meetings, *, name, filename=None):
 @login_required
 def meeting_ics(request, pk):
     """One meeting as an .ics file, for the members of its group."""
-    meeting = get_object_or_404(_feed_meetings(Meeting.objects.visible_to(request.roles)), pk=pk)
+    meeting = access.for_member(request.roles, _feed_meetings(Meeting.objects), pk=pk)
     return _calendar_response(request, [meeting], name=str(meeting.group), filename=f"reunion-{meeting.pk}.ics")
 
 

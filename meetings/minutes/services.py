@@ -10,7 +10,10 @@ from groups.models import Membership
 from reference.timezones import PARIS
 from stakeholders.models import Contact
 
+from .. import tasks
 from ..models import Attendance, Meeting
+from ..notices import dispatch
+from ..notices.minutes import MINUTES
 
 MINUTES_MAX_LENGTH = 200_000
 
@@ -162,10 +165,6 @@ def send_minutes(meeting, *, by=None):
     in the admin. Once committed a worker is asked for a pass at once; if the broker is
     unreachable the periodic pass sends them a little later.
     """
-    from .. import tasks
-    from ..notices import dispatch
-    from ..notices.minutes import MINUTES
-
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_not_frozen(meeting)
     if meeting.minutes_status == Meeting.MinutesStatus.SENT:

@@ -34,6 +34,8 @@ class Attendance(models.Model):
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.PENDING)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     presence = models.CharField(_("presence"), max_length=10, choices=Presence.choices, default=Presence.UNKNOWN)
+    # Invited in person, not by being a member of the group on the meeting's day.
+    is_guest = models.BooleanField(_("guest"), default=False)
     represented_by = models.ForeignKey(
         "stakeholders.Contact",
         on_delete=models.PROTECT,

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groups import access
-from groups.models import Membership
 from stakeholders.models import Contact
 
 from ..attendance.services import invitation_of
@@ -42,9 +41,7 @@ def _invitation(meeting_id, contact_id):
     """The meeting and contact of a valid link, or None when the invitation no longer stands."""
     meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
     contact = Contact.objects.filter(pk=contact_id, is_archived=False).first()
-    if meeting is None or contact is None:
-        return None
-    if not Membership.objects.current().filter(group_id=meeting.group_id, contact=contact).exists():
+    if meeting is None or contact is None or invitation_of(meeting, contact) is None:
         return None
     return meeting, contact
 

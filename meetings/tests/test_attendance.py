@@ -274,3 +274,49 @@ def test_it_reports_organisations_in_their_own_words(client, coordinatrice, memb
     page = text_of(client.get("/groups/mixite/attendance/"))
     assert "Présente" in page and "Absente" in page and "Représentée" in page
     assert "Présent·e" not in page and "Absent·e" not in page
+
+
+# --- Who is invited: members on the meeting's day, and guests -------------------------------------
+
+
+def invited_ids(meeting):
+    return {a.contact_id for a in attendance_services.invited(meeting)}
+
+
+def test_it_invites_the_members_of_the_meetings_day_without_writing_a_row(mixite, coordinatrice, membre):
+    meeting = meeting_of(mixite, days=10)
+    leaving = mixite.memberships.get(contact=membre.contact)
+    assert invited_ids(meeting) == {coordinatrice.contact.pk, membre.contact.pk}
+    assert not meeting.attendances.exists()
+    leaving.left = timezone.localdate() + dt.timedelta(days=5)  # leaves before the meeting's day
+    leaving.save()
+    Attendance.objects.create(meeting=meeting, contact=membre.contact, answer="yes")
+    assert invited_ids(meeting) == {coordinatrice.contact.pk}  # an answer given before leaving no longer counts
+
+
+def test_it_keeps_on_a_past_register_what_a_member_did_before_leaving(mixite, coordinatrice, membre):
+    meeting = meeting_of(mixite, days=-10)
+    record(meeting, membre.contact, presence="present")
+    mixite.memberships.filter(contact=membre.contact).update(
+        joined=timezone.localdate() - dt.timedelta(days=2), left=None
+    )  # the membership now says they joined after the meeting: the register still shows who came
+    assert membre.contact.pk in invited_ids(meeting)
+
+
+def test_it_keeps_a_guest_who_was_once_a_member(client, mixite, coordinatrice, membre):
+    meeting = meeting_of(mixite, days=10)
+    mixite.memberships.filter(contact=membre.contact).update(left=timezone.localdate())
+    assert membre.contact.pk not in invited_ids(meeting)
+    attendance_services.invite_guest(meeting, membre.contact)
+    assert membre.contact.pk in invited_ids(meeting)
+    assert membre.contact not in attendance_services.guest_candidates(meeting, membre.contact.last_name)
+
+
+def test_it_lists_a_newcomer_added_as_a_guest_to_a_past_register(client, mixite, coordinatrice):
+    meeting = meeting_of(mixite, days=-10)
+    [newcomer] = members(mixite, 1)
+    mixite.memberships.filter(contact=newcomer).update(joined=timezone.localdate())
+    assert newcomer.pk not in invited_ids(meeting)  # not a member on that day
+    client.force_login(coordinatrice)
+    client.post(f"/meetings/{meeting.pk}/attendance/", {"guest": newcomer.pk})
+    assert newcomer.full_name in client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()

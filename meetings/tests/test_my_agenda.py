@@ -101,12 +101,12 @@ def test_it_keeps_my_agenda_query_count_constant(client, membre, mixite, django_
 
     grow(2)
     client.get("/my/agenda/")
-    # session, user, memberships, contact, meetings + groups, agenda items + presenters,
-    # my answers, my open actions
-    with django_assert_num_queries(8):
+    # session, user, memberships (roles), contact, my memberships' periods, meetings + groups,
+    # agenda items + presenters, my answers, my open actions
+    with django_assert_num_queries(9):
         client.get("/my/agenda/")
     grow(12)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/my/agenda/")
     assert response.status_code == 200
 

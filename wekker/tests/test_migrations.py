@@ -83,3 +83,31 @@ def test_it_refuses_to_orphan_a_territory_after_the_move():
             cursor.execute("PRAGMA foreign_key_check")
             if cursor.fetchall():
                 raise IntegrityError("foreign key check failed")
+
+
+@pytest.mark.parametrize("reference_type_made_early", [False, True])
+def test_it_carries_the_permissions_over(django_user_model, reference_type_made_early):
+    """A permission on territories held before the move still holds after it — also when a
+    `migrate reference` run had already made the new content type."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(BEFORE_THE_MOVE)
+    ContentType.objects.filter(app_label="reference").delete()
+    old_type, _ = ContentType.objects.get_or_create(app_label="indicators", model="territory")
+    old_permission, _ = Permission.objects.get_or_create(
+        content_type=old_type, codename="change_territory", defaults={"name": "Can change territory"}
+    )
+    editor = django_user_model.objects.create(username="editor")
+    editor.user_permissions.add(old_permission)
+    if reference_type_made_early:
+        new_type = ContentType.objects.create(app_label="reference", model="territory")
+        Permission.objects.create(content_type=new_type, codename="change_territory", name="Can change territory")
+
+    MigrationExecutor(connection).migrate(latest)
+
+    editor = django_user_model.objects.get(pk=editor.pk)
+    assert editor.has_perm("reference.change_territory")
+    assert not ContentType.objects.filter(app_label="indicators", model="territory").exists()
