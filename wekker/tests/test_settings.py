@@ -1,6 +1,7 @@
 """Settings read the environment and fail loudly on a bad value."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,8 +11,15 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+# Every variable the settings read: a value from the caller's environment (CI sets SECRET_KEY,
+# DATABASE_URL…) must not hide the one a test gives.
+SETTINGS_VARIABLES = set(
+    re.findall(r'(?:getenv|env_\w+)\("([A-Z_]+)"', (BASE_DIR / "wekker" / "settings.py").read_text())
+)
+
+
 def run(code, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL")}
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES or k == "WEKKER_VAR_DIR"}
     environment.update(env, DJANGO_SETTINGS_MODULE="wekker.settings")
     return subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True)
 
