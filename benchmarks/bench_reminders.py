@@ -41,9 +41,19 @@ NOW = dt.datetime(2027, 3, 1, 10, 0, tzinfo=PARIS)
 
 
 def generate():
-    rng = random.Random(4)
     for model in (Delivery, AgendaItem, Meeting, Membership, WorkingGroup, Contact, Organisation):
         model.objects.all().delete()
+    groups = generate_groups()
+    meetings = Meeting.objects.bulk_create(generate_meetings(groups), batch_size=5000)
+    AgendaItem.objects.bulk_create(
+        (AgendaItem(meeting=m, position=p, title=f"Point {p}") for m in meetings for p in range(3)), batch_size=5000
+    )
+    analyze()
+    return groups
+
+
+def generate_groups():
+    """GROUPS groups of MEMBERS_PER_GROUP contacts each, the first one coordinating."""
     organisations = Organisation.objects.bulk_create(Organisation(name=f"Organisation {n}") for n in range(500))
     contacts = Contact.objects.bulk_create(
         (
@@ -72,6 +82,12 @@ def generate():
         ),
         batch_size=5000,
     )
+    return groups
+
+
+def generate_meetings(groups):
+    """MEETINGS meetings spread over a year around NOW; those well past have minutes."""
+    rng = random.Random(4)
     meetings = []
     for n in range(MEETINGS):
         day = NOW.date() + dt.timedelta(days=rng.randint(-180, 180))
@@ -85,12 +101,7 @@ def generate():
                 minutes="Compte rendu" if start < NOW - dt.timedelta(days=20) else "",
             )
         )
-    meetings = Meeting.objects.bulk_create(meetings, batch_size=5000)
-    AgendaItem.objects.bulk_create(
-        (AgendaItem(meeting=m, position=p, title=f"Point {p}") for m in meetings for p in range(3)), batch_size=5000
-    )
-    analyze()
-    return groups
+    return meetings
 
 
 def analyze():
