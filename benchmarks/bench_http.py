@@ -1,0 +1,133 @@
+"""Pages under concurrent load, next to Django's own floor, in one run.
+
+gunicorn (2 sync workers, production settings: DEBUG off, cached template loader) serves the
+project plus one trivial view (`/__trivial__/`, a one-line HttpResponse: the floor of this
+stack). wrk (2 threads, 4 connections, BENCH_SECONDS each) drives every page as the
+coordinatrice of a national-scale group and as an admin, then the Django admin changelist
+of the same model, so each page reads as a share of the floor and against the admin.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wekker_bench python benchmarks/bench_http.py
+
+Needs `wrk` (Debian package) and data from `python manage.py seed_scale`.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wekker.settings")
+
+import benchutil  # sets the SECRET_KEY the servers share, before the settings are read
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from groups.models import Membership
+
+SECONDS = int(os.getenv("BENCH_SECONDS", "10"))
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, "errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
+    latency:percentile(99) / 1e3, summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+# Each page, and the admin changelist of the model it lists (None: no admin counterpart).
+PAGES = [
+    ("accueil", "/", None),
+    ("groupes", "/groups/", "/admin/groups/workinggroup/"),
+    ("page d’un groupe", "/groups/{group}/", None),
+    ("réunion", "/meetings/{meeting}/", None),
+    ("mon agenda", "/my/agenda/", "/admin/meetings/meeting/"),
+    ("actions", "/actions/", "/admin/meetings/action/"),
+    ("actions en retard", "/actions/?overdue=true", "/admin/meetings/action/"),
+    ("partenaires", "/partners/", "/admin/stakeholders/contact/"),
+    ("partenaires, recherche", "/partners/?q=martin", "/admin/stakeholders/contact/?q=martin"),
+    ("indicateurs", "/indicators/", None),
+    ("summary.json", "/indicators/summary.json", None),
+]
+
+
+def wrk(url, cookie=None):
+    """req/s and latency percentiles (ms) of one URL under wrk; the page must answer 200 first."""
+    if (code := benchutil.status(url, cookie)) != 200:
+        sys.exit(f"{url} answered {code}, not 200: the benchmark would measure something else")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    command = ["wrk", "-t2", "-c4", f"-d{SECONDS}s", "--timeout", "10s", "-s", script.name, url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def logins():
+    """Session cookies of the coordinatrice of a scale group and of an admin, with that group."""
+    membership = (
+        Membership.objects.filter(role=Membership.Role.COORDINATOR, group__slug__startswith="scale-")
+        .exclude(contact__user=None)
+        .select_related("contact__user", "group")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        sys.exit("No scale data: run `python manage.py seed_scale` on this database first.")
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    cookies = {}
+    for who, user in (("coordinatrice", membership.contact.user), ("admin", admin)):
+        client = Client()
+        client.force_login(user)
+        cookies[who] = client.cookies["sessionid"].value
+    meeting = membership.group.meetings.order_by("-starts_at").first()
+    return cookies, {"group": membership.group.slug, "meeting": meeting.pk}
+
+
+def report(rows, floor):
+    print(f"\nTrivial view: {floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} ms, p95 {floor['p95']:.1f} ms")
+    print(f"{'login':14} {'page':24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'% floor':>8} {'× admin':>8} {'err':>4}")
+    for who, name, result, admin in rows:
+        versus = f"{result['rps'] / admin['rps']:.2f}" if admin else "—"
+        share = 100 * result["rps"] / floor["rps"]
+        print(
+            f"{who:14} {name:24} {result['rps']:>7.0f} {result['p50']:>7.1f} {result['p95']:>7.1f} "
+            f"{share:>7.1f}% {versus:>8} {result['errors']:>4}"
+        )
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    cookies, ids = logins()
+    port = benchutil.free_port()
+    base = f"http://127.0.0.1:{port}"
+    with benchutil.gunicorn(port, benchutil.server_env()):
+        floor = wrk(f"{base}/__trivial__/")
+        admin_results = {}
+        rows = []
+        for who, cookie in cookies.items():
+            for name, path, admin_path in PAGES:
+                result = wrk(base + path.format(**ids), cookie)
+                if admin_path and admin_path not in admin_results:
+                    admin_results[admin_path] = wrk(base + admin_path, cookies["admin"])
+                rows.append((who, name, result, admin_results.get(admin_path)))
+    report(rows, floor)
+
+
+if __name__ == "__main__":
+    main()
