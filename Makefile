@@ -72,10 +72,10 @@ lint: install-dev
 		echo "make lint: a noqa above says what it silences but not why (# noqa: CODE – reason)"; exit 1; fi
 
 messages: install-dev
-	$(PY) manage.py makemessages -l fr --no-obsolete $(foreach app,$(APPS),--ignore='$(app)/*') \
+	$(PY) manage.py makemessages -l fr --no-obsolete --add-location=file $(foreach app,$(APPS),--ignore='$(app)/*') \
 		--ignore='wekker/tests/*' --ignore='node_modules/*' --ignore='benchmarks/*' --ignore='scripts/*'
 	for app in $(APPS); do \
-		(cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete); done
+		(cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --add-location=file); done
 
 bench: install-dev
 	$(PY) benchmarks/run.py
