@@ -115,7 +115,7 @@ class MinutesMissingNotice(Notice):
 
     def subject(self, delivery, at):
         meeting = delivery.meeting
-        names = {"group": meeting.group.name, "title": meeting.title, "date": when(meeting.starts_at)}
+        names = {"group": meeting.group.name, "title": meeting.title, "date": when(meeting)}
         return _("Minutes missing: %(group)s – %(title)s of %(date)s") % names
 
     def context(self, delivery, batch, at):

@@ -4,11 +4,13 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 
 from conftest import make_group, make_meeting, paris
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.notices import mail as notice_mail
+from meetings.planning.services import reschedule
 from meetings.tests.factories import ActionFactory, AttendanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +29,19 @@ SUBJECT_STARTS = {
 
 def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
-    meeting = None if kind == Delivery.Kind.DIGEST else meeting
-    delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW)
+    meeting = None if kind in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION) else meeting
+    sequence = None
+    if kind == Delivery.Kind.UPDATE:
+        with time_machine.travel(NOW, tick=False):
+            meeting = reschedule(
+                meeting,
+                starts_at=paris(2027, 2, 11, 14),
+                ends_at=paris(2027, 2, 11, 16),
+                place=meeting.place,
+                video_url=meeting.video_url,
+            )
+        sequence = meeting.sequence
+    delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW, meeting_sequence=sequence)
     batch = dispatch.Batch([delivery], NOW.date())
     return notice_mail.build_message(dispatch.NOTICES[kind], delivery, batch, now=NOW)
 
