@@ -4,16 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from groups.models import Membership
-from reference.timezones import PARIS
 from stakeholders.models import Contact
 
 from .. import tasks
 from ..models import Attendance, Meeting
 from ..notices import dispatch
 from ..notices.minutes import MINUTES
+from ..spans import meeting_when
 
 MINUTES_MAX_LENGTH = 200_000
 
@@ -91,13 +92,7 @@ def draft_minutes(meeting):
     out by mistake; an agenda item without notes gets the marker, which the send page flags.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        local = timezone.localtime(meeting.starts_at, PARIS)
-        heading = _("Meeting of %(date)s, %(start)s–%(end)s%(place)s.") % {
-            "date": formats.date_format(local, "l j F Y"),
-            "start": formats.time_format(local, "G\\hi"),
-            "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "G\\hi"),
-            "place": f", {meeting.place}" if meeting.place else "",
-        }
+        heading = capfirst(meeting_when(meeting)) + (f", {meeting.place}" if meeting.place else "") + "."
         lines = [heading, "", *_attendance_section(meeting), *_agenda_section(meeting), *_decisions_section(meeting)]
     return "\n".join(lines)
 
