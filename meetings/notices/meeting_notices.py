@@ -124,7 +124,7 @@ def _answer_links(delivery, batch):
     """Signed one-click answers; someone who said yes reads their answer, not the question again."""
     meeting, contact = delivery.meeting, delivery.contact
     return {
-        "rsvp": rsvp_urls(meeting.pk, contact.pk),
+        "rsvp": rsvp_urls(meeting.pk, contact.pk, meeting.sequence),
         "answered_yes": batch.answers.get((meeting.pk, contact.pk)) == Attendance.Answer.YES,
     }
 
