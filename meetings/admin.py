@@ -81,6 +81,8 @@ class MeetingAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.minutes_frozen:
             fields += MINUTES_FIELDS
+        elif obj is not None and obj.minutes_status == Meeting.MinutesStatus.SENT:
+            fields.append("minutes")  # sent minutes change through a correction on the minutes page, mailed
         return fields
 
     def save_model(self, request, obj, form, change):

@@ -24,6 +24,10 @@ def _check_not_frozen(meeting):
         raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
 
 
+def sent_message():
+    return _("These minutes were sent to members: they change only through a correction, which is mailed to them.")
+
+
 class MinutesConflict(ValidationError):
     """Someone else saved the minutes after this page loaded them."""
 
@@ -39,6 +43,8 @@ def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
     so two coordinators typing at once do not silently overwrite each other.
     """
     _check_not_frozen(meeting)
+    if meeting.minutes_status == Meeting.MinutesStatus.SENT:
+        raise ValidationError(sent_message(), code="sent")
     if len(text) > MINUTES_MAX_LENGTH:
         raise ValidationError(
             _("The minutes are too long: %(max)s characters at most.")
@@ -49,14 +55,19 @@ def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
         updated["minutes_status"] = Meeting.MinutesStatus.DRAFT
     # An update that must not touch adopted minutes, even if adopted a moment ago, nor
     # minutes saved by someone else since this editor loaded them.
-    target = Meeting.objects.filter(pk=meeting.pk).exclude(minutes_status=Meeting.MinutesStatus.ADOPTED)
+    target = Meeting.objects.filter(pk=meeting.pk).exclude(
+        minutes_status__in=[Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED]
+    )
     if loaded_at is not NOT_CHECKED:
         target = (
             target.filter(minutes_updated_at=loaded_at) if loaded_at else target.filter(minutes_updated_at__isnull=True)
         )
     if not target.update(**updated):
-        if Meeting.objects.filter(pk=meeting.pk, minutes_status=Meeting.MinutesStatus.ADOPTED).exists():
+        status = Meeting.objects.filter(pk=meeting.pk).values_list("minutes_status", flat=True).first()
+        if status == Meeting.MinutesStatus.ADOPTED:
             raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+        if status == Meeting.MinutesStatus.SENT:
+            raise ValidationError(sent_message(), code="sent")
         raise MinutesConflict(_("Someone else saved these minutes after you opened them: your text was not saved."))
     for name, value in updated.items():
         setattr(meeting, name, value)

@@ -24,6 +24,8 @@ SUBJECT_STARTS = {
     Delivery.Kind.DIGEST: "Vos actions",
     Delivery.Kind.MINUTES_MISSING: "Compte rendu manquant : ",
     Delivery.Kind.MINUTES: "Compte rendu : ",
+    Delivery.Kind.MINUTES_CORRECTION: "Rectificatif du compte rendu : ",
+    Delivery.Kind.INVITATION: "Votre accès à Wekker",
 }
 
 
