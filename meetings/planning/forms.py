@@ -29,7 +29,13 @@ class MeetingForm(forms.Form):
         label=_("Last day"), widget=DateInput(), required=False, help_text=_("Left empty: the same day.")
     )
     all_day = forms.BooleanField(label=_("All day (no hours)"), required=False)
-    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30), required=False)
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        widget=TimeInput(),
+        initial=dt.time(9, 30),
+        required=False,
+        help_text=_("Not used for an all-day event."),
+    )
     end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0), required=False)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
