@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from conftest import make_group, make_meeting, paris
+from groups.models import Membership
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.notices import mail as notice_mail
@@ -139,3 +140,15 @@ def test_it_shows_the_answer_in_a_reminder_the_dispatch_sends(setting):
     assert "Vous avez répondu : Oui" in mine.body
     assert others and all("Serez-vous présent·e ?" in m.body for m in others)
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
+
+
+@pytest.mark.parametrize(
+    "kind", [k for k in Delivery.Kind if k not in (Delivery.Kind.INVITATION, Delivery.Kind.MINUTES_MISSING)]
+)
+def test_it_sends_replies_to_the_groups_coordinators_and_keeps_the_sender(setting, kind, settings):
+    meeting, contact = setting
+    coordinator = Membership.objects.get(group=meeting.group, role="coordinator").contact
+    message = render(kind, meeting, contact)
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert message.reply_to == [f'"{coordinator.first_name} {coordinator.last_name}" <{coordinator.email}>']
+    assert "Reply-To:" in message.message().as_string()

@@ -244,9 +244,11 @@ def test_it_writes_each_recipient_their_own_french_mail():
     assert len(mail.outbox) == 3
     message = next(m for m in mail.outbox if m.to == [people[1].email])
     assert message.cc == [] and message.bcc == []
-    others = {c.email for c in people} - {people[1].email}
+    # No other member's address; the coordinator's only as the Reply-To.
+    others = {c.email for c in people[1:]} - {people[1].email}
     raw = message.message().as_string()
     assert not any(address in raw for address in others)
+    assert message.reply_to == [f'"{people[0].first_name} {people[0].last_name}" <{people[0].email}>']
     subject = f"Rappel : {group.name} – Bilan de la Semaine de la mixité, mardi 9 février 2027, 9h30–12h00"
     assert message.subject == subject
     assert "la réunion du groupe a lieu demain" in message.body.lower()
