@@ -1,5 +1,6 @@
 """One mail to one person, claimed in the database before it is sent."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,15 @@ class Delivery(models.Model):
     meeting_starts_at = models.DateTimeField(_("meeting start"), null=True, blank=True)
     meeting_sequence = models.PositiveIntegerField(_("meeting sequence"), null=True, blank=True)
     period = models.DateField(_("period"), null=True, blank=True)
+    # Who asked for it, when a person did (the inviter of an invitation).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

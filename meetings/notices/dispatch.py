@@ -37,6 +37,7 @@ from reference.timezones import PARIS
 from ..models import Action, AgendaItem, Attendance, Delivery
 from . import mail
 from .digest import DIGEST, digest_actions
+from .invitation import INVITATION
 from .meeting_notices import CANCELLATION, REMINDER, UPDATE
 from .minutes import MINUTES, MINUTES_CORRECTION, MINUTES_MISSING
 
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 # Every kind of notice, in the order a pass plans them.
 NOTICES = {
     notice.kind: notice
-    for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES, MINUTES_CORRECTION)
+    for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES, MINUTES_CORRECTION, INVITATION)
 }
 
 # A message claimed by a dispatcher that died is taken up again after this.

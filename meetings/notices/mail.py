@@ -72,6 +72,12 @@ def reply_to(delivery, batch):
     """
     if delivery.meeting_id:
         groups = {delivery.meeting.group_id}
+    elif delivery.kind == "invitation":
+        groups = set(
+            Membership.objects.current(on=batch.today)
+            .filter(contact=delivery.contact_id)
+            .values_list("group_id", flat=True)
+        )
     else:
         groups = {action.group_id for action in batch.digest_actions.get(delivery.contact_id, [])}
     cache = batch.__dict__.setdefault("reply_to", {})

@@ -34,6 +34,11 @@ def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
     meeting = None if kind in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION) else meeting
     sequence = None
+    if kind == Delivery.Kind.INVITATION and contact.user is None:
+        from django.contrib.auth import get_user_model
+
+        contact.user = get_user_model().objects.create(username=contact.email, email=contact.email)
+        contact.save()
     if kind == Delivery.Kind.UPDATE:
         with time_machine.travel(NOW, tick=False):
             meeting = reschedule(
@@ -68,7 +73,7 @@ def test_it_writes_every_subject_on_one_line_without_stray_spaces(setting, kind)
     subject = render(kind, meeting, contact).subject
     assert subject == subject.strip() and "  " not in subject and "\n" not in subject
     assert subject.startswith(SUBJECT_STARTS[kind])
-    if kind != Delivery.Kind.DIGEST:
+    if kind not in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION):
         assert "Forum des métiers" in subject
 
 
