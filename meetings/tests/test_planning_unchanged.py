@@ -19,6 +19,7 @@ instants = st.datetimes(
     min_value=dt.datetime(2027, 1, 1),  # noqa: DTZ001 – hypothesis wants naive bounds
     max_value=dt.datetime(2100, 12, 1),  # noqa: DTZ001 – hypothesis wants naive bounds
     timezones=st.just(PARIS),
+    allow_imaginary=False,
 ).map(lambda value: value.replace(microsecond=0))
 
 
@@ -31,7 +32,10 @@ def meetings(draw):
         starts_at = dt.datetime.combine(first, dt.time(0), tzinfo=PARIS)
         ends_at = dt.datetime.combine(first + dt.timedelta(days=draw(st.integers(1, 9))), dt.time(0), tzinfo=PARIS)
     else:
-        ends_at = starts_at + dt.timedelta(minutes=draw(st.integers(1, 60 * 24 * 8)))
+        # Elapsed time, not wall-clock time: added in UTC.
+        ends_at = (starts_at.astimezone(dt.UTC) + dt.timedelta(minutes=draw(st.integers(1, 60 * 24 * 8)))).astimezone(
+            PARIS
+        )
     return {
         "title": draw(st.text(alphabet="Réunion dumas 0123-", min_size=1, max_size=30)).strip() or "Réunion",
         "kind": draw(st.sampled_from(Meeting.Kind.values)),
