@@ -47,7 +47,7 @@ class GroupStatusFilter(admin.ChoicesFieldListFilter):
 
 
 # What calendars and reminders follow: changed through services.reschedule / cancel.
-SCHEDULE_FIELDS = ["starts_at", "ends_at", "place", "video_url", "status"]
+SCHEDULE_FIELDS = ["starts_at", "ends_at", "all_day", "place", "video_url", "status"]
 # Frozen once the minutes are adopted, here as on the minutes page.
 MINUTES_FIELDS = [
     "minutes",
@@ -81,10 +81,18 @@ class MeetingAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.minutes_frozen:
             fields += MINUTES_FIELDS
+        elif obj is not None and obj.minutes_status == Meeting.MinutesStatus.SENT:
+            fields.append("minutes")  # sent minutes change through a correction on the minutes page, mailed
         return fields
 
     def save_model(self, request, obj, form, change):
-        """A new time, place, link or status goes through the services: sequence, mails."""
+        """A new time, place, link or status goes through the services: sequence, change record, mails.
+
+        Saved unchanged, nothing is written (not even `updated_at`, which calendars read)."""
+        if change and not form.changed_data:
+            return None
+        if change and "minutes" in form.changed_data:
+            obj.minutes_updated_at = timezone.now()
         moved = set(form.changed_data) & set(SCHEDULE_FIELDS)
         if not change or not moved:
             return super().save_model(request, obj, form, change)
@@ -99,11 +107,13 @@ class MeetingAdmin(admin.ModelAdmin):
                 obj,
                 starts_at=wanted["starts_at"],
                 ends_at=wanted["ends_at"],
+                all_day=wanted["all_day"],
                 place=wanted["place"],
                 video_url=wanted["video_url"],
                 title=obj.title,
                 kind=obj.kind,
                 status=None if cancelling else wanted["status"],
+                by=request.user,
             )
         if cancelling:
             services.cancel(obj, by=request.user)

@@ -7,4 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from stakeholders import services as stakeholders_services
+
         from . import personal_data  # noqa: F401 – registers this app's part of a contact's data
+        from .notices.invitation import queue_invitation
+
+        stakeholders_services.INVITATION_SENDERS.append(queue_invitation)

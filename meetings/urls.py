@@ -35,6 +35,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/autosave/", minutes.minutes_autosave, name="minutes_autosave"),
     path("meetings/<int:pk>/minutes/send/", minutes.minutes_send, name="minutes_send"),
     path("meetings/<int:pk>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
+    path("meetings/<int:pk>/minutes/correct/", minutes.minutes_correct, name="minutes_correct"),
     path("meetings/<int:pk>/actions/new/", actions.meeting_action_new, name="meeting_action_new"),
     # Calendar feeds and signed one-click answers.
     path("meetings/<int:pk>/calendar.ics", calendar.meeting_ics, name="meeting_ics"),

@@ -100,7 +100,28 @@ def can_resend_invitation(contact):
     return contact.user is not None and contact.user.is_active and contact.user.last_login is None
 
 
+# Who sends invitations: an app above registers its delivery machinery here from its ready()
+# (meetings: a Delivery, claimed, retried, visible in the admin). Without one, the mail leaves at once.
+INVITATION_SENDERS = []
+
+
+def invitation_context(contact, user, *, invited_by):
+    """What the invitation mail says: a fresh link to choose a password, made when it leaves."""
+    return {
+        "contact": contact,
+        "username": user.username,
+        "invited_by": (invited_by.get_full_name() or invited_by.get_username()) if invited_by else _("Wekker"),
+        "link": set_password_link(user),
+        "login_url": _absolute(reverse("login")),
+        "lifetime": link_lifetime(),
+    }
+
+
 def _send_invitation(contact, user, *, invited_by, request):
+    if INVITATION_SENDERS:
+        # After the commit: never an SMTP call inside the transaction, never a link to an unsaved user.
+        transaction.on_commit(lambda: [send(contact, invited_by) for send in INVITATION_SENDERS])
+        return
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "contact": contact,

@@ -1,6 +1,7 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.utils import timezone
 
 from conftest import COORDINATORS, EVERYONE, ROLES, check, posted
@@ -263,7 +264,7 @@ def test_it_refuses_to_delete_a_contact_others_refer_to_and_archives_instead(cli
 def test_it_invites_a_contact_who_sets_a_password_and_logs_in(client, coordinatrice, ana, mailoutbox, settings):
     settings.PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
     client.force_login(coordinatrice)
-    response = client.post(f"/partners/contacts/{ana.pk}/invite/", follow=True)
+    response = invite_post(client, f"/partners/contacts/{ana.pk}/invite/", follow=True)
     assert "Une invitation a été envoyée à ana@batibreizh.fr" in response.content.decode()
     ana.refresh_from_db()
     assert ana.user.username == "ana@batibreizh.fr" and not ana.user.has_usable_password()
@@ -301,7 +302,7 @@ def test_it_refuses_an_impossible_invitation_in_french(client, coordinatrice, mi
     Contact.objects.filter(pk=ana.pk).update(**change)
     users = get_user_model().objects.count()
     client.force_login(coordinatrice)
-    response = client.post(f"/partners/contacts/{ana.pk}/invite/", follow=True)
+    response = invite_post(client, f"/partners/contacts/{ana.pk}/invite/", follow=True)
     assert message in response.content.decode()
     assert mailoutbox == []
     assert get_user_model().objects.count() == users
@@ -310,7 +311,7 @@ def test_it_refuses_an_impossible_invitation_in_french(client, coordinatrice, mi
 def test_it_refuses_an_invitation_when_the_address_is_already_a_login(client, coordinatrice, ana, mailoutbox):
     get_user_model().objects.create_user("someone", email="ANA@batibreizh.fr")
     client.force_login(coordinatrice)
-    response = client.post(f"/partners/contacts/{ana.pk}/invite/", follow=True)
+    response = invite_post(client, f"/partners/contacts/{ana.pk}/invite/", follow=True)
     assert "Un compte utilise déjà l’adresse ana@batibreizh.fr" in response.content.decode()
     ana.refresh_from_db()
     assert ana.user is None and mailoutbox == []
@@ -330,7 +331,7 @@ def test_it_refuses_to_erase_an_admins_login_for_a_coordinator(client, coordinat
 
 def test_it_makes_the_invitation_link_expire(client, coordinatrice, ana, mailoutbox, settings):
     client.force_login(coordinatrice)
-    client.post(f"/partners/contacts/{ana.pk}/invite/")
+    invite_post(client, f"/partners/contacts/{ana.pk}/invite/")
     link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line).strip()
     settings.PASSWORD_RESET_TIMEOUT = -1  # any age is now too old
     client.logout()
@@ -345,12 +346,12 @@ def test_it_sends_an_invitation_again_to_someone_who_never_logged_in(client, coo
     contact = ContactFactory(email="nina@example.org")
     MembershipFactory(group=mixite, contact=contact)
     client.force_login(coordinatrice)
-    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    invite_post(client, f"/partners/contacts/{contact.pk}/invite/")
     contact.refresh_from_db()
     html = client.get(f"/partners/contacts/{contact.pk}/").content.decode()
     assert "Invitation envoyée, pas encore connecté·e" in html
     assert "Renvoyer l&#x27;invitation" in html or "Renvoyer l'invitation" in html
-    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    invite_post(client, f"/partners/contacts/{contact.pk}/invite/")
     assert len(mailoutbox) == 2
     assert mailoutbox[0].to == mailoutbox[1].to == ["nina@example.org"]
     # Once they have logged in, no more invitations.
@@ -360,7 +361,7 @@ def test_it_sends_an_invitation_again_to_someone_who_never_logged_in(client, coo
     contact.user.save()
     html = client.get(f"/partners/contacts/{contact.pk}/").content.decode()
     assert "Renvoyer" not in html
-    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    invite_post(client, f"/partners/contacts/{contact.pk}/invite/")
     assert len(mailoutbox) == 2
 
 
@@ -391,7 +392,7 @@ def test_it_links_invitations_to_the_site_address_whatever_the_host(
     contact = ContactFactory(email="lea@example.org")
     MembershipFactory(group=mixite, contact=contact)
     client.force_login(coordinatrice)
-    client.post(f"/partners/contacts/{contact.pk}/invite/", HTTP_HOST="127.0.0.1:8020", SERVER_NAME="127.0.0.1")
+    invite_post(client, f"/partners/contacts/{contact.pk}/invite/", HTTP_HOST="127.0.0.1:8020", SERVER_NAME="127.0.0.1")
     assert "https://wekker.example.org/accounts/reset/" in mailoutbox[0].body
     assert "127.0.0.1:8020" not in mailoutbox[0].body
 
@@ -405,11 +406,37 @@ def test_it_cancels_the_first_link_when_the_invitation_is_sent_again(client, coo
     contact = ContactFactory(email="malo@example.org")
     MembershipFactory(group=mixite, contact=contact)
     client.force_login(coordinatrice)
-    client.post(f"/partners/contacts/{contact.pk}/invite/")
-    client.post(f"/partners/contacts/{contact.pk}/invite/")
+    invite_post(client, f"/partners/contacts/{contact.pk}/invite/")
+    invite_post(client, f"/partners/contacts/{contact.pk}/invite/")
     first, second = (re.search(r"https?://\S+/accounts/reset/\S+", m.body).group(0) for m in mailoutbox)
     client.logout()
     old = client.get(first.removeprefix(settings.SITE_URL), follow=True).content.decode()
     assert "Ce lien ne fonctionne plus" in old
     new = client.get(second.removeprefix(settings.SITE_URL), follow=True).content.decode()
     assert "Choisissez votre mot de passe" in new
+
+
+def invite_post(client, *args, **kwargs):
+    """POST an invitation and run what waits for the commit (the mail leaves once the login is saved)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(*args, **kwargs)
+
+
+def test_it_sends_the_invitation_through_a_delivery_retried_and_seen_in_the_admin(
+    client, coordinatrice, ana, mailoutbox, settings
+):
+    from meetings.models import Delivery
+    from meetings.notices import dispatch
+
+    settings.EMAIL_BACKEND = "conftest.FailingBackend"
+    client.force_login(coordinatrice)
+    invite_post(client, f"/partners/contacts/{ana.pk}/invite/")
+    delivery = Delivery.objects.get(kind="invitation")
+    assert delivery.contact == ana and delivery.requested_by == coordinatrice
+    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    dispatch.send_due(delivery.due_at)
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    [mail] = mailoutbox
+    assert mail.subject == "Votre accès à Wekker" and "/accounts/reset/" in mail.body

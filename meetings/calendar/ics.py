@@ -80,8 +80,13 @@ def meeting_event(meeting, agenda_items=None, *, dtstamp=None, cancelled=None):
     event.add("uid", event_uid(meeting))
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", (dtstamp or meeting.updated_at or timezone.now()).astimezone(dt.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(PARIS))
-    event.add("dtend", meeting.ends_at.astimezone(PARIS))
+    if meeting.all_day:
+        # All-day: DATE values, the end being the day after the last (RFC 5545, 3.6.1).
+        event.add("dtstart", meeting.first_day)
+        event.add("dtend", meeting.last_day + dt.timedelta(days=1))
+    else:
+        event.add("dtstart", meeting.starts_at.astimezone(PARIS))
+        event.add("dtend", meeting.ends_at.astimezone(PARIS))
     event.add("summary", f"{meeting.group.name} – {meeting.title}")
     if meeting.place:
         event.add("location", meeting.place)

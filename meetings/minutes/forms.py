@@ -60,3 +60,20 @@ class AdoptForm(forms.Form):
         first = later.first()
         if first is not None:
             self.initial["adopted_in"] = first.pk
+
+
+class CorrectionForm(forms.Form):
+    """A correction ("rectificatif") of minutes already sent: the corrected text, and why."""
+
+    text = forms.CharField(
+        label=_("Corrected minutes (Markdown)"),
+        strip=False,
+        max_length=services.MINUTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 24, "class": "form-control font-monospace"}),
+    )
+    reason = forms.CharField(
+        label=_("What the correction is about"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

@@ -4,16 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from groups.models import Membership
-from reference.timezones import PARIS
 from stakeholders.models import Contact
 
 from .. import tasks
 from ..models import Attendance, Meeting
 from ..notices import dispatch
 from ..notices.minutes import MINUTES
+from ..spans import meeting_when
 
 MINUTES_MAX_LENGTH = 200_000
 
@@ -21,6 +22,10 @@ MINUTES_MAX_LENGTH = 200_000
 def _check_not_frozen(meeting):
     if meeting.minutes_frozen:
         raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+
+
+def sent_message():
+    return _("These minutes were sent to members: they change only through a correction, which is mailed to them.")
 
 
 class MinutesConflict(ValidationError):
@@ -38,6 +43,8 @@ def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
     so two coordinators typing at once do not silently overwrite each other.
     """
     _check_not_frozen(meeting)
+    if meeting.minutes_status == Meeting.MinutesStatus.SENT:
+        raise ValidationError(sent_message(), code="sent")
     if len(text) > MINUTES_MAX_LENGTH:
         raise ValidationError(
             _("The minutes are too long: %(max)s characters at most.")
@@ -48,14 +55,19 @@ def save_minutes(meeting, *, text, loaded_at=NOT_CHECKED, by=None):
         updated["minutes_status"] = Meeting.MinutesStatus.DRAFT
     # An update that must not touch adopted minutes, even if adopted a moment ago, nor
     # minutes saved by someone else since this editor loaded them.
-    target = Meeting.objects.filter(pk=meeting.pk).exclude(minutes_status=Meeting.MinutesStatus.ADOPTED)
+    target = Meeting.objects.filter(pk=meeting.pk).exclude(
+        minutes_status__in=[Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED]
+    )
     if loaded_at is not NOT_CHECKED:
         target = (
             target.filter(minutes_updated_at=loaded_at) if loaded_at else target.filter(minutes_updated_at__isnull=True)
         )
     if not target.update(**updated):
-        if Meeting.objects.filter(pk=meeting.pk, minutes_status=Meeting.MinutesStatus.ADOPTED).exists():
+        status = Meeting.objects.filter(pk=meeting.pk).values_list("minutes_status", flat=True).first()
+        if status == Meeting.MinutesStatus.ADOPTED:
             raise ValidationError(_("These minutes were adopted: they can no longer be changed."))
+        if status == Meeting.MinutesStatus.SENT:
+            raise ValidationError(sent_message(), code="sent")
         raise MinutesConflict(_("Someone else saved these minutes after you opened them: your text was not saved."))
     for name, value in updated.items():
         setattr(meeting, name, value)
@@ -91,13 +103,7 @@ def draft_minutes(meeting):
     out by mistake; an agenda item without notes gets the marker, which the send page flags.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        local = timezone.localtime(meeting.starts_at, PARIS)
-        heading = _("Meeting of %(date)s, %(start)s–%(end)s%(place)s.") % {
-            "date": formats.date_format(local, "l j F Y"),
-            "start": formats.time_format(local, "G\\hi"),
-            "end": formats.time_format(timezone.localtime(meeting.ends_at, PARIS), "G\\hi"),
-            "place": f", {meeting.place}" if meeting.place else "",
-        }
+        heading = capfirst(meeting_when(meeting)) + (f", {meeting.place}" if meeting.place else "") + "."
         lines = [heading, "", *_attendance_section(meeting), *_agenda_section(meeting), *_decisions_section(meeting)]
     return "\n".join(lines)
 

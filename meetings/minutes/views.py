@@ -12,9 +12,10 @@ from groups import access
 
 from ..markdown import render_markdown
 from ..models import Meeting
+from ..notices.minutes import changed_lines
 from ..view_helpers import error_text
-from . import services
-from .forms import AdoptForm, MinutesForm
+from . import corrections, services
+from .forms import AdoptForm, CorrectionForm, MinutesForm
 
 
 def _too_big(request):
@@ -103,6 +104,13 @@ def _minutes_page(request, meeting, form, *, error=None, status=200):
             "form": form,
             "error": error,
             "adopt_form": AdoptForm(meeting=meeting) if meeting.minutes_status == Meeting.MinutesStatus.SENT else None,
+            "correction_form": CorrectionForm(initial={"text": meeting.minutes})
+            if meeting.minutes_status == Meeting.MinutesStatus.SENT
+            else None,
+            "corrections": [
+                (correction, changed_lines(correction))
+                for correction in meeting.minutes_corrections.select_related("corrected_by").order_by("number")
+            ],
             "preview": render_markdown(meeting.minutes),
             "saved_at": meeting.minutes_updated_at,
             "recipients": len(services.minutes_recipients(meeting)),
@@ -204,4 +212,26 @@ def minutes_adopt(request, pk):
             return redirect(meeting)
     else:
         messages.error(request, _("Choose the meeting at which the minutes were adopted."))
+    return redirect("meetings:minutes", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_correct(request, pk):
+    """A correction of minutes already sent: recorded, then mailed to the members."""
+    meeting = access.for_coordinator(request.roles, Meeting.objects.for_page(), pk=pk)
+    if meeting.minutes_frozen:
+        return _frozen(request, meeting)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            corrections.correct_minutes(
+                meeting, text=form.cleaned_data["text"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Correction recorded: the members will receive it."))
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
     return redirect("meetings:minutes", pk=meeting.pk)

@@ -2,6 +2,7 @@
 
 from .action import Action, ActionQuerySet
 from .attendance import Attendance
+from .changes import SCHEDULE_FIELDS, MeetingChange, MinutesCorrection
 from .delivery import Delivery
 from .meeting import AgendaItem, AgendaItemQuerySet, GroupContentQuerySet, Lever, Meeting, MeetingQuerySet
 
@@ -15,5 +16,8 @@ __all__ = [
     "GroupContentQuerySet",
     "Lever",
     "Meeting",
+    "MeetingChange",
+    "MinutesCorrection",
+    "SCHEDULE_FIELDS",
     "MeetingQuerySet",
 ]

@@ -1,5 +1,6 @@
 """One mail to one person, claimed in the database before it is sent."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,8 @@ class Delivery(models.Model):
         DIGEST = "digest", _("Weekly action digest")
         MINUTES_MISSING = "minutes_missing", _("Minutes missing")
         MINUTES = "minutes", _("Minutes")
+        MINUTES_CORRECTION = "minutes_correction", _("Minutes corrected")
+        INVITATION = "invitation", _("Invitation to Wekker")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -45,10 +48,20 @@ class Delivery(models.Model):
     # For reminders: days before the meeting; 0 otherwise.
     offset_days = models.PositiveSmallIntegerField(_("days before"), default=0)
     # The meeting's start when the message was due (reminders), its sequence (updates,
-    # cancellations) or the digest's Monday: what makes the message unique.
+    # cancellations), the number of a minutes correction or the digest's Monday: what makes
+    # the message unique.
     meeting_starts_at = models.DateTimeField(_("meeting start"), null=True, blank=True)
     meeting_sequence = models.PositiveIntegerField(_("meeting sequence"), null=True, blank=True)
     period = models.DateField(_("period"), null=True, blank=True)
+    # Who asked for it, when a person did (the inviter of an invitation).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -85,6 +98,11 @@ class Delivery(models.Model):
                 fields=["meeting", "contact"],
                 condition=Q(kind="minutes"),
                 name="delivery_unique_minutes",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "contact", "meeting_sequence"],
+                condition=Q(kind="minutes_correction"),
+                name="delivery_unique_minutes_correction",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]

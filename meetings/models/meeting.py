@@ -1,5 +1,6 @@
 """A meeting (or an event) of a working group, and its agenda."""
 
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -7,6 +8,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reference.timezones import PARIS
 
 
 class Lever(models.TextChoices):
@@ -63,6 +66,8 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # All day: from midnight of the first day to midnight after the last, Paris time.
+    all_day = models.BooleanField(_("all day"), default=False)
     place = models.CharField(_("place"), max_length=300, blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
@@ -115,6 +120,22 @@ class Meeting(models.Model):
     @property
     def minutes_frozen(self):
         return self.minutes_status == self.MinutesStatus.ADOPTED
+
+    @property
+    def first_day(self):
+        return timezone.localtime(self.starts_at, PARIS).date()
+
+    @property
+    def last_day(self):
+        """The last day it runs: an all-day event ends at midnight after it."""
+        end = timezone.localtime(self.ends_at, PARIS)
+        if self.all_day or end.time() == dt.time(0):
+            return end.date() - dt.timedelta(days=1)
+        return end.date()
+
+    @property
+    def is_multi_day(self):
+        return self.last_day != self.first_day
 
     @property
     def duration_minutes(self):

@@ -37,13 +37,17 @@ from reference.timezones import PARIS
 from ..models import Action, AgendaItem, Attendance, Delivery
 from . import mail
 from .digest import DIGEST, digest_actions
+from .invitation import INVITATION
 from .meeting_notices import CANCELLATION, REMINDER, UPDATE
-from .minutes import MINUTES, MINUTES_MISSING
+from .minutes import MINUTES, MINUTES_CORRECTION, MINUTES_MISSING
 
 logger = logging.getLogger(__name__)
 
 # Every kind of notice, in the order a pass plans them.
-NOTICES = {notice.kind: notice for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES)}
+NOTICES = {
+    notice.kind: notice
+    for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES, MINUTES_CORRECTION, INVITATION)
+}
 
 # A message claimed by a dispatcher that died is taken up again after this.
 LEASE = dt.timedelta(minutes=10)

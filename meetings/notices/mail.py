@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from groups.models import Membership
 from reference.timezones import PARIS
 
 from ..calendar import ics
@@ -54,6 +55,7 @@ def build_message(notice, delivery, batch, *, connection=None, now=None):
             body=render_to_string(f"{notice.template}.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[contact.email],
+            reply_to=reply_to(delivery, batch),
             connection=connection,
             headers={"Auto-Submitted": "auto-generated"},
         )
@@ -61,6 +63,44 @@ def build_message(notice, delivery, batch, *, connection=None, now=None):
         for part in notice.attachments(delivery, batch, context):
             message.attach(part)
     return message
+
+
+def reply_to(delivery, batch):
+    """The coordinators of the group(s) a mail is about: a partner who answers writes to a person.
+
+    The sender stays DEFAULT_FROM_EMAIL (deliverability); the recipient is left out when others remain.
+    """
+    if delivery.meeting_id:
+        groups = {delivery.meeting.group_id}
+    elif delivery.kind == "invitation":
+        groups = set(
+            Membership.objects.current(on=batch.today)
+            .filter(contact=delivery.contact_id)
+            .values_list("group_id", flat=True)
+        )
+    else:
+        groups = {action.group_id for action in batch.digest_actions.get(delivery.contact_id, [])}
+    cache = batch.__dict__.setdefault("reply_to", {})
+    addresses = []
+    for group_id in sorted(groups):
+        if group_id not in cache:
+            cache[group_id] = [
+                _address(f"{first} {last}".strip(), email)
+                for first, last, email in Membership.objects.current(on=batch.today)
+                .filter(group_id=group_id, role=Membership.Role.COORDINATOR, contact__is_archived=False)
+                .exclude(contact__email="")
+                .order_by("contact__last_name", "contact__first_name", "pk")
+                .values_list("contact__first_name", "contact__last_name", "contact__email")
+            ]
+        addresses += [address for address in cache[group_id] if address not in addresses]
+    others = [address for address in addresses if parseaddr(address)[1] != delivery.contact.email]
+    return others or addresses
+
+
+def _address(name, email):
+    """ "Name" <address>, left for Django to encode (formataddr would encode it already)."""
+    name = name.replace("\\", "").replace('"', "")
+    return f'"{name}" <{email}>' if name else email
 
 
 def meeting_context(delivery, batch, now):

@@ -3,27 +3,28 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import OuterRef
-from django.utils import formats, timezone
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from groups.models import WorkingGroup
 from reference.timezones import PARIS
 
-from ..models import Attendance, Delivery, Meeting
+from ..models import Attendance, Delivery, Meeting, MeetingChange
 from ..rsvp.signing import rsvp_urls
+from ..spans import meeting_when
 from . import mail
+from .changes import Change
 from .kinds import Notice
 from .schedule import LIVE, MAX_OFFSET_DAYS, chunks, current_reminder, recipients
 
 
-def when(value):
-    """ "mardi 9 décembre 2025, 9h30" in the reader's language."""
-    return formats.date_format(timezone.localtime(value, PARIS), "l j F Y, G\\hi")
+def when(meeting):
+    """ "mardi 9 décembre 2025, 9h30–12h00", or the span of a multi-day event, in the reader's language."""
+    return meeting_when(meeting)
 
 
 def _names(meeting):
-    return {"group": meeting.group.name, "title": meeting.title, "date": when(meeting.starts_at)}
+    return {"group": meeting.group.name, "title": meeting.title, "date": when(meeting)}
 
 
 class MeetingNotice(Notice):
@@ -123,7 +124,7 @@ def _answer_links(delivery, batch):
     """Signed one-click answers; someone who said yes reads their answer, not the question again."""
     meeting, contact = delivery.meeting, delivery.contact
     return {
-        "rsvp": rsvp_urls(meeting.pk, contact.pk),
+        "rsvp": rsvp_urls(meeting.pk, contact.pk, meeting.sequence),
         "answered_yes": batch.answers.get((meeting.pk, contact.pk)) == Attendance.Answer.YES,
     }
 
@@ -148,26 +149,88 @@ def _notices(kind, meeting_filter, now):
 
 
 class UpdateNotice(MeetingNotice):
-    """A meeting moved (its sequence grew) and is still ahead: one update per recipient and sequence."""
+    """A meeting still ahead changed date, time, span, place or link (a MeetingChange): one update per
+    recipient and change, to those who were members on the day of the change. A status change is none."""
 
     kind = Delivery.Kind.UPDATE
 
     def plan(self, now):
-        return _notices(self.kind, {"starts_at__gt": now, "sequence__gt": 0, "status__in": LIVE}, now)
+        latest = MeetingChange.objects.filter(meeting=OuterRef("pk")).order_by("-sequence")
+        changed = (
+            Meeting.objects.filter(starts_at__gt=now, status__in=LIVE)
+            .annotate(change_seq=Subquery(latest.values("sequence")[:1]))
+            .filter(change_seq__isnull=False)
+            .annotate(changed_at=Subquery(latest.values("changed_at")[:1]))
+            .values_list("pk", "change_seq", "changed_at")
+        )
+        today = now.astimezone(PARIS).date()
+        planned = []
+        for m_id, change_seq, changed_at in changed:
+            delivered = Delivery.objects.filter(
+                kind=self.kind, meeting=m_id, contact=OuterRef("contact_id"), meeting_sequence__gte=change_seq
+            )
+            since = changed_at.astimezone(PARIS).date()
+            rows = recipients({"pk": m_id}, delivered, today=today, member_since=since)
+            planned += [
+                Delivery(
+                    kind=self.kind,
+                    meeting_id=m_id,
+                    contact_id=contact_id,
+                    meeting_starts_at=m_start,
+                    meeting_sequence=change_seq,
+                    due_at=now,
+                )
+                for _m, contact_id, m_start, _end, _seq in rows
+            ]
+        return planned
 
     def why_not(self, delivery, batch, at):
         reason = super().why_not(delivery, batch, at)
         if reason is None and delivery.meeting.is_cancelled:
             return "meeting cancelled"
-        if reason is None and delivery.meeting.sequence != delivery.meeting_sequence:
+        if reason is None and _changes(batch, delivery.meeting)[-1].sequence != delivery.meeting_sequence:
             return "meeting changed again"
         return reason
 
     def subject(self, delivery, at):
-        return _("Meeting moved: %(group)s – %(title)s, now %(date)s") % _names(delivery.meeting)
+        meeting, change = delivery.meeting, self.change(delivery)
+        what = change.move_words() if change.moved else when(meeting)
+        names = {"what": change.headline(meeting.kind), "group": meeting.group.name, "title": meeting.title}
+        return _("%(what)s: %(group)s – %(title)s, %(when)s") % {**names, "when": what}
+
+    def change(self, delivery):
+        """Old → new since the last update this recipient was sent (changes made in a row add up)."""
+        meeting = delivery.meeting
+        records = getattr(meeting, "_update_changes", None) or list(meeting.changes.order_by("sequence"))
+        told = (
+            Delivery.objects.filter(
+                kind=self.kind, meeting=delivery.meeting_id, contact=delivery.contact_id, status=Delivery.Status.SENT
+            )
+            .order_by("-meeting_sequence")
+            .values_list("meeting_sequence", flat=True)
+            .first()
+        )
+        unsent = [r for r in records if told is None or r.sequence > told] or records[-1:]
+        return Change.of(unsent)
 
     def context(self, delivery, batch, at):
-        return {**super().context(delivery, batch, at), **_answer_links(delivery, batch)}
+        _changes(batch, delivery.meeting)
+        change = self.change(delivery)
+        return {
+            **super().context(delivery, batch, at),
+            **_answer_links(delivery, batch),
+            "change_lines": change.lines(),
+            "change_headline": change.headline(delivery.meeting.kind),
+        }
+
+
+def _changes(batch, meeting):
+    """The meeting's change records, read once per batch."""
+    cache = batch.__dict__.setdefault("meeting_changes", {})
+    if meeting.pk not in cache:
+        cache[meeting.pk] = list(MeetingChange.objects.filter(meeting=meeting.pk).order_by("sequence"))
+    meeting._update_changes = cache[meeting.pk]
+    return cache[meeting.pk]
 
 
 class CancellationNotice(MeetingNotice):

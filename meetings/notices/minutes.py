@@ -1,6 +1,7 @@
 """Mail about minutes: the minutes a coordinator sent, and a note to coordinators when they are missing."""
 
 import datetime as dt
+import difflib
 
 from django.db.models import OuterRef
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from groups.models import Membership
 from reference.timezones import PARIS
 
-from ..models import Delivery, Meeting
+from ..models import Delivery, Meeting, MinutesCorrection
 from . import mail
 from .kinds import Notice
 from .meeting_notices import when
@@ -115,11 +116,72 @@ class MinutesMissingNotice(Notice):
 
     def subject(self, delivery, at):
         meeting = delivery.meeting
-        names = {"group": meeting.group.name, "title": meeting.title, "date": when(meeting.starts_at)}
+        names = {"group": meeting.group.name, "title": meeting.title, "date": when(meeting)}
         return _("Minutes missing: %(group)s – %(title)s of %(date)s") % names
 
     def context(self, delivery, batch, at):
         return mail.meeting_context(delivery, batch, at)
 
 
+class MinutesCorrectionNotice(Notice):
+    """Minutes corrected after sending: one mail per current member and correction, with what changed."""
+
+    kind = Delivery.Kind.MINUTES_CORRECTION
+
+    def plan(self, now, corrections=None):
+        """`correct_minutes` calls this for its correction; every pass catches up the recent ones."""
+        if corrections is None:
+            corrections = MinutesCorrection.objects.filter(
+                corrected_at__gt=now - MINUTES_SENDING_WINDOW, corrected_at__lte=now
+            )
+        today = now.astimezone(PARIS).date()
+        planned = []
+        for correction in corrections:
+            delivered = Delivery.objects.filter(
+                kind=self.kind,
+                meeting=correction.meeting_id,
+                contact=OuterRef("contact_id"),
+                meeting_sequence=correction.number,
+            )
+            rows = recipients({"pk": correction.meeting_id}, delivered, today=today, exclude_declined=False)
+            planned += [
+                Delivery(
+                    kind=self.kind,
+                    meeting_id=m_id,
+                    contact_id=contact_id,
+                    meeting_starts_at=m_start,
+                    meeting_sequence=correction.number,
+                    due_at=now,
+                )
+                for m_id, contact_id, m_start, _end, _seq in rows
+            ]
+        return planned
+
+    def why_not(self, delivery, batch, at):
+        if (delivery.meeting.group_id, delivery.contact_id) not in batch.members:
+            return "no longer a member"
+        return None
+
+    def subject(self, delivery, at):
+        return _("Minutes corrected: %(group)s – %(title)s") % {
+            "group": delivery.meeting.group.name,
+            "title": delivery.meeting.title,
+        }
+
+    def context(self, delivery, batch, at):
+        context = MINUTES.context(delivery, batch, at)
+        correction = MinutesCorrection.objects.filter(
+            meeting=delivery.meeting_id, number=delivery.meeting_sequence
+        ).first()
+        return {**context, "correction": correction, "changed_lines": changed_lines(correction)}
+
+
+def changed_lines(correction):
+    if correction is None:
+        return []
+    diff = difflib.unified_diff(correction.before.splitlines(), correction.after.splitlines(), lineterm="", n=0)
+    return [f"{line[0]} {line[1:]}" for line in diff if not line.startswith(("---", "+++", "@@"))]
+
+
 MINUTES, MINUTES_MISSING = MinutesNotice(), MinutesMissingNotice()
+MINUTES_CORRECTION = MinutesCorrectionNotice()

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
 from groups.models import Membership, WorkingGroup
 from reference.timezones import PARIS
@@ -61,17 +61,22 @@ def days_ahead(starts_at, now):
     return (starts_at.astimezone(PARIS).date() - now.astimezone(PARIS).date()).days
 
 
-def recipients(meeting_filter, delivered, *, today, roles=None, exclude_declined=True):
+def recipients(meeting_filter, delivered, *, today, roles=None, exclude_declined=True, member_since=None):
     """(meeting, contact, starts_at, ends_at, sequence) for current members of the meetings'
     groups matching `meeting_filter` who have no Delivery matching `delivered` yet.
 
     One query: memberships joined to their group's meetings (the filter on
     `group__meetings__…` goes in one .filter() so that every condition is on the same
-    meeting), with the already-claimed and the declined taken out by NOT EXISTS.
+    meeting), with the already-claimed and the declined taken out by NOT EXISTS. A member
+    whose membership ends by the meeting's first day is not invited to it, and gets none of its
+    mail; with `member_since` (a date), only those already members on that day.
     """
+    invited = Q(left__isnull=True) | Q(left__gt=F("group__meetings__starts_at__date"))
+    if member_since is not None:
+        invited &= Q(joined__isnull=True) | Q(joined__lte=member_since)
     rows = (
         Membership.objects.current(on=today)
-        .filter(**{f"group__meetings__{key}": value for key, value in meeting_filter.items()})
+        .filter(invited, **{f"group__meetings__{key}": value for key, value in meeting_filter.items()})
         .filter(group__status=WorkingGroup.Status.ACTIVE, contact__is_archived=False)
         .exclude(contact__email="")
         .annotate(

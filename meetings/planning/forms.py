@@ -8,32 +8,35 @@ from django.utils.translation import pgettext_lazy
 
 from ..fields import DateInput, TimeInput
 from ..models import Meeting
-from . import services
+from . import services, timing
+
+WHEN_FIELDS = ("day", "last_day", "all_day", "start_time", "end_time")
 
 
-class TimesMixin:
-    """A day and two wall-clock times in Paris, ending after they start."""
+class MeetingForm(forms.Form):
+    """A meeting or an event: a first and a last day, and its hours unless it lasts all day (Paris time).
 
-    def clean(self):
-        cleaned = super().clean()
-        day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
-        if day and start and end:
-            if end <= start:
-                self.add_error("end_time", _("A meeting must end after it starts."))
-            else:
-                cleaned["starts_at"] = services.paris_datetime(day, start)
-                cleaned["ends_at"] = services.paris_datetime(day, end)
-        return cleaned
+    `meeting`: the meeting being edited. Saved with its own values, it keeps its own instants
+    (to the second, and the first or second 2h30 of an autumn night alike).
+    """
 
-
-class MeetingForm(TimesMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, help_text=_("Left empty: “Meeting of 9 December”.")
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial=Meeting.Kind.MEETING)
-    day = forms.DateField(label=_("Day"), widget=DateInput())
-    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput(), initial=dt.time(9, 30))
-    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0))
+    day = forms.DateField(label=_("First day"), widget=DateInput())
+    last_day = forms.DateField(
+        label=_("Last day"), widget=DateInput(), required=False, help_text=_("Left empty: the same day.")
+    )
+    all_day = forms.BooleanField(label=_("All day (no hours)"), required=False)
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        widget=TimeInput(),
+        initial=dt.time(9, 30),
+        required=False,
+        help_text=_("Not used for an all-day event."),
+    )
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput(), initial=dt.time(12, 0), required=False)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
     status = forms.ChoiceField(
@@ -42,8 +45,18 @@ class MeetingForm(TimesMixin, forms.Form):
         initial=Meeting.Status.PLANNED,
     )
 
+    def __init__(self, *args, meeting=None, **kwargs):
+        self.meeting = meeting
+        self.notes = []  # what the form decided on its own (an ambiguous time), to be said
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
+        when = timing.clean_span(self, cleaned)
+        if when is not None:
+            cleaned.update(when)
+            if self.meeting is not None and not set(WHEN_FIELDS) & set(self.changed_data):
+                cleaned.update(starts_at=self.meeting.starts_at, ends_at=self.meeting.ends_at)
         starts_at = cleaned.get("starts_at")
         if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
             self.add_error("status", services.HELD_TOO_EARLY)
@@ -53,16 +66,22 @@ class MeetingForm(TimesMixin, forms.Form):
     def initial_for(cls, meeting):
         start = timezone.localtime(meeting.starts_at, services.PARIS)
         end = timezone.localtime(meeting.ends_at, services.PARIS)
+        hours = {} if meeting.all_day else {"start_time": _minute(start), "end_time": _minute(end)}
         return {
             "title": meeting.title,
             "kind": meeting.kind,
-            "day": start.date(),
-            "start_time": start.time(),
-            "end_time": end.time(),
+            "day": meeting.first_day,
+            "last_day": meeting.last_day,
+            "all_day": meeting.all_day,
+            **hours,
             "place": meeting.place,
             "video_url": meeting.video_url,
             "status": meeting.status,
         }
+
+
+def _minute(value):
+    return value.time().replace(second=0, microsecond=0)
 
 
 # A context keeps "second" from borrowing Django's translation of the unit of time.

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from reference.timezones import PARIS
 
-from ..models import AgendaItem, Meeting
+from ..models import SCHEDULE_FIELDS, AgendaItem, Meeting, MeetingChange
 
 ACTION_REVIEW_MINUTES = 15
 
@@ -154,7 +154,9 @@ def may_be_held(status, starts_at, now=None):
 
 
 @transaction.atomic
-def create_meeting(*, group, title, starts_at, ends_at, place="", video_url="", kind=Meeting.Kind.MEETING):
+def create_meeting(
+    *, group, title, starts_at, ends_at, place="", video_url="", kind=Meeting.Kind.MEETING, all_day=False
+):
     """A new meeting, its agenda opening with "Suivi des actions".
 
     The group's members are invited by being members (attendance.services.invited).
@@ -168,6 +170,7 @@ def create_meeting(*, group, title, starts_at, ends_at, place="", video_url="", 
         place=place,
         video_url=video_url,
         kind=kind,
+        all_day=all_day,
     )
     with translation.override(settings.LANGUAGE_CODE):
         AgendaItem.objects.create(
@@ -195,11 +198,25 @@ def may_be_cancelled(meeting, now=None):
     return not meeting.is_cancelled and not has_begun(meeting, now)
 
 
-@transaction.atomic
-def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kind=None, status=None):
-    """Change a meeting; a new time, place, video link or status bumps its calendar sequence.
+def schedule_of(meeting):
+    """{field: value} of what members are told about when it changes (SCHEDULE_FIELDS)."""
+    return {name: getattr(meeting, name) for name in SCHEDULE_FIELDS}
 
-    A meeting that has begun keeps its date and time.
+
+def _as_json(schedule):
+    return {name: value.isoformat() if isinstance(value, dt.datetime) else value for name, value in schedule.items()}
+
+
+@transaction.atomic
+def reschedule(
+    meeting, *, starts_at, ends_at, place, video_url, title=None, kind=None, status=None, all_day=None, by=None
+):
+    """Change a meeting. Only what differs is written: the same values change nothing at all.
+
+    A new date, time, span, place or video link is a MeetingChange (old → new) whose update mail
+    goes to the members of that day; it and a new status bump the calendar sequence (clients
+    take a new STATUS only with a greater SEQUENCE), but a status change is no move: no update
+    mail. A meeting that has begun keeps its date and time.
     """
     _check_times(starts_at, ends_at)
     if not may_be_held(status, starts_at):
@@ -208,31 +225,36 @@ def reschedule(meeting, *, starts_at, ends_at, place, video_url, title=None, kin
     if has_begun(meeting) and (meeting.starts_at, meeting.ends_at) != (starts_at, ends_at):
         # What took place stays on record (its register, its minutes): no moving it away.
         raise ValidationError(MOVE_TOO_LATE)
-    moved = (meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_url) != (
-        starts_at,
-        ends_at,
-        place,
-        video_url,
-    )
-    # A new status is a new STATUS in calendars (TENTATIVE, CONFIRMED): clients only take
-    # an update whose SEQUENCE grew. Bringing a cancelled meeting back is one too.
-    if status is not None and status != meeting.status:
-        moved = True
+    before = schedule_of(meeting)
+    wanted = {"starts_at": starts_at, "ends_at": ends_at, "all_day": meeting.all_day if all_day is None else all_day}
+    after = {**wanted, "place": place, "video_url": video_url}
+    moved = after != before
+    restatus = status is not None and status != Meeting.Status.CANCELLED and status != meeting.status
     # A title still "Réunion du 9 décembre" follows its meeting to the new day.
     title = meeting.title if title is None else title
     if title == default_title(meeting.starts_at, meeting.kind):
         title = default_title(starts_at, kind or meeting.kind)
-    meeting.title = title
-    meeting.starts_at, meeting.ends_at = starts_at, ends_at
-    meeting.place, meeting.video_url = place, video_url
-    if kind is not None:
-        meeting.kind = kind
-    if status is not None and status != Meeting.Status.CANCELLED:
-        meeting.status = status
+    updates = {**after, "title": title, "kind": kind or meeting.kind}
+    if restatus:
+        updates["status"] = status
+    changed = {name: value for name, value in updates.items() if getattr(meeting, name) != value}
+    if not changed:
+        return meeting  # saved unchanged: nothing written, nothing sent
+    for name, value in changed.items():
+        setattr(meeting, name, value)
+    if moved or restatus:
+        meeting.sequence += 1
+        changed["sequence"] = meeting.sequence
+    meeting.save(update_fields=[*changed, "updated_at"])
     if moved:
-        meeting.sequence = F("sequence") + 1
-    meeting.save()
-    meeting.refresh_from_db()
+        MeetingChange.objects.create(
+            meeting=meeting,
+            sequence=meeting.sequence,
+            changed_at=meeting.updated_at,
+            changed_by=by,
+            before=_as_json(before),
+            after=_as_json(after),
+        )
     return meeting
 
 

@@ -77,7 +77,9 @@ def meeting_new(request, slug):
             place=data["place"],
             video_url=data["video_url"],
             kind=data["kind"],
+            all_day=data["all_day"],
         )
+        _say_notes(request, form)
         messages.success(request, _("Meeting created."))
         return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"group": group, "form": form, "meeting": None})
@@ -89,22 +91,34 @@ def edit(request, pk):
     if meeting.is_cancelled:
         messages.error(request, _("This meeting is cancelled: it can no longer be changed."))
         return redirect(meeting)
-    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting), meeting=meeting)
     if form.is_valid():
         data = form.cleaned_data
+        before = meeting.sequence, meeting.updated_at
         meeting = services.reschedule(
             meeting,
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
+            all_day=data["all_day"],
             place=data["place"],
             video_url=data["video_url"],
             title=data["title"] or None,
             kind=data["kind"],
             status=data["status"],
+            by=request.user,
         )
-        messages.success(request, _("Meeting updated."))
+        _say_notes(request, form)
+        if (meeting.sequence, meeting.updated_at) == before:
+            messages.info(request, _("Nothing changed: nothing was saved or sent."))
+        else:
+            messages.success(request, _("Meeting updated."))
         return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"group": meeting.group, "form": form, "meeting": meeting})
+
+
+def _say_notes(request, form):
+    for note in form.notes:
+        messages.warning(request, note)
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Attendance
+from ..models import Attendance, MeetingChange
 
 
 def can_answer(meeting, attendance, now=None):
@@ -47,3 +47,21 @@ def record_answer(*, meeting, contact, answer):
         attendance, _created = Attendance.objects.select_for_update().get_or_create(meeting=meeting, contact=contact)
         attendance.meeting = meeting
         return answer_invitation(attendance, answer)
+
+
+def changes_since(meeting, version):
+    """The meeting's changes of date, time, place or link made after the mail of a link (none for old links)."""
+    if version is None:
+        return []
+    return list(MeetingChange.objects.filter(meeting=meeting, sequence__gt=version).order_by("sequence"))
+
+
+def answered_since(attendance, link):
+    """True when an answer other than the link's was given after the link was made (on the web, say)."""
+    return bool(
+        attendance is not None
+        and link.issued is not None
+        and attendance.answered_at is not None
+        and attendance.answered_at > link.issued
+        and attendance.answer != link.answer
+    )

@@ -1,11 +1,15 @@
 """Signed one-click answer links: one invitation (a meeting and a contact), one answer.
 
-The token is Django's signing of [meeting id, contact id, answer] with a salt of its
-own, so that it cannot be taken for another signed value, and a timestamp, so that it
-expires. Changing any part of it breaks the signature.
+The token is Django's signing of [meeting id, contact id, answer, meeting sequence, time
+made] with a salt of its own, so that it cannot be taken for another signed value, and a
+timestamp, so that it expires. Changing any part of it breaks the signature. The sequence
+binds it to the meeting as the mail described it: after a change of date or place the link
+asks again; the time keeps it from overwriting an answer given later another way.
 """
 
 import datetime as dt
+import time
+from typing import NamedTuple
 
 from django.core import signing
 from django.urls import reverse
@@ -27,14 +31,28 @@ class BadToken(Exception):
         self.expired = expired
 
 
-def rsvp_token(meeting_id, contact_id, answer):
+class RsvpLink(NamedTuple):
+    """What a link says: whose invitation, which answer, the meeting's sequence and the time it was made.
+
+    Links made before links carried a version have `version` and `issued` None."""
+
+    meeting_id: int
+    contact_id: int
+    answer: str
+    version: int | None = None
+    issued: dt.datetime | None = None
+
+
+def rsvp_token(meeting_id, contact_id, answer, version=None):
+    """A token for one answer; `version` is the meeting's sequence when the mail was written."""
     if answer not in ANSWERS:
         raise ValueError(f"not an answer: {answer!r}")
-    return signing.dumps([meeting_id, contact_id, str(answer)], salt=SALT)
+    issued = int(time.time() * 1000)  # milliseconds: an answer given a moment before is older
+    return signing.dumps([meeting_id, contact_id, str(answer), version or 0, issued], salt=SALT)
 
 
-def read_rsvp_token(token):
-    """(meeting id, contact id, answer) from a token, or BadToken."""
+def read_rsvp_link(token):
+    """The RsvpLink of a token, or BadToken."""
     try:
         value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
@@ -43,18 +61,25 @@ def read_rsvp_token(token):
         raise BadToken() from None
     if (
         not isinstance(value, list)
-        or len(value) != 3
-        or not all(isinstance(part, int) for part in value[:2])
+        or len(value) not in (3, 5)
+        or not all(isinstance(part, int) for part in value[:2] + value[3:])
         or value[2] not in ANSWERS
     ):
         raise BadToken()
-    return value[0], value[1], value[2]
+    if len(value) == 3:
+        return RsvpLink(*value)
+    return RsvpLink(*value[:4], issued=dt.datetime.fromtimestamp(value[4] / 1000, tz=dt.UTC))
 
 
-def rsvp_url(meeting_id, contact_id, answer):
+def read_rsvp_token(token):
+    """(meeting id, contact id, answer) from a token, or BadToken."""
+    return read_rsvp_link(token)[:3]
+
+
+def rsvp_url(meeting_id, contact_id, answer, version=None):
     """The absolute address to put in a mail."""
-    return absolute_url(reverse("meetings:rsvp_signed", args=[rsvp_token(meeting_id, contact_id, answer)]))
+    return absolute_url(reverse("meetings:rsvp_signed", args=[rsvp_token(meeting_id, contact_id, answer, version)]))
 
 
-def rsvp_urls(meeting_id, contact_id):
-    return {str(answer): rsvp_url(meeting_id, contact_id, answer) for answer in ANSWERS}
+def rsvp_urls(meeting_id, contact_id, version=None):
+    return {str(answer): rsvp_url(meeting_id, contact_id, answer, version) for answer in ANSWERS}

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -10,9 +11,10 @@ from stakeholders.models import Contact
 
 from ..attendance.services import invitation_of
 from ..models import Attendance, Meeting
+from ..notices.changes import Change
 from ..view_helpers import error_text, next_url
 from . import services
-from .signing import BadToken, read_rsvp_token
+from .signing import ANSWERS, BadToken, read_rsvp_link, rsvp_token
 
 
 @login_required
@@ -49,27 +51,49 @@ def _invitation(meeting_id, contact_id):
 @require_http_methods(["GET", "POST"])
 def rsvp_signed(request, token):
     try:
-        meeting_id, contact_id, answer = read_rsvp_token(token)
+        link = read_rsvp_link(token)
     except BadToken as exc:
         problem = "expired" if exc.expired else "invalid"
         return render(request, "meetings/rsvp.html", {"problem": problem}, status=400)
-    invitation = _invitation(meeting_id, contact_id)
+    invitation = _invitation(link.meeting_id, link.contact_id)
     if invitation is None:
         return render(request, "meetings/rsvp.html", {"problem": "gone"}, status=404)
     meeting, contact = invitation
     context = {
         "meeting": meeting,
         "contact": contact,
-        "answer": answer,
-        "answer_label": Attendance.Answer(answer).label,
+        "answer": link.answer,
+        "answer_label": Attendance.Answer(link.answer).label,
     }
+    current = Attendance.objects.filter(meeting=meeting, contact=contact).first()
+    context["current_label"] = current.get_answer_display() if current else Attendance.Answer.PENDING.label
     try:
+        if request.method == "GET":
+            services.answer_invitation(Attendance(meeting=meeting, contact=contact), link.answer, check_only=True)
+        # A link from before a change of date or place, or older than an answer given since: ask again.
+        changes = services.changes_since(meeting, link.version)
+        newer = services.answered_since(current, link)
+        if changes or newer:
+            context.update(
+                changes=Change.of(changes).lines() if changes else [],
+                newer=newer,
+                again=_fresh_links(meeting, contact),
+            )
+            return render(request, "meetings/rsvp.html", context)
         if request.method == "POST":
-            services.record_answer(meeting=meeting, contact=contact, answer=answer)
+            services.record_answer(meeting=meeting, contact=contact, answer=link.answer)
             return render(request, "meetings/rsvp.html", {**context, "recorded": True})
-        services.answer_invitation(Attendance(meeting=meeting, contact=contact), answer, check_only=True)
     except ValidationError as error:
         return render(request, "meetings/rsvp.html", {**context, "problem": error.code}, status=410)
-    current = Attendance.objects.filter(meeting=meeting, contact=contact).values_list("answer", flat=True).first()
-    context["current_label"] = Attendance.Answer(current or Attendance.Answer.PENDING).label
     return render(request, "meetings/rsvp.html", context)
+
+
+def _fresh_links(meeting, contact):
+    """(label, address) of each answer, bound to the meeting as it is now."""
+    return [
+        (
+            Attendance.Answer(answer).label,
+            reverse("meetings:rsvp_signed", args=[rsvp_token(meeting.pk, contact.pk, answer, meeting.sequence)]),
+        )
+        for answer in ANSWERS
+    ]

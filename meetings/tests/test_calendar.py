@@ -33,6 +33,9 @@ const events = root.getAllSubcomponents("vevent").map((vevent) => {
     start: event.startDate.toJSDate().toISOString(),
     end: event.endDate.toJSDate().toISOString(),
     tzid: event.startDate.timezone,
+    allDay: event.startDate.isDate,
+    startText: event.startDate.toString(),
+    endText: event.endDate.toString(),
     status: vevent.getFirstPropertyValue("status"),
     url: vevent.getFirstPropertyValue("url"),
     description: event.description,
@@ -214,3 +217,16 @@ def test_it_marks_planned_meetings_tentative_and_covers_2031_ical_js(meetings_of
     # 9:30 in Paris on 8 July 2031 is 7:30 UTC (summer time), on 14 January 8:30 UTC.
     assert events[f"{meetings_of_2031[Meeting.Status.CONFIRMED].uid}@wekker"]["start"] == "2031-07-08T07:30:00.000Z"
     assert events[f"{meetings_of_2031[Meeting.Status.PLANNED].uid}@wekker"]["start"] == "2031-01-14T08:30:00.000Z"
+
+
+@pytest.mark.node
+def test_it_writes_an_all_day_event_of_five_days_python_and_ical_js_read_alike():
+    group, _people = make_group(members=1)
+    week = make_meeting(group, paris(2027, 3, 8, 0, 0), all_day=True, kind=Meeting.Kind.EVENT)
+    Meeting.objects.filter(pk=week.pk).update(ends_at=paris(2027, 3, 13, 0, 0))
+    body = build([week])
+    vevent = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (dt.date(2027, 3, 8), dt.date(2027, 3, 13))
+    (event,) = read_with_ical_js(body)
+    assert event["allDay"] is True
+    assert (event["startText"], event["endText"]) == ("2027-03-08", "2027-03-13")

@@ -126,7 +126,7 @@ def test_it_shows_a_several_day_event_as_such_on_the_group_page(client, membre, 
     )
     client.force_login(membre)
     html = client.get(mixite.get_absolute_url()).content.decode()
-    assert "du lundi 27 au vendredi 31 janvier 2031" in html
+    assert "du lundi 27 à 9h00 au vendredi 31 janvier 2031 à 17h00" in html
 
 
 # --- The group's calendar: a download; subscribing goes through "Mon agenda" ----------------------

@@ -218,11 +218,11 @@ def test_it_shows_a_week_long_event_as_a_span_of_days(client, membre, mixite):
     week = event_of(mixite, dt.date(2027, 1, 25), dt.date(2027, 1, 29))
     client.force_login(membre)
     page = text_of(client.get(week.get_absolute_url()))
-    assert "du lundi 25 au vendredi 29 janvier 2027" in page
+    assert "du lundi 25 à 9h00 au vendredi 29 janvier 2027 à 17h00" in page
     assert "lundi 25 janvier 2027, 9h00" not in page
     # The home page shares the partial.
-    assert "du lundi 25 au vendredi 29 janvier 2027" in text_of(client.get("/"))
-    assert "du lundi 25 au vendredi 29 janvier 2027" in text_of(client.get("/my/agenda/"))
+    assert "du lundi 25 à 9h00 au vendredi 29 janvier 2027 à 17h00" in text_of(client.get("/"))
+    assert "du lundi 25 à 9h00 au vendredi 29 janvier 2027 à 17h00" in text_of(client.get("/my/agenda/"))
 
 
 def test_it_keeps_one_day_with_its_hours(client, membre, mixite):

@@ -116,8 +116,8 @@ def test_it_names_both_months_or_both_years_when_the_span_crosses_them(client, m
     event_of(mixite, dt.date(2027, 12, 30), dt.date(2028, 1, 3))
     client.force_login(membre)
     page = text_of(client.get("/my/agenda/"))
-    assert "du lundi 29 mars au vendredi 2 avril 2027" in page
-    assert "du jeudi 30 décembre 2027 au lundi 3 janvier 2028" in page
+    assert "du lundi 29 mars à 9h00 au vendredi 2 avril 2027 à 17h00" in page
+    assert "du jeudi 30 décembre 2027 à 9h00 au lundi 3 janvier 2028 à 17h00" in page
 
 
 def test_it_comes_back_to_the_meeting_answered_and_names_it(client, membre, upcoming):

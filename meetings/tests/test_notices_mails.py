@@ -4,11 +4,14 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 
 from conftest import make_group, make_meeting, paris
+from groups.models import Membership
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.notices import mail as notice_mail
+from meetings.planning.services import reschedule
 from meetings.tests.factories import ActionFactory, AttendanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +25,31 @@ SUBJECT_STARTS = {
     Delivery.Kind.DIGEST: "Vos actions",
     Delivery.Kind.MINUTES_MISSING: "Compte rendu manquant : ",
     Delivery.Kind.MINUTES: "Compte rendu : ",
+    Delivery.Kind.MINUTES_CORRECTION: "Rectificatif du compte rendu : ",
+    Delivery.Kind.INVITATION: "Votre accès à Wekker",
 }
 
 
 def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
-    meeting = None if kind == Delivery.Kind.DIGEST else meeting
-    delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW)
+    meeting = None if kind in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION) else meeting
+    sequence = None
+    if kind == Delivery.Kind.INVITATION and contact.user is None:
+        from django.contrib.auth import get_user_model
+
+        contact.user = get_user_model().objects.create(username=contact.email, email=contact.email)
+        contact.save()
+    if kind == Delivery.Kind.UPDATE:
+        with time_machine.travel(NOW, tick=False):
+            meeting = reschedule(
+                meeting,
+                starts_at=paris(2027, 2, 11, 14),
+                ends_at=paris(2027, 2, 11, 16),
+                place=meeting.place,
+                video_url=meeting.video_url,
+            )
+        sequence = meeting.sequence
+    delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW, meeting_sequence=sequence)
     batch = dispatch.Batch([delivery], NOW.date())
     return notice_mail.build_message(dispatch.NOTICES[kind], delivery, batch, now=NOW)
 
@@ -52,7 +73,7 @@ def test_it_writes_every_subject_on_one_line_without_stray_spaces(setting, kind)
     subject = render(kind, meeting, contact).subject
     assert subject == subject.strip() and "  " not in subject and "\n" not in subject
     assert subject.startswith(SUBJECT_STARTS[kind])
-    if kind != Delivery.Kind.DIGEST:
+    if kind not in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION):
         assert "Forum des métiers" in subject
 
 
@@ -124,3 +145,15 @@ def test_it_shows_the_answer_in_a_reminder_the_dispatch_sends(setting):
     assert "Vous avez répondu : Oui" in mine.body
     assert others and all("Serez-vous présent·e ?" in m.body for m in others)
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
+
+
+@pytest.mark.parametrize(
+    "kind", [k for k in Delivery.Kind if k not in (Delivery.Kind.INVITATION, Delivery.Kind.MINUTES_MISSING)]
+)
+def test_it_sends_replies_to_the_groups_coordinators_and_keeps_the_sender(setting, kind, settings):
+    meeting, contact = setting
+    coordinator = Membership.objects.get(group=meeting.group, role="coordinator").contact
+    message = render(kind, meeting, contact)
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert message.reply_to == [f'"{coordinator.first_name} {coordinator.last_name}" <{coordinator.email}>']
+    assert "Reply-To:" in message.message().as_string()

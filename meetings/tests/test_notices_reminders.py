@@ -5,6 +5,7 @@ import email
 
 import icalendar
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -14,6 +15,7 @@ from groups.models import Membership
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch as dispatcher
 from meetings.notices import meeting_notices, schedule
+from meetings.planning.services import reschedule
 from meetings.rsvp.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
 
@@ -91,17 +93,19 @@ def test_it_sends_one_update_and_reminders_for_the_new_time():
     dispatch(paris(2027, 2, 2, 9, 30))
     mail.outbox.clear()
 
-    # The meeting pages move it two days later and bump the sequence.
-    meeting.starts_at = paris(2027, 2, 11, 14, 0)
-    meeting.ends_at = paris(2027, 2, 11, 16, 0)
-    meeting.sequence += 1
-    meeting.save()
+    # The meeting pages move it two days later: a change record, and the sequence grows.
+    with time_machine.travel(paris(2027, 2, 3, 9, 0), tick=False):
+        reschedule(
+            meeting, starts_at=paris(2027, 2, 11, 14), ends_at=paris(2027, 2, 11, 16), place=meeting.place, video_url=""
+        )
     result = dispatch(paris(2027, 2, 3, 10, 0))
     assert {d.kind for d in result.sent} == {"update"}
     assert len(mail.outbox) == 3
     update = mail.outbox[0]
     assert update.subject.startswith("Réunion déplacée")
-    assert "jeudi 11 février 2027" in update.body
+    assert "du mardi 9 à 9h30 au jeudi 11 février 2027 à 14h00" in update.subject
+    assert "avant : mardi 9 février 2027, 9h30–12h00" in update.body
+    assert "désormais : jeudi 11 février 2027, 14h00–16h00" in update.body
     ics = icalendar.Calendar.from_ical(update.attachments[0].get_payload(decode=True))
     assert ics["METHOD"] == "PUBLISH"
     event = ics.walk("VEVENT")[0]
@@ -240,10 +244,13 @@ def test_it_writes_each_recipient_their_own_french_mail():
     assert len(mail.outbox) == 3
     message = next(m for m in mail.outbox if m.to == [people[1].email])
     assert message.cc == [] and message.bcc == []
-    others = {c.email for c in people} - {people[1].email}
+    # No other member's address; the coordinator's only as the Reply-To.
+    others = {c.email for c in people[1:]} - {people[1].email}
     raw = message.message().as_string()
     assert not any(address in raw for address in others)
-    assert message.subject == f"Rappel : {group.name} – Bilan de la Semaine de la mixité, mardi 9 février 2027, 9h30"
+    assert message.reply_to == [f'"{people[0].first_name} {people[0].last_name}" <{people[0].email}>']
+    subject = f"Rappel : {group.name} – Bilan de la Semaine de la mixité, mardi 9 février 2027, 9h30–12h00"
+    assert message.subject == subject
     assert "la réunion du groupe a lieu demain" in message.body.lower()
     assert "Ordre du jour" in message.body and "1. Suivi des actions" in message.body
     assert "Vidéos de rôles modèles" in message.body
@@ -420,10 +427,14 @@ def test_it_keeps_an_unpublished_agenda_out_of_reminders_updates_and_cancellatio
     dispatch(paris(2027, 2, 2, 9, 30))  # reminder
     sent += mail.outbox
     mail.outbox.clear()
-    meeting.starts_at += dt.timedelta(hours=1)
-    meeting.ends_at += dt.timedelta(hours=1)
-    meeting.sequence += 1
-    meeting.save()
+    with time_machine.travel(paris(2027, 2, 3, 8, 0), tick=False):
+        reschedule(
+            meeting,
+            starts_at=meeting.starts_at + dt.timedelta(hours=1),
+            ends_at=meeting.ends_at + dt.timedelta(hours=1),
+            place=meeting.place,
+            video_url="",
+        )
     dispatch(paris(2027, 2, 3, 9, 0))  # update (and the reminder of the new time)
     sent += mail.outbox
     mail.outbox.clear()

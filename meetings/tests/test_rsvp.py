@@ -209,3 +209,51 @@ def test_it_shows_no_confirm_button_once_the_meeting_started(client, membre, mix
     html = response.content.decode()
     assert "déjà commencé" in html and "Confirmer ma réponse" not in html
     assert answer_of(meeting, membre.contact) is None
+
+
+def test_it_asks_again_when_the_meeting_changed_since_the_mail(client, membre, meeting):
+    from meetings.planning.services import reschedule
+
+    token = signing.rsvp_token(meeting.pk, membre.contact.pk, "yes", meeting.sequence)
+    url = reverse("meetings:rsvp_signed", args=[token])
+    later = meeting.starts_at + dt.timedelta(days=2)
+    reschedule(meeting, starts_at=later, ends_at=later + dt.timedelta(hours=2), place="Brest", video_url="")
+    for response in (client.get(url), client.post(url)):
+        html = response.content.decode()
+        assert "Cette réunion a changé depuis le mail" in html
+        assert "Rien n’a été enregistré depuis ce lien" in html
+        assert "Brest" in html
+    assert answer_of(meeting, membre.contact) is None
+    # The page's own buttons answer for the meeting as it is now.
+    again = response.context["again"]
+    assert [label for label, _url in again] == ["Oui", "Non", "Peut-être"]
+    client.post(again[0][1])
+    assert answer_of(meeting, membre.contact) == "yes"
+
+
+def test_it_does_not_ask_again_after_a_status_change(client, membre, meeting):
+    from meetings.planning.services import reschedule
+
+    url = reverse("meetings:rsvp_signed", args=[signing.rsvp_token(meeting.pk, membre.contact.pk, "yes", 0)])
+    reschedule(
+        meeting,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        place=meeting.place,
+        video_url="",
+        status="confirmed",
+    )
+    client.post(url)
+    assert answer_of(meeting, membre.contact) == "yes"
+
+
+def test_it_never_overwrites_a_later_answer_given_on_the_web(client, membre, meeting):
+    url = reverse("meetings:rsvp_signed", args=[signing.rsvp_token(meeting.pk, membre.contact.pk, "yes", 0)])
+    client.post(url)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        client.force_login(membre)
+        client.post(reverse("meetings:answer", args=[meeting.pk]), {"answer": "no"})
+        client.logout()
+        response = client.post(url)
+    assert answer_of(meeting, membre.contact) == "no"
+    assert "Vous avez répondu « Non » après l’envoi de ce mail" in response.content.decode()
