@@ -253,6 +253,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# A mail dispatcher's lease on the rows it claimed (meetings/notices/lease.py): renewed every
+# third of it while sending, so one message must leave within two thirds of it.
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 600)
+if DELIVERY_LEASE_SECONDS < 3 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be at least three times EMAIL_TIMEOUT.")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Wekker <wekker@localhost>")
 SERVER_EMAIL = os.getenv("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
