@@ -108,7 +108,10 @@ def _fast_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Never the broker's Redis: clearing the cache between tests must not touch queued tasks.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fallback": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -127,13 +130,42 @@ def _reference_data(request):
         load_reference_data(Territory, Domain)
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
+def closed_port():
+    """A port on this machine where nobody listens (bound, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
-    cache.clear()
+
+@pytest.fixture
+def redis_down(settings):
+    """The shared cache on a Redis at a port where nothing answers: Redis stopped."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(_fast_settings):
+    """After _fast_settings: the caches cleared are the test's own (a broker's Redis would be cleared otherwise)."""
+    from django.core.cache import caches
+
+    from wekker import throttle
+
+    for name in ("default", "fallback"):
+        caches[name].clear()
+    throttle.reset_breaker()
     yield
-    cache.clear()
+    for name in ("default", "fallback"):
+        try:
+            caches[name].clear()
+        except throttle.CACHE_ERRORS:  # the test stopped it (redis_down)
+            pass
 
 
 # --- The cast -------------------------------------------------------------

@@ -152,6 +152,10 @@ LOGIN_MAX_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 50)
 # How many reverse proxies stand in front of the app (their X-Forwarded-For entries are trusted).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Password-reset requests: per e-mail address and per client address, within an hour.
+PASSWORD_RESET_MAX_PER_EMAIL = env_int("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+PASSWORD_RESET_MAX_PER_CLIENT = env_int("PASSWORD_RESET_MAX_PER_CLIENT", 10)
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 LANGUAGE_CODE = "fr"
@@ -185,7 +189,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The cache holds login throttling counters: it must be shared by every web process.
 # CACHE_URL (redis://…) wins; else the Redis broker's server (next database); else process memory
-# (the embedded development setup, one process).
+# (the embedded development setup, one process). "fallback", this process's memory, holds the
+# counters while Redis cannot be reached (wekker/throttle.py); Redis calls give up after
+# CACHE_TIMEOUT_SECONDS, so that an outage costs a login at most that.
 def next_redis_database(url):
     """The same Redis server, the next database number: clearing a cache empties its
     whole database, which must never be the broker's queue."""
@@ -203,12 +209,17 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "wekker-cache",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.getenv("CACHE_TIMEOUT_SECONDS", "0.3")),
+                "socket_timeout": float(os.getenv("CACHE_TIMEOUT_SECONDS", "0.3")),
+            },
         }
     }
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, not {CACHE_URL!r}")
+CACHES["fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"}
 
 
 # Mail: EMAIL_URL (smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…,
