@@ -491,13 +491,29 @@ def chromium():
         browser.close()
 
 
+def watch_csp(page):
+    """Collect what the Content-Security-Policy refused, as Chromium logs it on the console."""
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.csp_violations.append(message.text),
+    )
+    return page
+
+
+def assert_no_csp_violation(page):
+    assert page.csp_violations == [], "\n".join(page.csp_violations)
+
+
 @pytest.fixture
 def page(chromium, live_server):
+    """A desktop page; the test fails if the Content-Security-Policy refused anything on it."""
     context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url)
-    page = context.new_page()
+    page = watch_csp(context.new_page())
     page.set_default_timeout(15000)
     yield page
     context.close()
+    assert_no_csp_violation(page)
 
 
 @pytest.fixture
@@ -511,10 +527,11 @@ def phone_page(chromium, live_server):
         is_mobile=True,
         has_touch=True,
     )
-    page = context.new_page()
+    page = watch_csp(context.new_page())
     page.set_default_timeout(15000)
     yield page
     context.close()
+    assert_no_csp_violation(page)
 
 
 @pytest.fixture
@@ -537,7 +554,7 @@ def axe():
     source = (NODE_MODULES / "axe-core" / "axe.min.js").read_text()
 
     def check(page):
-        page.add_script_tag(content=source)
+        page.evaluate(source)  # not a <script> tag: the Content-Security-Policy refuses inline scripts
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
         details = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in bad]
