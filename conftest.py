@@ -9,6 +9,7 @@ role gets from a page and check(), which asserts it; and the helpers more than o
 module uses (meetings, mails, pages as read, indicators' rows, other processes).
 """
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -108,7 +109,10 @@ def _fast_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Never the broker's Redis: clearing the cache between tests must not touch queued tasks.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fallback": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"},
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -127,13 +131,40 @@ def _reference_data(request):
         load_reference_data(Territory, Domain)
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
+def closed_port():
+    """A port on this machine where nobody listens (bound, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
-    cache.clear()
+
+@pytest.fixture
+def redis_down(settings):
+    """The shared cache on a Redis at a port where nothing answers: Redis stopped."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(_fast_settings):
+    """After _fast_settings: the caches cleared are the test's own (a broker's Redis would be cleared otherwise)."""
+    from django.core.cache import caches
+
+    from wekker import throttle
+
+    for name in ("default", "fallback"):
+        caches[name].clear()
+    throttle.reset_breaker()
     yield
-    cache.clear()
+    for name in ("default", "fallback"):
+        with contextlib.suppress(throttle.CACHE_ERRORS):  # the test stopped it (redis_down)
+            caches[name].clear()
 
 
 # --- The cast -------------------------------------------------------------
@@ -460,13 +491,29 @@ def chromium():
         browser.close()
 
 
+def watch_csp(page):
+    """Collect what the Content-Security-Policy refused, as Chromium logs it on the console."""
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.csp_violations.append(message.text),
+    )
+    return page
+
+
+def assert_no_csp_violation(page):
+    assert page.csp_violations == [], "\n".join(page.csp_violations)
+
+
 @pytest.fixture
 def page(chromium, live_server):
+    """A desktop page; the test fails if the Content-Security-Policy refused anything on it."""
     context = chromium.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url)
-    page = context.new_page()
+    page = watch_csp(context.new_page())
     page.set_default_timeout(15000)
     yield page
     context.close()
+    assert_no_csp_violation(page)
 
 
 @pytest.fixture
@@ -480,10 +527,11 @@ def phone_page(chromium, live_server):
         is_mobile=True,
         has_touch=True,
     )
-    page = context.new_page()
+    page = watch_csp(context.new_page())
     page.set_default_timeout(15000)
     yield page
     context.close()
+    assert_no_csp_violation(page)
 
 
 @pytest.fixture
@@ -506,7 +554,7 @@ def axe():
     source = (NODE_MODULES / "axe-core" / "axe.min.js").read_text()
 
     def check(page):
-        page.add_script_tag(content=source)
+        page.evaluate(source)  # not a <script> tag: the Content-Security-Policy refuses inline scripts
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
         details = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}" for v in bad]

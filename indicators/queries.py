@@ -8,16 +8,20 @@ Two rules of SPEC.md shape the SQL:
   row for the same year, domain and stage.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max
+from redis.exceptions import RedisError
 
 from reference.models import Domain, Territory
 
 from .models import Observation
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -270,6 +274,8 @@ def observations_for_export(tree, territory_id, nomenclature, year, domain_code=
 
 
 CACHE_SECONDS = 600
+# What an unreachable cache (Redis stopped, a timeout) raises.
+CACHE_ERRORS = (RedisError, OSError)
 
 
 def cached_figures(tree, territory_id, nomenclature):
@@ -281,8 +287,15 @@ def cached_figures(tree, territory_id, nomenclature):
     """
     version = Observation.objects.aggregate(last=Max("id"), source=Max("source_id"))
     key = f"indicators:figures:{territory_id}:{nomenclature}:{version['last']}:{version['source']}"
-    figures = cache.get(key)
+    try:
+        figures = cache.get(key)
+    except CACHE_ERRORS as exc:  # fail open: the figures are computed without the cache
+        logger.warning("cache unreachable, figures computed without it: %s", exc)
+        return figures_for(tree, territory_id, nomenclature)
     if figures is None:
         figures = figures_for(tree, territory_id, nomenclature)
-        cache.set(key, figures, CACHE_SECONDS)
+        try:
+            cache.set(key, figures, CACHE_SECONDS)
+        except CACHE_ERRORS as exc:
+            logger.warning("cache unreachable, figures not kept: %s", exc)
     return figures

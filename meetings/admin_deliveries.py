@@ -22,6 +22,32 @@ KIND_FIELDS = {
 }
 
 
+class StateFilter(admin.SimpleListFilter):
+    """The status, with pending split in two: waiting for its first attempt, or retrying after a failure."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Pending")),
+            ("retrying", _("Retrying")),
+            (Delivery.Status.SENT, _("Sent")),
+            (Delivery.Status.FAILED, _("Failed")),
+            (Delivery.Status.EXPIRED, _("Expired")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "waiting":
+            return queryset.filter(status=Delivery.Status.PENDING, last_error="")
+        if value == "retrying":
+            return queryset.filter(status=Delivery.Status.PENDING).exclude(last_error="")
+        if value in Delivery.Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
 def _moment(value):
     return formats.date_format(timezone.localtime(value), "j F Y, H:i") if value else "—"
 
@@ -29,8 +55,8 @@ def _moment(value):
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     # Six short columns: they fit beside the filters at 1280 px.
-    list_display = ("kind", "contact", "meeting_short", "status", "when", "error")
-    list_filter = ("status", "kind", "offset_days", ("due_at", admin.DateFieldListFilter))
+    list_display = ("kind", "contact", "meeting_short", "state", "when", "error")
+    list_filter = (StateFilter, "status", "kind", "offset_days", ("due_at", admin.DateFieldListFilter))
     search_fields = (
         "contact__first_name",
         "contact__last_name",
@@ -48,6 +74,13 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("meeting"), ordering="meeting__starts_at")
     def meeting_short(self, obj):
         return truncatechars(str(obj.meeting), 40) if obj.meeting_id else "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        """Failed, expired and retrying apart: a pending row that failed before is being retried."""
+        if obj.status == Delivery.Status.PENDING and obj.last_error:
+            return _("Retrying (attempt %(number)d)") % {"number": obj.attempts + 1}
+        return obj.get_status_display()
 
     @admin.display(description=_("date"), ordering="due_at")
     def when(self, obj):
@@ -110,7 +143,18 @@ class DeliveryAdmin(admin.ModelAdmin):
                 % {"count": len(result.sent)},
                 messages.SUCCESS,
             )
-        problems = result.failed + result.retrying + result.dropped
+        if result.busy:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message is being sent by the dispatcher right now: left to it.",
+                    "%(count)d messages are being sent by the dispatcher right now: left to it.",
+                    len(result.busy),
+                )
+                % {"count": len(result.busy)},
+                messages.WARNING,
+            )
+        problems = result.failed + result.expired + result.retrying + result.dropped
         if problems:
             self.message_user(
                 request,

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "csp",
     "wekker",
     "reference",
     "stakeholders",
@@ -83,13 +85,31 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "wekker.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "groups.middleware.RolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): everything from this site, no inline script or style
+# (scripts and styles are static files), the charts' SVG pictures as data: URIs, and never in
+# a frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "wekker.urls"
 WSGI_APPLICATION = "wekker.wsgi.application"
@@ -152,6 +172,10 @@ LOGIN_MAX_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 50)
 # How many reverse proxies stand in front of the app (their X-Forwarded-For entries are trusted).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Password-reset requests: per e-mail address and per client address, within an hour.
+PASSWORD_RESET_MAX_PER_EMAIL = env_int("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+PASSWORD_RESET_MAX_PER_CLIENT = env_int("PASSWORD_RESET_MAX_PER_CLIENT", 10)
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 LANGUAGE_CODE = "fr"
@@ -185,7 +209,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The cache holds login throttling counters: it must be shared by every web process.
 # CACHE_URL (redis://…) wins; else the Redis broker's server (next database); else process memory
-# (the embedded development setup, one process).
+# (the embedded development setup, one process). "fallback", this process's memory, holds the
+# counters while Redis cannot be reached (wekker/throttle.py); Redis calls give up after
+# CACHE_TIMEOUT_SECONDS, so that an outage costs a login at most that.
 def next_redis_database(url):
     """The same Redis server, the next database number: clearing a cache empties its
     whole database, which must never be the broker's queue."""
@@ -203,12 +229,17 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "wekker-cache",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.getenv("CACHE_TIMEOUT_SECONDS", "0.3")),
+                "socket_timeout": float(os.getenv("CACHE_TIMEOUT_SECONDS", "0.3")),
+            },
         }
     }
 elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, not {CACHE_URL!r}")
+CACHES["fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"}
 
 
 # Mail: EMAIL_URL (smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…,
@@ -253,6 +284,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# A mail dispatcher's lease on the rows it claimed (meetings/notices/lease.py): renewed every
+# third of it while sending, so one message must leave within two thirds of it.
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 600)
+if DELIVERY_LEASE_SECONDS < 3 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be at least three times EMAIL_TIMEOUT.")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Wekker <wekker@localhost>")
 SERVER_EMAIL = os.getenv("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

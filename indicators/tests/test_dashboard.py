@@ -289,3 +289,12 @@ def test_it_resets_a_domain_of_the_other_nomenclature_without_an_error(client, m
     html = client.get("/indicators/?territory=53&domain=B2Z&nomenclature=rome").content.decode()
     assert "alert-danger" not in html
     assert "Le domaine B2Z n’existe pas" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/indicators/", "/indicators/summary.json", "/indicators/export.csv", "/indicators/observations.csv"]
+)
+def test_it_computes_the_figures_without_the_cache_when_redis_is_down(client, membre, demo, redis_down, url):
+    client.force_login(membre)
+    response = client.get(url, {"territory": "53", "year": "2024"})
+    assert response.status_code == 200

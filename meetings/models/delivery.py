@@ -29,6 +29,8 @@ class Delivery(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Not sent before it stopped being useful (the meeting started, the week ended).
+        EXPIRED = "expired", _("Expired")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     contact = models.ForeignKey(
@@ -68,6 +70,8 @@ class Delivery(models.Model):
     due_at = models.DateTimeField(_("due at"))
     created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The claim that holds the row until `due_at` (notices/lease.py); None when no dispatcher holds it.
+    lease = models.UUIDField(_("lease"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

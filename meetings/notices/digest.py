@@ -45,6 +45,19 @@ class DigestNotice(Notice):
         )
         return [Delivery(kind=self.kind, contact_id=pk, period=monday, due_at=due_at) for pk in owners]
 
+    def useful_until(self, delivery):
+        """The end of the digest's week (Sunday night, Paris time)."""
+        return dt.datetime.combine(delivery.period + dt.timedelta(days=7), dt.time(0, 0), tzinfo=PARIS)
+
+    def why_not(self, delivery, batch, at):
+        """Rechecked as it leaves, a retry too: the owner may have been archived or erased meanwhile."""
+        contact = delivery.contact
+        if contact.is_archived or not contact.email:
+            return "contact archived or erased"
+        if not batch.digest_actions.get(contact.pk):
+            return "no action due"
+        return None
+
     def subject(self, delivery, at):
         return _("Your actions due soon or overdue")
 

@@ -9,14 +9,18 @@ send_reminders` and the admin alike. It never relies on a message queued in adva
    message exist at most once, whatever the number of dispatchers planning at once.
 2. **Claim.** Take a batch of pending rows that are due, `SELECT … FOR UPDATE SKIP LOCKED`
    on PostgreSQL (two dispatchers never wait for each other and never take the same row),
-   and lease them: one more attempt, and `due_at` pushed past the lease, so that a
-   dispatcher that dies mid-send leaves them to be taken up again later.
+   and lease them (`lease.py`): a token of this claim, one more attempt, and `due_at`
+   pushed a lease past the claim, so that a dispatcher that dies mid-send leaves them to
+   be taken up again later. The lease is renewed while the batch is sending, and only its
+   holder marks a row sent: a slow dispatcher overtaken by another sends nothing twice.
 3. **Send.** Check the message still makes sense (its kind's `why_not`: a reminder for the
    time the meeting still has, before it starts, to someone who has not declined or left),
-   send it, mark it sent. A failed send is retried with back-off (`due_at` moves on), then
-   marked failed. Each message is checked and worded at the time of its own sending, read
-   from `clock` (the real time; tests give a clock of their own): a long pass never sends
-   a reminder after the meeting started.
+   send it, mark it sent. A failed send is retried with back-off (`due_at` moves on, at
+   most RETRY_CAP apart) while the message is still useful (until the meeting starts, the
+   digest's week ends), then marked expired; a permanent refusal (5xx) is marked failed.
+   Each message is checked and worded at the time of its own sending, read from `clock`
+   (the real time; tests give a clock of their own): a long pass never sends a reminder
+   after the meeting started.
 
 A reminder missed while nothing ran is caught up on the next pass while the meeting is
 still ahead: only the latest offset whose time has come is sent (no pile of reminders).
@@ -24,18 +28,17 @@ still ahead: only the latest offset whose time has come is sent (no pile of remi
 
 import datetime as dt
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from groups.models import Membership
 from reference.timezones import PARIS
 
 from ..models import Action, AgendaItem, Attendance, Delivery
-from . import mail
+from . import lease, mail
 from .digest import DIGEST, digest_actions
 from .invitation import INVITATION
 from .meeting_notices import CANCELLATION, REMINDER, UPDATE
@@ -49,11 +52,10 @@ NOTICES = {
     for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES, MINUTES_CORRECTION, INVITATION)
 }
 
-# A message claimed by a dispatcher that died is taken up again after this.
-LEASE = dt.timedelta(minutes=10)
-# Waits after the 1st, 2nd, 3rd, 4th failed attempt; the 5th failure is final.
-BACKOFF = (dt.timedelta(minutes=2), dt.timedelta(minutes=10), dt.timedelta(minutes=30), dt.timedelta(hours=2))
-MAX_ATTEMPTS = len(BACKOFF) + 1
+# Waits after the 1st, 2nd, 3rd failed attempt, then RETRY_CAP after each: a message is tried
+# again until it stops being useful (its kind's `useful_until`), then marked expired.
+RETRY_CAP = dt.timedelta(hours=1)
+BACKOFF = (dt.timedelta(minutes=2), dt.timedelta(minutes=10), dt.timedelta(minutes=30), RETRY_CAP)
 BATCH_SIZE = 200
 
 
@@ -66,6 +68,9 @@ class PassResult:
     retrying: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     dropped: list = field(default_factory=list)
+    expired: list = field(default_factory=list)
+    # Rows the admin asked to resend that another dispatcher was holding (their ids).
+    busy: list = field(default_factory=list)
 
     def as_dict(self):
         return {
@@ -73,6 +78,7 @@ class PassResult:
             "sent": len(self.sent),
             "retrying": len(self.retrying),
             "failed": len(self.failed),
+            "expired": len(self.expired),
             "dropped": len(self.dropped),
         }
 
@@ -94,16 +100,9 @@ def insert(deliveries):
     return len(deliveries)
 
 
-def claim_batch(now, size=BATCH_SIZE):
-    """Lease up to `size` due pending deliveries for this dispatcher; their ids."""
-    with transaction.atomic():
-        due = Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=now).order_by("due_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        pks = list(due.values_list("pk", flat=True)[:size])
-        if pks:
-            Delivery.objects.filter(pk__in=pks).update(due_at=now + LEASE, attempts=F("attempts") + 1)
-    return pks
+def claim_batch(now, size=BATCH_SIZE, *, clock=wall_clock):
+    """Lease up to `size` pending deliveries due at `now` to this dispatcher: a `Lease` (a list of their ids)."""
+    return lease.claim(now, size, clock=clock)
 
 
 class Batch:
@@ -146,15 +145,18 @@ def _by_owner(actions):
     return by_owner
 
 
-def send_claimed(pks, now, result=None, *, clock=wall_clock):
-    """Send the claimed deliveries `pks`; record each outcome in the database and in `result`.
+def send_claimed(claimed, now, result=None, *, clock=wall_clock):
+    """Send the deliveries of the lease `claimed`; record each outcome in the database and in `result`.
 
     `now` is the time of the pass (the batch's "today"); each message is checked, worded
-    and stamped at `clock()`, the time it actually leaves.
+    and stamped at `clock()`, the time it actually leaves. The lease is renewed while the
+    batch is sending; a row whose lease another dispatcher took over is left to it.
     """
     result = result or PassResult()
     deliveries = list(
-        Delivery.objects.filter(pk__in=pks).select_related("contact", "meeting__group").order_by("due_at", "pk")
+        Delivery.objects.filter(pk__in=list(claimed), lease=claimed.token)
+        .select_related("contact", "meeting__group")
+        .order_by("due_at", "pk")
     )
     if not deliveries:
         return result
@@ -163,25 +165,38 @@ def send_claimed(pks, now, result=None, *, clock=wall_clock):
     try:
         for delivery in deliveries:
             at = clock()
-            notice = NOTICES[delivery.kind]
-            reason = notice.why_not(delivery, batch, at)
-            if reason is not None:
-                _drop(delivery, reason, result)
-                continue
-            try:
-                smtp.open()  # once per batch; again after a failure closed it
-                mail.build_message(notice, delivery, batch, connection=smtp, now=at).send()
-            except Exception as exc:  # SMTP refused or down, socket errors, a broken template…
-                logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
-                _close_quietly(smtp)
-                _fail(delivery, exc, at, result)
-            else:
-                Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=at, last_error="")
-                delivery.status, delivery.sent_at = Delivery.Status.SENT, at
-                result.sent.append(delivery)
+            claimed.renew_if_due(at)
+            if delivery.pk not in claimed or not claimed.holds(delivery.pk):
+                continue  # taken over by another dispatcher after this lease ran out
+            _send_one(delivery, claimed, batch, smtp, result, at)
     finally:
         _close_quietly(smtp)
     return result
+
+
+def _send_one(delivery, claimed, batch, smtp, result, at):
+    notice = NOTICES[delivery.kind]
+    expired = at >= notice.useful_until(delivery)
+    reason = notice.why_not(delivery, batch, at)
+    if reason is None and expired:
+        reason = "no longer useful"
+    if reason is None and not delivery.contact.email:
+        reason = "no address"
+    if reason is not None:
+        _drop(delivery, claimed, reason, result, expired=expired)
+        return
+    try:
+        smtp.open()  # once per batch; again after a failure closed it
+        mail.build_message(notice, delivery, batch, connection=smtp, now=at).send()
+    except Exception as exc:  # SMTP refused or down, socket errors, a broken template…
+        logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, exc)
+        _close_quietly(smtp)
+        _fail(delivery, claimed, exc, at, result, notice.useful_until(delivery))
+    else:
+        if not claimed.mark_sent(delivery.pk, at):
+            logger.error("delivery %s was sent after its lease was taken over", delivery.pk)
+        delivery.status, delivery.sent_at = Delivery.Status.SENT, at
+        result.sent.append(delivery)
 
 
 def _close_quietly(smtp):
@@ -191,42 +206,55 @@ def _close_quietly(smtp):
         logger.debug("closing the mail connection failed", exc_info=True)
 
 
-def _drop(delivery, reason, result):
-    """A message that no longer makes sense: forget it, or keep a failure the admin should see."""
+def _drop(delivery, claimed, reason, result, *, expired):
+    """A message that no longer makes sense: forget it, or keep what the admin should see."""
     if delivery.last_error:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.FAILED, last_error=f"{delivery.last_error}\nNot sent: {reason}"
-        )
-        delivery.status = Delivery.Status.FAILED
-        result.failed.append(delivery)
+        status = Delivery.Status.EXPIRED if expired else Delivery.Status.FAILED
+        claimed.finish(delivery.pk, status, f"{delivery.last_error}\nNot sent: {reason}")
+        delivery.status = status
+        (result.expired if expired else result.failed).append(delivery)
     else:
         # Never sent nor tried: deleting it lets nothing through twice, since the plan
         # no longer finds it due (moved, started, cancelled, declined or left).
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).delete()
+        claimed.forget(delivery.pk)
         delivery.last_error = reason
         result.dropped.append(delivery)
 
 
-def _fail(delivery, exc, now, result):
+def is_permanent(exc):
+    """An SMTP refusal that says trying again will not help (a 5xx answer)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def backoff(attempts):
+    """The wait after the `attempts`-th failed attempt: growing, then RETRY_CAP."""
+    return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+
+
+def _fail(delivery, claimed, exc, at, result, useful_until):
+    """A failed attempt: tried again after a back-off while the message is still useful."""
     error = f"{exc.__class__.__name__}: {exc}"[:2000]
-    if delivery.attempts >= MAX_ATTEMPTS:
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, last_error=error)
+    delivery.last_error = error
+    if is_permanent(exc):
+        claimed.finish(delivery.pk, Delivery.Status.FAILED, error)
         delivery.status = Delivery.Status.FAILED
         result.failed.append(delivery)
-    else:
-        retry_at = now + BACKOFF[max(delivery.attempts, 1) - 1]
-        Delivery.objects.filter(pk=delivery.pk).update(due_at=retry_at, last_error=error)
-        delivery.due_at = retry_at
-        result.retrying.append(delivery)
-    delivery.last_error = error
+        return
+    # The last retry falls at the latest when it stops being useful: that pass marks it expired.
+    retry_at = min(at + backoff(delivery.attempts), useful_until)
+    claimed.retry_at(delivery.pk, retry_at, error)
+    delivery.due_at = retry_at
+    result.retrying.append(delivery)
 
 
 def send_due(now=None, result=None, *, clock=wall_clock):
     """Claim and send, batch after batch, everything pending and due at `now` (default: `clock()`)."""
     now = now or clock()
     result = result or PassResult()
-    while pks := claim_batch(now):
-        send_claimed(pks, now, result, clock=clock)
+    while claimed := claim_batch(now, clock=clock):
+        send_claimed(claimed, now, result, clock=clock)
     return result
 
 
@@ -241,16 +269,9 @@ def dispatch_due(now=None, *, clock=wall_clock):
 
 
 def resend(pks, now=None, *, clock=wall_clock):
-    """Send these deliveries again now (the admin's action), whatever their state."""
+    """Send these deliveries again now (the admin's action), whatever their state, except rows
+    that a dispatcher holds at this moment (it is sending them): those are left to it."""
     now = now or clock()
-    Delivery.objects.filter(pk__in=pks).update(
-        status=Delivery.Status.PENDING, attempts=0, due_at=now, last_error="Resent by hand."
-    )
-    result = PassResult()
-    with transaction.atomic():
-        claimed = Delivery.objects.filter(pk__in=pks, status=Delivery.Status.PENDING)
-        if connection.features.has_select_for_update_skip_locked:
-            claimed = claimed.select_for_update(skip_locked=True)
-        claimed = list(claimed.values_list("pk", flat=True))
-        Delivery.objects.filter(pk__in=claimed).update(due_at=now + LEASE, attempts=F("attempts") + 1)
+    claimed = lease.claim(now, len(pks), clock=clock, pks=pks, reset=True)
+    result = PassResult(busy=[pk for pk in pks if pk not in claimed])
     return send_claimed(claimed, now, result, clock=clock)

@@ -1,6 +1,5 @@
 """The invitation to Wekker (choose your password) as a Delivery: claimed, retried, visible in the admin."""
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,14 +36,12 @@ INVITATION = InvitationNotice()
 
 def queue_invitation(contact, invited_by):
     """Write the invitation's Delivery and send it at once; a failure is retried by the passes."""
-    from . import dispatch
+    from . import dispatch, lease
 
     now = timezone.now()
     delivery = Delivery.objects.create(kind=INVITATION.kind, contact=contact, requested_by=invited_by, due_at=now)
-    # Claimed as a pass claims: one attempt more and a lease, only if nobody took it meanwhile.
-    claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING, attempts=0).update(
-        due_at=now + dispatch.LEASE, attempts=F("attempts") + 1
-    )
+    # Claimed as a pass claims (a lease of its own), unless a pass took it meanwhile.
+    claimed = lease.claim(now, 1, pks=[delivery.pk])
     if claimed:
-        dispatch.send_claimed([delivery.pk], now)
+        dispatch.send_claimed(claimed, now)
     return delivery

@@ -1,5 +1,10 @@
 """What every kind of notice answers: what it owes now, whether a claimed one still holds, what it says."""
 
+import datetime as dt
+
+# How long a message of a kind that says nothing else is worth retrying after it was planned.
+USEFUL_FOR = dt.timedelta(days=7)
+
 
 class Notice:
     """One kind of mail (a `Delivery.Kind`).
@@ -7,7 +12,9 @@ class Notice:
     `plan(now)` returns the unsaved deliveries due at `now` that have no row yet (the
     dispatch inserts them; the unique constraints drop the ones another dispatcher took).
     `why_not(delivery, batch, at)` is checked as the message leaves: a reason to drop it,
-    or None. `subject` and `context` word it; `attachments` adds files (a calendar entry).
+    or None. `useful_until(delivery)`: after that instant the message is not worth sending (a
+    failed one is retried until then, then marked expired). `subject` and `context` word it;
+    `attachments` adds files (a calendar entry).
     """
 
     kind = None
@@ -17,6 +24,9 @@ class Notice:
 
     def why_not(self, delivery, batch, at):
         return None
+
+    def useful_until(self, delivery):
+        return delivery.created_at + USEFUL_FOR
 
     def subject(self, delivery, at):
         raise NotImplementedError

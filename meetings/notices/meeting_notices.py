@@ -32,6 +32,9 @@ class MeetingNotice(Notice):
 
     ics_method = "PUBLISH"
 
+    def useful_until(self, delivery):
+        return delivery.meeting.starts_at
+
     def why_not(self, delivery, batch, at):
         meeting = delivery.meeting
         if at >= meeting.starts_at:

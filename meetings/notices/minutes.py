@@ -53,6 +53,9 @@ class MinutesNotice(Notice):
             for m_id, contact_id, m_start, _end, _seq in rows
         ]
 
+    def useful_until(self, delivery):
+        return (delivery.meeting.minutes_sent_at or delivery.created_at) + MINUTES_SENDING_WINDOW
+
     def why_not(self, delivery, batch, at):
         if delivery.meeting.minutes_status not in (Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED):
             return "minutes no longer sent"
@@ -103,6 +106,9 @@ class MinutesMissingNotice(Notice):
             )
             for m_id, contact_id, m_start, m_end, _seq in rows
         ]
+
+    def useful_until(self, delivery):
+        return delivery.meeting.ends_at + MINUTES_HORIZON
 
     def why_not(self, delivery, batch, at):
         meeting = delivery.meeting

@@ -11,7 +11,7 @@ from django.urls import reverse
 import meetings.admin  # noqa: F401  (registers the meetings admin and DeliveryAdmin)
 from conftest import header_cells, make_group, make_meeting, paris
 from meetings.models import Delivery
-from meetings.notices import dispatch
+from meetings.notices import dispatch, lease
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,38 @@ def test_it_resends_a_failed_message(client, admin_user, one_failed):
     failed.refresh_from_db()
     assert failed.status == "sent" and failed.last_error == ""
     assert [m.to for m in mail.outbox] == [[one_failed[1].email]]
+
+
+def test_it_shows_failed_retrying_and_expired_apart(client, admin_user, deliveries):
+    Delivery.objects.filter(pk=deliveries["sent"].pk).update(
+        status="expired", last_error="Timeout\nNot sent: meeting started"
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:meetings_delivery_changelist")
+    html = client.get(url).content.decode()
+    assert "Expiré" in html and "En échec" in html and "Nouvel essai (tentative 2)" in html
+    counts = {
+        state: client.get(url, {"state": state}).context["cl"].result_count
+        for state in ("waiting", "retrying", "failed", "expired", "sent")
+    }
+    assert counts == {"waiting": 0, "retrying": 1, "failed": 1, "expired": 1, "sent": 0}
+
+
+def test_it_leaves_a_row_another_dispatcher_holds_when_resending(client, admin_user, one_failed):
+    """A dispatcher claimed the row (its lease runs) and is sending it: resending it now would send it twice."""
+    failed = Delivery.objects.get(status="failed")
+    now = paris(2027, 2, 3, 10, 0)
+    Delivery.objects.filter(status="failed").update(status="pending", last_error="")
+    held = lease.claim(now, 10, clock=lambda: now, pks=[failed.pk])
+    assert list(held) == [failed.pk]
+    with time_machine.travel(now, tick=False):
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("admin:meetings_delivery_changelist"),
+            {"action": "resend", "_selected_action": [failed.pk]},
+            follow=True,
+        )
+    assert "1 envoi est en cours par le répartiteur" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "pending" and failed.lease == held.token and mail.outbox == []
+    assert held.mark_sent(failed.pk, now)  # the holder still records its own sending

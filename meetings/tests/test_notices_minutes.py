@@ -20,6 +20,7 @@ from meetings.minutes import services as minutes_services
 from meetings.models import Delivery, Meeting
 from meetings.notices import dispatch
 from meetings.notices import minutes as notices_minutes
+from meetings.notices.minutes import MINUTES_SENDING_WINDOW
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_it_drops_minutes_for_someone_who_left_before_the_sending(held, nudges):
     assert len(result.sent) == 2 and [d.last_error for d in result.dropped] == ["no longer a member"]
 
 
-def test_it_retries_failed_minutes_then_shows_the_failure_in_the_admin(held, nudges, settings, client, admin_user):
+def test_it_retries_failed_minutes_then_shows_them_expired_in_the_admin(held, nudges, settings, client, admin_user):
     settings.EMAIL_BACKEND = "conftest.FailingBackend"
     meeting, people = held
     minutes_services.send_minutes(meeting)
@@ -116,11 +117,14 @@ def test_it_retries_failed_minutes_then_shows_the_failure_in_the_admin(held, nud
     for wait in dispatch.BACKOFF:
         now += wait
         result = dispatch.dispatch_due(now=now, clock=lambda: now)  # noqa: B023 – called within this iteration
-    assert len(result.failed) == 3
-    assert set(Delivery.objects.filter(kind="minutes").values_list("status", flat=True)) == {"failed"}
+    assert len(result.retrying) == 3  # still useful: tried again
+    now = meeting.minutes_sent_at + MINUTES_SENDING_WINDOW
+    result = dispatch.dispatch_due(now=now, clock=lambda: now)
+    assert len(result.expired) == 3
+    assert set(Delivery.objects.filter(kind="minutes").values_list("status", flat=True)) == {"expired"}
     client.force_login(admin_user)
     url = reverse("admin:meetings_delivery_changelist")
-    response = client.get(url, {"kind__exact": "minutes", "status__exact": "failed"})
+    response = client.get(url, {"kind__exact": "minutes", "status__exact": "expired"})
     assert response.context["cl"].result_count == 3
     assert "SMTPServerDisconnected" in response.content.decode()
     # The admin resends them once the server answers again.

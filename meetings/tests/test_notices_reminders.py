@@ -2,11 +2,13 @@
 
 import datetime as dt
 import email
+import smtplib
 
 import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
@@ -14,7 +16,7 @@ from conftest import PARIS, make_group, make_meeting, paris, recipients
 from groups.models import Membership
 from meetings.models import Attendance, Delivery, Meeting
 from meetings.notices import dispatch as dispatcher
-from meetings.notices import meeting_notices, schedule
+from meetings.notices import lease, meeting_notices, schedule
 from meetings.planning.services import reschedule
 from meetings.rsvp.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
@@ -277,32 +279,83 @@ def test_it_writes_each_recipient_their_own_french_mail():
     assert parsed.is_multipart()
 
 
-def test_it_retries_a_failed_send_with_back_off_then_records_the_failure(settings):
+class RefusingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the recipient for good (550)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"No such user")})
+
+
+def passes(start, end, every=dt.timedelta(minutes=5)):
+    """One pass every `every` from `start` to `end`, as the beat would run them; the results."""
+    results, now = [], start
+    while now <= end:
+        results.append(dispatch(now))
+        now += every
+    return results
+
+
+def test_it_keeps_a_reminder_through_a_three_hour_smtp_outage_and_sends_it_after(settings):
     settings.EMAIL_BACKEND = "conftest.FailingBackend"
-    group, people = make_group(members=0, coordinators=1)
+    group, people = make_group(members=0, coordinators=1, offsets=[2])
     make_meeting(group, paris(2027, 2, 9, 9, 30))
-    now = paris(2027, 2, 2, 9, 30)
-    result = dispatch(now)
-    assert len(result.retrying) == 1
+    outage = paris(2027, 2, 7, 9, 30)  # the reminder falls due as the relay goes down
+    passes(outage, outage + dt.timedelta(hours=3))
     delivery = Delivery.objects.get()
-    assert delivery.status == "pending" and delivery.attempts == 1
-    assert delivery.due_at == now + dt.timedelta(minutes=2)
+    assert delivery.status == "pending" and delivery.attempts >= 5
     assert "SMTPServerDisconnected" in delivery.last_error
-    # Not before its time.
-    assert dispatch(now + dt.timedelta(minutes=1)).retrying == []
-    waits = [dt.timedelta(minutes=2), dt.timedelta(minutes=10), dt.timedelta(minutes=30), dt.timedelta(hours=2)]
-    for attempt, wait in enumerate(waits, start=2):
-        now += wait
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    passes(outage + dt.timedelta(hours=3, minutes=5), outage + dt.timedelta(hours=5))
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and recipients(mail.outbox) == [people[0].email]
+
+
+def test_it_backs_off_up_to_a_cap_then_marks_the_reminder_expired_when_the_meeting_starts(settings):
+    settings.EMAIL_BACKEND = "conftest.FailingBackend"
+    group, people = make_group(members=0, coordinators=1, offsets=[1])
+    meeting = make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 8, 9, 30)
+    waits = []
+    while now < meeting.starts_at:
         result = dispatch(now)
-        delivery.refresh_from_db()
-        assert delivery.attempts == attempt
-    assert delivery.status == "failed"
-    assert result.failed == [delivery]
-    # The admin's resend, once the server answers again.
+        if result.retrying:
+            waits.append(result.retrying[0].due_at - now)
+            now = result.retrying[0].due_at
+    assert waits[:4] == [dt.timedelta(minutes=m) for m in (2, 10, 30, 60)]
+    assert max(waits) == dispatcher.RETRY_CAP and len(waits) > 20
+    delivery = Delivery.objects.get()
+    assert delivery.status == "pending" and delivery.due_at == meeting.starts_at
+    result = dispatch(meeting.starts_at)
+    delivery.refresh_from_db()
+    assert delivery.status == "expired" and result.expired == [delivery]
+    assert delivery.last_error.endswith("Not sent: meeting started")
+    assert mail.outbox == []
+    # The admin's resend, once the server answers again, is the admin's call: the meeting started.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert dispatcher.resend([delivery.pk], meeting.starts_at, clock=frozen(meeting.starts_at)).sent == []
+
+
+def test_it_marks_a_permanent_refusal_failed_at_once(settings):
+    settings.EMAIL_BACKEND = "meetings.tests.test_notices_reminders.RefusingBackend"
+    group, people = make_group(members=0, coordinators=1, offsets=[1])
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    result = dispatch(paris(2027, 2, 8, 9, 30))
+    delivery = Delivery.objects.get()
+    assert result.failed == [delivery] and delivery.status == "failed" and delivery.attempts == 1
+    assert "550" in delivery.last_error
+
+
+def test_it_resends_a_failed_message_by_hand(settings):
+    settings.EMAIL_BACKEND = "meetings.tests.test_notices_reminders.RefusingBackend"
+    group, people = make_group(members=0, coordinators=1, offsets=[1])
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 8, 9, 30)
+    dispatch(now)
+    delivery = Delivery.objects.get()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     result = dispatcher.resend([delivery.pk], now, clock=frozen(now))
     delivery.refresh_from_db()
-    assert delivery.status == "sent" and len(mail.outbox) == 1
+    assert result.sent == [delivery] and delivery.status == "sent" and len(mail.outbox) == 1
 
 
 def test_it_claims_each_message_once_under_a_unique_constraint():
@@ -324,9 +377,9 @@ def test_it_claims_each_message_once_under_a_unique_constraint():
             meeting_starts_at=row.meeting_starts_at,
             due_at=now,
         )
-    first = dispatcher.claim_batch(now)
+    first = dispatcher.claim_batch(now, clock=frozen(now))
     assert len(first) == 3
-    assert dispatcher.claim_batch(now) == []  # leased: a second dispatcher gets nothing
+    assert dispatcher.claim_batch(now, clock=frozen(now)) == []  # leased: a second dispatcher gets nothing
     dispatcher.send_claimed(first, now, clock=frozen(now))
     assert len(mail.outbox) == 3
 
@@ -336,9 +389,9 @@ def test_it_takes_up_a_lease_left_by_a_dead_dispatcher():
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     now = paris(2027, 2, 2, 9, 30)
     dispatcher.plan(now)
-    assert len(dispatcher.claim_batch(now)) == 1  # …and the dispatcher dies
+    assert len(dispatcher.claim_batch(now, clock=frozen(now))) == 1  # …and the dispatcher dies
     assert dispatch(now + dt.timedelta(minutes=5)).sent == []
-    assert len(dispatch(now + dispatcher.LEASE).sent) == 1
+    assert len(dispatch(now + lease.lease_time()).sent) == 1
 
 
 def test_it_sends_the_weekly_digest_on_monday_morning_paris_time():
@@ -488,8 +541,9 @@ def test_it_checks_the_start_against_the_clock_as_each_message_leaves():
     group, people = make_group(members=2, coordinators=1, offsets=[1])
     make_meeting(group, paris(2027, 2, 9, 9, 30))
     now = paris(2027, 2, 9, 9, 29)  # the pass starts a minute before the meeting…
-    ticks = iter([now, paris(2027, 2, 9, 9, 30), paris(2027, 2, 9, 9, 31)])
-    result = dispatcher.dispatch_due(now=now, clock=lambda: next(ticks))  # …and takes a while
+    ticks = iter([now, now, paris(2027, 2, 9, 9, 30)])  # the claim, then each message
+    last = paris(2027, 2, 9, 9, 31)
+    result = dispatcher.dispatch_due(now=now, clock=lambda: next(ticks, last))  # …and takes a while
     assert len(result.sent) == 1 and result.sent[0].sent_at == now
     assert [d.last_error for d in result.dropped] == ["meeting started", "meeting started"]
     assert len(mail.outbox) == 1

@@ -351,3 +351,61 @@ def test_it_sends_minutes_as_soon_as_they_are_committed_through_a_real_worker(
     assert str(message["Subject"]).strip().startswith("Compte rendu : ")
     assert {"text/plain", "text/html"} <= {part.get_content_type() for part in message.walk()}
     assert Delivery.objects.filter(meeting=meeting, kind="minutes", status="sent").count() == 3
+
+
+class SlowInbox(Inbox):
+    """An SMTP relay that takes `delay` seconds to accept each message."""
+
+    delay = 0.15
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.postgres
+def test_it_sends_nothing_twice_when_the_relay_is_slower_than_the_lease(transactional_db, settings):
+    """One batch takes about 4 s to send; the lease is 1.5 s. A second dispatcher passing every
+    0.3 s takes over nothing the first still holds, and the first sends nothing the second took."""
+    from aiosmtpd.controller import Controller
+    from django.db import connections
+
+    inbox, port = SlowInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_TIMEOUT, settings.DELIVERY_LEASE_SECONDS = 1, 1.5
+    group, people = make_group(members=24, coordinators=1, offsets=[1])
+    make_meeting(group, timezone.now() + dt.timedelta(hours=3))
+    dispatch.plan(timezone.now())
+    done = threading.Event()
+
+    def first():
+        dispatch.send_due()
+        connections.close_all()
+
+    def second():
+        while not done.is_set():
+            dispatch.send_due()
+            time.sleep(0.3)
+        connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    try:
+        for thread in threads:
+            thread.start()
+            time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while Delivery.objects.filter(status="pending").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(30)
+        controller.stop()
+    sent = inbox.recipients()
+    assert len(sent) == 25 and len(set(sent)) == 25  # 0 duplicates
+    assert Delivery.objects.filter(status="sent").count() == 25

@@ -47,3 +47,13 @@ def test_it_fits_the_home_page_on_a_phone(phone_page, coordinatrice, mixite, bro
     phone_page.get_by_role("button", name="Afficher le menu").click()
     expect(phone_page.get_by_role("link", name="Mon agenda", exact=True)).to_be_visible()
     axe(phone_page)
+
+
+def test_it_sees_what_the_content_security_policy_refuses(page, membre, browser_login):
+    """The watch every browser test runs under: an inline style slipped into the page is refused and seen."""
+    browser_login(page, membre)
+    assert page.csp_violations == []
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
+    page.wait_for_timeout(200)
+    assert any("style-src" in message for message in page.csp_violations)
+    page.csp_violations.clear()

@@ -1,9 +1,11 @@
 import json
+import time
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from conftest import closed_port
 from groups.models import Membership, WorkingGroup
 from meetings.models import Action, AgendaItem, Attendance, Meeting
 from stakeholders.models import Contact, Organisation
@@ -38,6 +40,21 @@ def test_it_reports_an_unreachable_broker_without_failing(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"].startswith("error")
+
+
+def test_it_answers_within_a_second_naming_what_is_down(client, settings, redis_down):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    started = time.monotonic()
+    response = client.get("/healthz")
+    assert time.monotonic() - started < 1
+    body = response.json()
+    assert response.status_code == 200 and body["database"] == "ok"
+    assert body["down"] == ["broker", "cache"] and body["cache"].startswith("error")
+
+
+def test_it_names_nothing_down_when_all_answer(client):
+    assert client.get("/healthz").json()["down"] == []
 
 
 def snapshot():
