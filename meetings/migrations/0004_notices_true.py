@@ -9,6 +9,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0003_attendance_is_guest'),
+        # After the leases (a parallel branch): SQLite rebuilds tables from the state before each
+        # migration, so sibling migrations on one table must run in one order both ways.
+        ('meetings', '0004_delivery_lease_expired'),
         ('stakeholders', '0002_reference_foreign_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
