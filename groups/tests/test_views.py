@@ -44,9 +44,9 @@ def test_it_lets_only_the_groups_coordinators_archive_it(client, as_role, role, 
 def test_it_lets_only_the_groups_coordinators_change_memberships(client, as_role, role, cast, mixite, membre, action):
     membership = membre.contact.memberships.get()
     url = f"/groups/mixite/members/{membership.pk}/{action}"
-    if action == "":
+    if action in ("", "end/"):  # a form to fill, or a confirmation to give
         check(client, as_role, role, url, COORDINATORS_OF_MIXITE)
-    else:
+    if action != "":
         check(client, as_role, role, url, posted(COORDINATORS_OF_MIXITE), method="post")
 
 
@@ -220,6 +220,19 @@ def test_it_ends_a_membership_and_keeps_it_in_the_former_list(client, coordinatr
     client.force_login(membre)
     assert client.get("/groups/mixite/").content.decode().count("Tourner") == 0
     assert "réservés à ses membres" in client.get("/groups/mixite/").content.decode()
+
+
+def test_it_asks_before_ending_a_membership(client, coordinatrice, membre, mixite):
+    membership = membre.contact.memberships.get()
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/members/").content.decode()
+    end = f"/groups/mixite/members/{membership.pk}/end/"
+    assert f'href="{end}"' in html and f'action="{end}"' not in html  # a link to a question, not a button that acts
+    html = client.get(end).content.decode()
+    assert "Mettre fin aujourd’hui à l’adhésion de Yann Morvan" in html
+    assert "Oui, y mettre fin aujourd’hui" in html
+    membership.refresh_from_db()
+    assert membership.left is None
 
 
 def test_it_refuses_leaving_before_joining(client, coordinatrice, membre, mixite):
