@@ -209,6 +209,52 @@ def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server,
     assert page.get_by_text("Version de Gwen").is_visible()
 
 
+def test_it_never_lets_a_copy_in_the_browser_replace_a_newer_version(
+    page, live_server, browser_login, coordinatrice, mixite
+):
+    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    minutes_services.save_minutes(meeting, text="Début")
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    minutes_services.save_minutes(meeting, text="Version de Gwen")  # another coordinator, in another browser
+    page.fill("#id_text", "Ma version")
+    page.locator("#id_text").dispatch_event("input")
+    page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    page.reload()  # the copy in this tab started from "Début", the server now has Gwen's version
+    assert page.locator("#id_text").input_value() == "Version de Gwen"
+    older = page.get_by_role("region", name="Texte non enregistré dans ce navigateur")
+    assert "Ma version" in older.inner_text()
+    page.wait_for_timeout(4000)  # more than one autosave interval
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de Gwen"
+    shot(page, "06c-minutes-older-copy")
+    older.get_by_role("button", name="Reprendre mon texte").click()
+    assert page.locator("#id_text").input_value() == "Ma version"
+    page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de Gwen"  # replacing it takes “Save the draft”, then the comparison
+
+
+def test_it_updates_the_minutes_status_as_soon_as_a_draft_is_saved(
+    page, live_server, browser_login, coordinatrice, mixite
+):
+    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    badge = page.locator("#minutes-badge")
+    assert badge.inner_text() == "Pas commencé"
+    page.fill("#id_text", "Premiers mots")
+    page.locator("#id_text").dispatch_event("input")
+    page.get_by_text(re.compile("Brouillon enregistré à")).wait_for(timeout=10000)
+    assert badge.inner_text() == "Brouillon"
+
+
 def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(
     phone_page, live_server, browser_login, axe, membre, coordinatrice, mixite
 ):
