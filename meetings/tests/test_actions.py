@@ -294,6 +294,7 @@ def test_it_labels_the_filters_in_french(client, coordinatrice, mixite):
     assert re.search(r'<select name="group"[^>]*>\s*<option value="">Tous</option>', html)
     assert re.search(r'<select name="owner"[^>]*>\s*<option value=""( selected)?>Tous</option>', html)
     assert ">Filtrer</button>" in html
+    assert 'class="card card-body mb-3 wk-filters"' in html  # the lists' one filter form, same words and layout
 
 
 def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite):

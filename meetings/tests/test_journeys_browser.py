@@ -388,3 +388,29 @@ def test_it_completes_an_empty_register_and_warns_a_crowded_plan(
     assert page.get_by_text("proche de la réunion du mardi 2 mars 2027").is_visible()
     axe(page)
     shot(page, "13-plan-warnings")
+
+
+SELECTED_TEXT_ROOM = """(select) => {
+    const style = getComputedStyle(select);
+    const probe = document.createElement("span");
+    probe.style.font = style.font;
+    probe.style.whiteSpace = "pre";
+    probe.textContent = select.options[select.selectedIndex].text;
+    document.body.appendChild(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    return [needed, select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 992, 375])
+def test_it_shows_the_whole_status_of_the_actions_filter(page, live_server, browser_login, axe, coordinatrice, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    browser_login(page, coordinatrice)
+    page.goto("/actions/")
+    axe(page)
+    needed, room = page.locator("select[name=status]").evaluate(SELECTED_TEXT_ROOM)
+    assert page.locator("select[name=status] option:checked").inner_text() == "Ouvertes (à faire ou en cours)"
+    assert needed <= room
+    assert page.get_by_role("button", name="Filtrer", exact=True).is_visible()
+    shot(page, f"11-actions-filters-{width}")
