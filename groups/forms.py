@@ -98,7 +98,7 @@ def find_contacts(text, limit=SEARCH_LIMIT):
 
 
 def contact_label(contact):
-    label = f"{contact.last_name} {contact.first_name} — {contact.organisation.name}"
+    label = f"{contact.full_name} — {contact.organisation.name}"
     return f"{label} ({contact.email})" if contact.email else label
 
 
