@@ -229,7 +229,7 @@ def test_it_asks_before_ending_a_membership(client, coordinatrice, membre, mixit
     end = f"/groups/mixite/members/{membership.pk}/end/"
     assert f'href="{end}"' in html and f'action="{end}"' not in html  # a link to a question, not a button that acts
     html = client.get(end).content.decode()
-    assert "Mettre fin aujourd’hui à l’adhésion de Yann Morvan" in html
+    assert "Yann Morvan (" in html and ": mettre fin aujourd’hui à son adhésion au groupe Mixité des métiers ?" in html
     assert "Oui, y mettre fin aujourd’hui" in html
     membership.refresh_from_db()
     assert membership.left is None

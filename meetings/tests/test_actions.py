@@ -94,7 +94,7 @@ def test_it_turns_a_decision_into_an_action(client, coordinatrice, membre, mixit
     meeting = meeting_of(mixite)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/actions/new/").content.decode()
-    assert "Une décision de Mixité des métiers – " in html
+    assert "Une décision prise en réunion devient une action : Mixité des métiers – " in html
     response = client.post(f"/meetings/{meeting.pk}/actions/new/", new_action(membre.contact), follow=True)
     assert "Action créée." in response.content.decode()
     action = Action.objects.get(title="Tourner trois vidéos")

@@ -67,6 +67,7 @@ def test_it_records_presence_with_a_substitute_from_the_same_organisation(
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
     assert "Gwen Collègue" in html and "Registre des présences" in html
+    assert "Présence : Yann Morvan" in html  # no “de” before a name that may need “d’”
     data = register_data(meeting, **row(membre.contact, "excused", colleague.pk))
     response = client.post(f"/meetings/{meeting.pk}/attendance/", data, follow=True)
     html = response.content.decode()
