@@ -106,6 +106,11 @@ class WorkingGroup(models.Model):
     def is_archived(self):
         return self.status == self.Status.ARCHIVED
 
+    @property
+    def theme_beside_name(self):
+        """The theme, to show under the name; empty when it only repeats the name."""
+        return "" if self.theme.strip().casefold() == self.name.strip().casefold() else self.theme
+
 
 def in_force(on):
     """THE rule of a membership in force on a date: joined by then (or no date), not yet left.
