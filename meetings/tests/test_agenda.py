@@ -123,3 +123,41 @@ def test_it_neutralises_scripts_in_agenda_items(client, coordinatrice, meeting):
     agenda_services.publish_agenda(meeting)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_two_concurrent_additions_their_own_positions(mixite):
+    """One addition is still in its transaction when the other starts: the second waits for
+    the first instead of reading the same last position."""
+    import threading
+
+    from django.db import connection, transaction
+
+    meeting = meeting_of(mixite, days=10)
+    first_added, second_done = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                agenda_services.add_agenda_item(meeting=meeting, title="Premier", duration_minutes=10)
+                first_added.set()
+                second_done.wait(timeout=1)  # the second blocks meanwhile (before the fix it finished)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_added.wait(timeout=10)
+            agenda_services.add_agenda_item(meeting=meeting, title="Second", duration_minutes=10)
+            second_done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    positions = sorted(meeting.agenda_items.values_list("position", flat=True))
+    assert len(positions) == len(set(positions)), positions
