@@ -20,7 +20,16 @@ from reference.models import Domain, Territory
 from reference.timezones import PARIS
 from stakeholders.models import Contact, Organisation
 
-from .demo_data import GROUPS, MEMBERSHIPS, MINUTES_DECISIONS, MIXITE_ACTIONS, MIXITE_AGENDA, ORGANISATIONS, PEOPLE
+from .demo_data import (
+    GROUP_LEVERS,
+    GROUPS,
+    MEMBERSHIPS,
+    MINUTES_DECISIONS,
+    MIXITE_ACTIONS,
+    MIXITE_AGENDA,
+    ORGANISATIONS,
+    PEOPLE,
+)
 
 DEMO_PASSWORD = "wekker-demo"  # noqa: S105 – the demo logins' published password (README)
 
@@ -109,7 +118,13 @@ def _seed_groups(territories, people, today):
     for slug, name, theme, territory, description in GROUPS:
         group, _ = WorkingGroup.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "theme": theme, "territory": territories[territory], "description": description},
+            defaults={
+                "name": name,
+                "theme": theme,
+                "territory": territories[territory],
+                "description": description,
+                "levers": GROUP_LEVERS.get(slug, []),
+            },
         )
         groups[slug] = group
     year_start = dt.date(today.year, 1, 1)

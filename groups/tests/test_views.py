@@ -278,3 +278,29 @@ def test_it_counts_groups_of_nested_territories_in_a_territory(client, membre, m
     client.force_login(membre)
     html = client.get(f"/groups/?territory={bretagne.pk}").content.decode()
     assert "Mobilité durable" in html and 'href="/groups/mixite/"' in html
+
+
+def test_it_lets_a_group_name_its_own_levers(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    data = {"name": "Mobilité durable", "theme": "Mobilité", "meetings_per_year": 6, "reminder_offsets": "7, 1"}
+    response = client.post(
+        "/groups/mixite/edit/", {**data, "levers": "  Permis de conduire \n\nTransports   solidaires\n"}
+    )
+    assert response.status_code == 302
+    mixite.refresh_from_db()
+    assert mixite.levers == ["Permis de conduire", "Transports solidaires"]
+    html = client.get("/groups/mixite/edit/").content.decode()
+    assert "Permis de conduire\nTransports solidaires</textarea>" in html
+
+
+@pytest.mark.parametrize(
+    ("levers", "message"),
+    [("Permis\npermis", "Chaque levier ne peut figurer qu’une fois."), ("\n".join("abcdefghi"), "8 leviers au plus")],
+)
+def test_it_refuses_bad_levers_in_french(client, coordinatrice, mixite, levers, message):
+    client.force_login(coordinatrice)
+    data = {"name": "Autre nom", "theme": "Mobilité", "meetings_per_year": 6, "reminder_offsets": "7, 1"}
+    response = client.post("/groups/mixite/edit/", {**data, "levers": levers})
+    assert response.status_code == 200 and message in response.content.decode()
+    mixite.refresh_from_db()
+    assert mixite.levers == [] and mixite.name == "Mixité des métiers"

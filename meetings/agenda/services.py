@@ -10,7 +10,7 @@ from ..models import Action, AgendaItem, Meeting
 
 
 @transaction.atomic
-def add_agenda_item(*, meeting, title, duration_minutes, description="", presenter=None, lever=""):
+def add_agenda_item(*, meeting, title, duration_minutes, description="", presenter=None, lever="", lever_name=""):
     """A new item at the end of the agenda.
 
     The meeting's row is locked first, so two additions at once take turns: the second
@@ -27,6 +27,7 @@ def add_agenda_item(*, meeting, title, duration_minutes, description="", present
         description=description,
         presenter=presenter,
         lever=lever,
+        lever_name=lever_name,
     )
 
 

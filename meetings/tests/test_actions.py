@@ -312,3 +312,41 @@ def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite)
     ]:
         assert fact in card
     assert '<div class="table-responsive d-none d-md-block">' in html
+
+
+# --- A group's own levers ---------------------------------------------------------------------
+
+
+def lever_options(html):
+    select = html[html.index('name="lever"') :].split("</select>")[0]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_it_offers_a_group_its_own_levers_and_keeps_the_networks_counts(client, coordinatrice, membre, mixite):
+    mixite.levers = ["Permis de conduire", "Transports solidaires"]
+    mixite.save()
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/actions/new/").content.decode()
+    assert lever_options(html) == ["Permis de conduire", "Transports solidaires", "Autre"]
+    response = client.post(
+        "/groups/mixite/actions/new/", new_action(membre.contact, lever="Permis de conduire"), follow=True
+    )
+    assert "Permis de conduire" in response.content.decode()
+    action = Action.objects.get(title="Tourner trois vidéos")
+    assert (action.lever, action.lever_name) == ("autre", "Permis de conduire")  # the network counts it as “other”
+    html = client.get("/groups/mixite/").content.decode()
+    assert re.search(r"<h3[^>]*>Permis de conduire <span", html)
+    html = client.get(f"/actions/{action.pk}/edit/").content.decode()
+    assert re.search(r'<option value="Permis de conduire" selected>', html)
+    client.post(f"/actions/{action.pk}/edit/", new_action(membre.contact, lever="autre"))
+    action.refresh_from_db()
+    assert (action.lever, action.lever_name) == ("autre", "")
+
+
+def test_it_refuses_a_network_lever_to_a_group_with_its_own(client, coordinatrice, membre, mixite):
+    mixite.levers = ["Permis de conduire"]
+    mixite.save()
+    client.force_login(coordinatrice)
+    response = client.post("/groups/mixite/actions/new/", new_action(membre.contact, lever="roles_modeles"))
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
+    assert not Action.objects.exists()

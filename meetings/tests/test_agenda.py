@@ -161,3 +161,20 @@ def test_it_gives_two_concurrent_additions_their_own_positions(mixite):
         thread.join(timeout=30)
     positions = sorted(meeting.agenda_items.values_list("position", flat=True))
     assert len(positions) == len(set(positions)), positions
+
+
+def test_it_offers_the_groups_own_levers_for_an_item(client, coordinatrice, meeting):
+    meeting.group.levers = ["Transports solidaires"]
+    meeting.group.save()
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()
+    assert "Transports solidaires" in html and "Rôles modèles" not in html
+    data = {"title": "Covoiturage", "duration_minutes": 20, "presenter": "", "lever": "Transports solidaires"}
+    client.post(f"/meetings/{meeting.pk}/agenda/", {**data, "description": ""})
+    item = meeting.agenda_items.get(title="Covoiturage")
+    assert (item.lever, item.lever_name) == ("autre", "Transports solidaires")
+    assert item.lever_label == "Transports solidaires"
+    edited = {**data, "title": "Covoiturage rural", "description": ""}
+    client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/edit/", edited)
+    item.refresh_from_db()
+    assert (item.title, item.lever_name) == ("Covoiturage rural", "Transports solidaires")

@@ -104,3 +104,11 @@ def test_it_titles_demo_meetings_as_planned_ones_and_moves_them_with_today():
         call_command("seed_demo", verbosity=0)
     assert meetings.count() == count  # seeded a hundred days later: the same meetings, moved
     assert all(m.title == default_title(m.starts_at) for m in meetings)
+
+
+def test_it_gives_the_mobility_group_levers_of_its_own():
+    from groups.models import WorkingGroup
+
+    call_command("seed_demo", verbosity=0)
+    assert "Permis de conduire" in WorkingGroup.objects.get(slug="mobilite").levers
+    assert WorkingGroup.objects.get(slug="mixite").levers == []  # the network's levers
