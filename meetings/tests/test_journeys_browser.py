@@ -414,3 +414,27 @@ def test_it_shows_the_whole_status_of_the_actions_filter(page, live_server, brow
     assert needed <= room
     assert page.get_by_role("button", name="Filtrer", exact=True).is_visible()
     shot(page, f"11-actions-filters-{width}")
+
+
+def test_it_records_a_colleague_from_the_directory_standing_in(
+    page, live_server, browser_login, axe, coordinatrice, membre, mixite, departement
+):
+    ContactFactory(organisation=departement, first_name="Pierre", last_name="Lemoine")
+    starts = dt.datetime.now(tz=planning_services.PARIS).replace(microsecond=0) - dt.timedelta(hours=1)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/attendance/")
+    yann = page.get_by_role("row", name=re.compile("Yann Morvan"))
+    yann.get_by_label("Excusé·e").check()
+    page.get_by_label("Yann Morvan représenté·e par").select_option(label="Pierre Lemoine")
+    page.get_by_role("button", name="Enregistrer le registre").click()
+    page.get_by_text("Registre des présences enregistré.").wait_for()
+    assert page.get_by_text("représenté·e par Pierre Lemoine").count() >= 1
+    page.goto(f"/meetings/{meeting.pk}/attendance/")
+    axe(page)
+    assert page.get_by_label("Yann Morvan représenté·e par").input_value() != ""
+    assert page.get_by_role("rowheader", name=re.compile("Pierre Lemoine")).count() == 0  # no line of his own
+    assert page.get_by_role("rowheader", name=re.compile("Yann Morvan")).count() == 1
+    shot(page, "12-attendance-with-a-substitute")
