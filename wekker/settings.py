@@ -305,11 +305,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"forbidden_without_traceback": {"()": "wekker.log_filters.ForbiddenWithoutTraceback"}},
+    "filters": {"client_error_without_traceback": {"()": "wekker.log_filters.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        "django.request": {"filters": ["forbidden_without_traceback"]},
+        "django.request": {"filters": ["client_error_without_traceback"]},
     },
 }
