@@ -229,6 +229,7 @@ def test_it_filters_the_admin_lists_by_working_group(client, admin_user, mixite,
     assert "Par groupe de travail" in html
     box = html[html.index('data-filter-title="groupe de travail"') :].split("</details>")[0]
     assert 'name="o" value="1"' in box  # sending the box keeps the order (and the other filters)
+    assert client.get(f"/admin/meetings/{path}/", {"group": "mixité", "_facets": "1"}).status_code == 200
 
 
 def test_it_words_the_delete_action_for_any_gender(client, admin_user, mixite):
