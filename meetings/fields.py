@@ -55,7 +55,9 @@ class GroupLevers:
             return
         field = self.fields["lever"]
         blank = [(value, label) for value, label in field.choices if value == ""]
-        field.choices = [*blank, *((name, name) for name in names), (Lever.AUTRE, Lever.AUTRE.label)]
+        # A network lever chosen before the group named its own stays until changed.
+        kept = [(value, label) for value, label in Lever.choices if value == self.instance.lever != Lever.AUTRE]
+        field.choices = [*blank, *((name, name) for name in names), *kept, (Lever.AUTRE, Lever.AUTRE.label)]
         self.own_levers = names
         if current:
             self.initial["lever"] = current

@@ -350,3 +350,13 @@ def test_it_refuses_a_network_lever_to_a_group_with_its_own(client, coordinatric
     response = client.post("/groups/mixite/actions/new/", new_action(membre.contact, lever="roles_modeles"))
     assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
     assert not Action.objects.exists()
+
+
+def test_it_keeps_a_network_lever_chosen_before_the_group_named_its_own(client, coordinatrice, membre, mixite):
+    action = ActionFactory(group=mixite, owner=membre.contact, lever="roles_modeles", title="Vidéos")
+    mixite.levers = ["Permis de conduire"]
+    mixite.save()
+    client.force_login(coordinatrice)
+    html = client.get(f"/actions/{action.pk}/edit/").content.decode()
+    assert lever_options(html) == ["Permis de conduire", "Rôles modèles", "Autre"]
+    assert '<option value="roles_modeles" selected>' in html
