@@ -4,6 +4,46 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, WorkingGroup
 
 
+class WorkingGroupFilter(admin.SimpleListFilter):
+    """Rows of the groups whose name holds the text typed: a box, not a list of thousands of groups.
+
+    Subclasses name the path from their model to the group (`group_path`).
+    """
+
+    title = _("working group")
+    parameter_name = "group"
+    group_path = "group"
+    template = "admin/working_group_filter.html"
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.query = request.GET
+
+    def lookups(self, request, model_admin):
+        return [("", "")]  # the filter shows only when it has a choice; the box is the choice
+
+    def queryset(self, request, queryset):
+        text = (self.value() or "").strip()
+        for word in text.split()[:5]:
+            queryset = queryset.filter(**{f"{self.group_path}__name__icontains": word})
+        return queryset
+
+    def choices(self, changelist):
+        """One entry, with the rest of the query (other filters, search, order) to keep when the box is sent."""
+        others = [
+            (name, value)
+            for name, values in self.query.lists()
+            if name not in (self.parameter_name, "p", "e")
+            for value in values
+        ]
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "others": others,
+            "value": self.value() or "",
+        }
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fields = ["contact", "role", "joined", "left"]

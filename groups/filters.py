@@ -8,21 +8,27 @@ from reference.models import Territory, within
 from .models import WorkingGroup
 
 
+def bootstrap(form):
+    """Bootstrap classes on every widget of a filter's form, and the search box typed as a search."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+    if "q" in form.fields:
+        form.fields["q"].widget.input_type = "search"
+
+
 class BootstrapFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on every widget, and the search box typed as a search."""
+    """Bootstrap classes on every widget (a filter set that changes its filters in its own
+    __init__ calls bootstrap(self.form) once they are set, as the form is built once)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-        if "q" in self.form.fields:
-            self.form.fields["q"].widget.input_type = "search"
+        bootstrap(self.form)
 
 
 STATUS_ACTIVE, STATUS_ARCHIVED, STATUS_ALL = "active", "archived", "all"

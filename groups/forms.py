@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stakeholders.models import Contact
 
-from .models import Membership, WorkingGroup, validate_reminder_offsets
+from .models import Membership, WorkingGroup, validate_levers, validate_reminder_offsets
 from .services import RESERVED_SLUGS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,7 +33,30 @@ class ReminderOffsetsField(forms.CharField):
         return sorted(days, reverse=True)
 
 
+class LeversField(forms.CharField):
+    """A group's own levers, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        names = [" ".join(line.split()) for line in (super().to_python(value) or "").splitlines()]
+        names = [name for name in names if name]
+        validate_levers(names)
+        return names
+
+
 class GroupForm(forms.ModelForm):
+    levers = LeversField(
+        label=_("The group’s own levers"),
+        required=False,
+        help_text=_(
+            "One per line, for example “Driving licence”. Leave empty to follow the network’s levers "
+            "(raise awareness, train, role models)."
+        ),
+    )
     reminder_offsets = ReminderOffsetsField(
         label=_("Reminders (days before a meeting)"),
         required=False,
@@ -42,7 +65,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = WorkingGroup
-        fields = ["name", "theme", "description", "territory", "meetings_per_year", "reminder_offsets"]
+        fields = ["name", "theme", "description", "territory", "meetings_per_year", "levers", "reminder_offsets"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -98,7 +121,7 @@ def find_contacts(text, limit=SEARCH_LIMIT):
 
 
 def contact_label(contact):
-    label = f"{contact.last_name} {contact.first_name} — {contact.organisation.name}"
+    label = f"{contact.full_name} — {contact.organisation.name}"
     return f"{label} ({contact.email})" if contact.email else label
 
 

@@ -20,6 +20,21 @@ def validate_reminder_offsets(value):
         raise ValidationError(_("Each reminder offset may appear only once."))
 
 
+LEVERS_MAX, LEVER_NAME_MAX = 8, 60
+
+
+def validate_levers(value):
+    """A group's own levers: a few distinct names."""
+    if not isinstance(value, list) or not all(isinstance(name, str) and name.strip() for name in value):
+        raise ValidationError(_("Levers must be a list of names."))
+    if len(value) > LEVERS_MAX:
+        raise ValidationError(_("A group names %(max)s levers at most.") % {"max": LEVERS_MAX})
+    if any(len(name) > LEVER_NAME_MAX for name in value):
+        raise ValidationError(_("A lever’s name is %(max)s characters at most.") % {"max": LEVER_NAME_MAX})
+    if len({name.strip().casefold() for name in value}) != len(value):
+        raise ValidationError(_("Each lever may appear only once."))
+
+
 class WorkingGroupQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=WorkingGroup.Status.ACTIVE)
@@ -83,6 +98,15 @@ class WorkingGroup(models.Model):
         validators=[validate_reminder_offsets],
         help_text=_("For example [7, 1]: a week and a day before each meeting."),
     )
+    levers = models.JSONField(
+        _("own levers"),
+        default=list,
+        blank=True,
+        validators=[validate_levers],
+        help_text=_(
+            "The levers the group's actions follow. Empty: the network's (raise awareness, train, role models)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -105,6 +129,11 @@ class WorkingGroup(models.Model):
     @property
     def is_archived(self):
         return self.status == self.Status.ARCHIVED
+
+    @property
+    def theme_beside_name(self):
+        """The theme, to show under the name; empty when it only repeats the name."""
+        return "" if self.theme.strip().casefold() == self.name.strip().casefold() else self.theme
 
 
 def in_force(on):

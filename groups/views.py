@@ -119,9 +119,11 @@ def membership_edit(request, slug, pk):
 
 
 @login_required
-@require_POST
 def membership_end(request, slug, pk):
+    """A confirmation page, then the member leaves today (their history stays)."""
     group, membership = access.membership_for_coordinator(request.roles, slug, pk)
+    if request.method != "POST":
+        return render(request, "groups/membership_end.html", {"group": group, "membership": membership})
     services.end_membership(membership, left=max(timezone.localdate(), membership.joined or dt.date.min))
     messages.success(
         request,

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.admin import WorkingGroupFilter
+
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
 from .models import Action, AgendaItem, Attendance, Meeting
 from .planning import services
@@ -38,6 +40,10 @@ class MeetingAdminForm(forms.ModelForm):
         return cleaned
 
 
+class MeetingGroupFilter(WorkingGroupFilter):
+    group_path = "meeting__group"
+
+
 class GroupStatusFilter(admin.ChoicesFieldListFilter):
     """The group's status, titled so that it is not taken for the meeting's own "statut"."""
 
@@ -64,7 +70,7 @@ class MeetingAdmin(admin.ModelAdmin):
     form = MeetingAdminForm
     # Five columns: they fit beside the filters at 1280 px (kind and sequence are on each page).
     list_display = ["title", "group", "starts_at", "status", "minutes_state"]
-    list_filter = ["status", "kind", "minutes_status", ("group__status", GroupStatusFilter)]
+    list_filter = ["status", "kind", "minutes_status", WorkingGroupFilter, ("group__status", GroupStatusFilter)]
     search_fields = ["title", "place", "group__name"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["group", "minutes_adopted_in"]
@@ -133,7 +139,7 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(AgendaItem)
 class AgendaItemAdmin(admin.ModelAdmin):
     list_display = ["title", "meeting", "position", "duration_minutes", "lever"]
-    list_filter = ["lever", "is_action_review"]
+    list_filter = ["lever", "is_action_review", MeetingGroupFilter]
     search_fields = ["title", "meeting__title", "meeting__group__name"]
     autocomplete_fields = ["meeting", "presenter"]
     list_select_related = ["meeting", "meeting__group"]
@@ -142,7 +148,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
     list_display = ["contact", "meeting", "answer", "presence", "represented_by"]
-    list_filter = ["answer", "presence"]
+    list_filter = ["answer", "presence", MeetingGroupFilter]
     search_fields = ["contact__last_name", "contact__first_name", "meeting__title", "meeting__group__name"]
     autocomplete_fields = ["meeting", "contact", "represented_by"]
     list_select_related = ["contact", "meeting", "meeting__group", "represented_by"]
@@ -151,7 +157,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ["title", "group", "owner", "due_date", "status", "lever", "kind"]
-    list_filter = ["status", "lever", "kind", ("group__status", GroupStatusFilter)]
+    list_filter = ["status", "lever", "kind", WorkingGroupFilter, ("group__status", GroupStatusFilter)]
     search_fields = ["title", "description", "owner__last_name", "group__name"]
     date_hierarchy = "due_date"
     autocomplete_fields = ["group", "meeting", "owner"]

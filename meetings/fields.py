@@ -6,6 +6,8 @@ from django.db.models import Q
 from groups.models import Membership
 from stakeholders.models import Contact
 
+from .models import Lever
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -38,3 +40,33 @@ class ContactChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, contact):
         return f"{contact.full_name} ({contact.organisation.name})"
+
+
+class GroupLevers:
+    """A form of an action or agenda item offers the group's own levers when it named some
+    (WorkingGroup.levers), with "Other"; else the network's. An own lever is kept as the
+    lever "autre" and its name (`lever_name`), so the network's counts stay by its four levers.
+    """
+
+    def use_group_levers(self, group):
+        current = self.instance.lever_name
+        names = [*group.levers, *([current] if current and current not in group.levers else [])]
+        if not names:
+            return
+        field = self.fields["lever"]
+        blank = [(value, label) for value, label in field.choices if value == ""]
+        # A network lever chosen before the group named its own stays until changed.
+        kept = [(value, label) for value, label in Lever.choices if value == self.instance.lever != Lever.AUTRE]
+        field.choices = [*blank, *((name, name) for name in names), *kept, (Lever.AUTRE, Lever.AUTRE.label)]
+        self.own_levers = names
+        if current:
+            self.initial["lever"] = current
+
+    def clean(self):
+        cleaned = super().clean()
+        if "lever" in cleaned:
+            own = cleaned["lever"] in getattr(self, "own_levers", ())
+            cleaned["lever_name"] = cleaned["lever"] if own else ""
+            cleaned["lever"] = Lever.AUTRE if own else cleaned["lever"]
+            self.instance.lever_name = cleaned["lever_name"]  # not a field of the form: saved with it all the same
+        return cleaned

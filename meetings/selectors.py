@@ -25,12 +25,12 @@ def next_meetings(group, now, limit=NEXT_MEETINGS):
 
 
 def open_actions_by_lever(group):
-    """The group page: open actions grouped by lever, in the levers' own order."""
+    """The group page: open actions grouped by lever, the group's own first, in their order."""
     actions = Action.objects.open().filter(group=group).select_related("owner__organisation")
-    by_lever = {value: [] for value in Lever.values}
+    by_lever = {name: [] for name in [*group.levers, *(str(label) for label in Lever.labels)]}
     for action in actions.order_by("due_date", "pk"):
-        by_lever[action.lever].append(action)
-    return [(label, by_lever[value]) for value, label in Lever.choices if by_lever[value]]
+        by_lever.setdefault(str(action.lever_label), []).append(action)
+    return [(label, rows) for label, rows in by_lever.items() if rows]
 
 
 def year_progress(group, now):

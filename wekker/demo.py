@@ -15,11 +15,21 @@ from groups.models import Membership, WorkingGroup
 from indicators.demo import seed_demo_indicators
 from meetings.agenda.services import open_actions_markdown
 from meetings.models import Action, AgendaItem, Attendance, Meeting
+from meetings.planning.services import default_title
 from reference.models import Domain, Territory
 from reference.timezones import PARIS
 from stakeholders.models import Contact, Organisation
 
-from .demo_data import GROUPS, MEMBERSHIPS, MINUTES_DECISIONS, MIXITE_ACTIONS, MIXITE_AGENDA, ORGANISATIONS, PEOPLE
+from .demo_data import (
+    GROUP_LEVERS,
+    GROUPS,
+    MEMBERSHIPS,
+    MINUTES_DECISIONS,
+    MIXITE_ACTIONS,
+    MIXITE_AGENDA,
+    ORGANISATIONS,
+    PEOPLE,
+)
 
 DEMO_PASSWORD = "wekker-demo"  # noqa: S105 – the demo logins' published password (README)
 
@@ -108,7 +118,13 @@ def _seed_groups(territories, people, today):
     for slug, name, theme, territory, description in GROUPS:
         group, _ = WorkingGroup.objects.update_or_create(
             slug=slug,
-            defaults={"name": name, "theme": theme, "territory": territories[territory], "description": description},
+            defaults={
+                "name": name,
+                "theme": theme,
+                "territory": territories[territory],
+                "description": description,
+                "levers": GROUP_LEVERS.get(slug, []),
+            },
         )
         groups[slug] = group
     year_start = dt.date(today.year, 1, 1)
@@ -134,14 +150,16 @@ def _seed_mixite_year(group, people, today):
     next_day = _weekday(today + dt.timedelta(days=3))
     members = [m.contact for m in group.memberships.current(on=today).select_related("contact")]
     meetings = []
+    ours = _demo_meetings(group)
     for k in range(-4, 3):
         day = next_day + dt.timedelta(weeks=8 * k)
         starts = _paris(day, 9, 30)
         past = starts < timezone.now()
-        meeting, _ = Meeting.objects.update_or_create(
-            group=group,
-            title=f"Réunion n°{k + 5}",
-            defaults={
+        meeting = _meeting_in_sequence(
+            group,
+            ours,
+            k + 4,
+            {
                 "starts_at": starts,
                 "ends_at": _paris(day, 12, 0),
                 "place": "Maison de l'emploi, 12 rue de Brest, Rennes",
@@ -227,15 +245,39 @@ def _minutes_text(meeting):
     )
 
 
+def _demo_meetings(group):
+    """The group's demo meetings as they stand, by date (read once, before any is moved)."""
+    return list(group.meetings.filter(video_url__contains=".demo.wekker.invalid/").order_by("starts_at", "pk"))
+
+
+def _meeting_in_sequence(group, ours, index, fields):
+    """The group's index-th demo meeting (`ours`: _demo_meetings), written with these fields
+    and titled as a planned meeting is ("Réunion du 9 décembre").
+
+    Found by its place in the demo year, not by title: the title follows the date, and the
+    demo is seeded around today.
+    """
+    fields = {**fields, "title": default_title(fields["starts_at"])}
+    if index >= len(ours):
+        return Meeting.objects.create(group=group, **fields)
+    meeting = ours[index]
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    return meeting
+
+
 def _seed_other_groups(groups, today):
     for slug, offset_days in (("seniors", 12), ("mobilite", 20)):
         group = groups[slug]
+        ours = _demo_meetings(group)
         for k in range(-2, 3):
             day = _weekday(today + dt.timedelta(days=offset_days)) + dt.timedelta(weeks=9 * k)
-            Meeting.objects.update_or_create(
-                group=group,
-                title=f"Réunion n°{k + 3}",
-                defaults={
+            _meeting_in_sequence(
+                group,
+                ours,
+                k + 2,
+                {
                     "starts_at": _paris(day, 14, 0),
                     "ends_at": _paris(day, 16, 30),
                     "place": "Visioconférence",

@@ -63,6 +63,9 @@ GROUPS = [
     ),
 ]
 
+# A group's own levers (WorkingGroup.levers); the others follow the network's.
+GROUP_LEVERS = {"mobilite": ["Permis de conduire", "Transports solidaires", "Mobilité douce"]}
+
 # (group slug, username or "first last", role)
 MEMBERSHIPS = [
     ("mixite", "coordinatrice", Membership.Role.COORDINATOR),

@@ -102,7 +102,7 @@ def test_it_filters_contacts_by_kind_sector_territory_group_and_text(client, coo
 
     def names(query):
         html = client.get(f"/partners/?{query}").content.decode()
-        return {name for name in ("Ferreira", "Morvan", "Le Gall") if f"{name} " in html}
+        return {name for name in ("Ferreira", "Morvan", "Le Gall") if f"{name}</a>" in html}
 
     assert names("") == {"Ferreira", "Morvan", "Le Gall"}
     assert names("kind=entreprise") == {"Ferreira"}
@@ -113,6 +113,7 @@ def test_it_filters_contacts_by_kind_sector_territory_group_and_text(client, coo
     assert names("q=bâti") == {"Ferreira"}  # organisation name
     assert names("q=yann morvan") == {"Morvan"}
     assert "ana@batibreizh.fr" in client.get("/partners/").content.decode()
+    assert ">Ana Ferreira</a>" in client.get("/partners/").content.decode()  # first name first, as everywhere
 
 
 def test_it_filters_organisations_and_hides_archived_ones(client, coordinatrice, ana, departement):

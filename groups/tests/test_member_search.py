@@ -38,7 +38,7 @@ def test_it_finds_a_contact_by_name_organisation_or_address(client, coordinatric
     client.force_login(coordinatrice)
     html = client.get("/groups/mixite/members/", {"q": search}).content.decode()
     assert "1 contact correspond." in html
-    assert options(html) == 1 and "Kerjean Nina — Bâti Breizh (nina@batibreizh.fr)" in html
+    assert options(html) == 1 and "Nina Kerjean — Bâti Breizh (nina@batibreizh.fr)" in html
     assert f'value="{nina.pk}"' in html
 
 
@@ -109,7 +109,7 @@ def test_it_keeps_the_chosen_contact_on_screen_after_an_error(client, coordinatr
     assert response.status_code == 400
     html = response.content.decode()
     assert (
-        "Kerjean Nina — Bâti Breizh" in html
+        "Nina Kerjean — Bâti Breizh" in html
         and f'value="{nina.pk}" class="form-check-input" id="id_contact_0" required checked' in html
     )
 

@@ -44,9 +44,9 @@ def test_it_lets_only_the_groups_coordinators_archive_it(client, as_role, role, 
 def test_it_lets_only_the_groups_coordinators_change_memberships(client, as_role, role, cast, mixite, membre, action):
     membership = membre.contact.memberships.get()
     url = f"/groups/mixite/members/{membership.pk}/{action}"
-    if action == "":
+    if action in ("", "end/"):  # a form to fill, or a confirmation to give
         check(client, as_role, role, url, COORDINATORS_OF_MIXITE)
-    else:
+    if action != "":
         check(client, as_role, role, url, posted(COORDINATORS_OF_MIXITE), method="post")
 
 
@@ -222,6 +222,19 @@ def test_it_ends_a_membership_and_keeps_it_in_the_former_list(client, coordinatr
     assert "réservés à ses membres" in client.get("/groups/mixite/").content.decode()
 
 
+def test_it_asks_before_ending_a_membership(client, coordinatrice, membre, mixite):
+    membership = membre.contact.memberships.get()
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/members/").content.decode()
+    end = f"/groups/mixite/members/{membership.pk}/end/"
+    assert f'href="{end}"' in html and f'action="{end}"' not in html  # a link to a question, not a button that acts
+    html = client.get(end).content.decode()
+    assert "Yann Morvan (" in html and ": mettre fin aujourd’hui à son adhésion au groupe Mixité des métiers ?" in html
+    assert "Oui, y mettre fin aujourd’hui" in html
+    membership.refresh_from_db()
+    assert membership.left is None
+
+
 def test_it_refuses_leaving_before_joining(client, coordinatrice, membre, mixite):
     membership = membre.contact.memberships.get()
     membership.joined = dt.date(2025, 3, 1)
@@ -265,3 +278,29 @@ def test_it_counts_groups_of_nested_territories_in_a_territory(client, membre, m
     client.force_login(membre)
     html = client.get(f"/groups/?territory={bretagne.pk}").content.decode()
     assert "Mobilité durable" in html and 'href="/groups/mixite/"' in html
+
+
+def test_it_lets_a_group_name_its_own_levers(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    data = {"name": "Mobilité durable", "theme": "Mobilité", "meetings_per_year": 6, "reminder_offsets": "7, 1"}
+    response = client.post(
+        "/groups/mixite/edit/", {**data, "levers": "  Permis de conduire \n\nTransports   solidaires\n"}
+    )
+    assert response.status_code == 302
+    mixite.refresh_from_db()
+    assert mixite.levers == ["Permis de conduire", "Transports solidaires"]
+    html = client.get("/groups/mixite/edit/").content.decode()
+    assert "Permis de conduire\nTransports solidaires</textarea>" in html
+
+
+@pytest.mark.parametrize(
+    ("levers", "message"),
+    [("Permis\npermis", "Chaque levier ne peut figurer qu’une fois."), ("\n".join("abcdefghi"), "8 leviers au plus")],
+)
+def test_it_refuses_bad_levers_in_french(client, coordinatrice, mixite, levers, message):
+    client.force_login(coordinatrice)
+    data = {"name": "Autre nom", "theme": "Mobilité", "meetings_per_year": 6, "reminder_offsets": "7, 1"}
+    response = client.post("/groups/mixite/edit/", {**data, "levers": levers})
+    assert response.status_code == 200 and message in response.content.decode()
+    mixite.refresh_from_db()
+    assert mixite.levers == [] and mixite.name == "Mixité des métiers"

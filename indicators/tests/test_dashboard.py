@@ -249,7 +249,7 @@ def test_it_says_which_territories_the_figures_of_france_come_from(client, membr
     assert "Chiffres de :</strong>\n    Côtes-d&#x27;Armor, Finistère, Ille-et-Vilaine, Morbihan" in html
     assert "(4 territoires)" in html
     assert "Données partielles :" in html
-    assert "seul 1 des 18 territoires de France a des chiffres" in html
+    assert "pour France, seul 1 des 18 territoires a des chiffres" in html
     assert "Voir Bretagne (région, 53), qui réunit tous les chiffres" in html
     assert client.get("/indicators/summary.json").json()["coverage"]["territories"] == ["22", "29", "35", "56"]
 
@@ -268,7 +268,7 @@ def test_it_says_so_when_a_region_has_figures_from_part_of_its_departements(clie
     html = client.get("/indicators/?territory=53").content.decode()
     assert "Chiffres de :</strong>\n    Ille-et-Vilaine" in html
     assert "(1 territoire)" in html
-    assert "seul 1 des 4 territoires de Bretagne a des chiffres" in html
+    assert "pour Bretagne, seul 1 des 4 territoires a des chiffres" in html
 
 
 def test_it_names_territories_with_their_level(client, membre):

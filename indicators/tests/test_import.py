@@ -318,3 +318,12 @@ def test_it_lists_changed_rows_old_and_new_in_the_preview(client, coordinatrice)
     assert html.count("<del>") == 50
     assert "et 6 autres lignes dont les effectifs changent." in html
     assert Observation.objects.filter(women=45).count() == 0
+
+
+def test_it_shows_the_history_after_a_command_line_import(client, coordinatrice, tmp_path):
+    call_command("import_indicators", write(tmp_path, GOOD))
+    client.force_login(coordinatrice)
+    response = client.get("/indicators/import/")
+    assert response.status_code == 200
+    row = [r for r in response.content.decode().split("<tr>") if "indicateurs.csv" in r][0]
+    assert "<td>—</td>" in row

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from groups.filters import bootstrap
 from groups.models import WorkingGroup
 from stakeholders.models import Contact
 
@@ -56,6 +57,7 @@ class ActionFilter(django_filters.FilterSet):
             self.filters["owner"].extra["empty_label"] = ALL
         else:
             del self.filters["owner"]
+        bootstrap(self.form)
 
     def filter_queryset(self, queryset):
         """Open actions first, then by due date: the overdue ones lead."""

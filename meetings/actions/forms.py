@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import ContactChoiceField, DateInput, group_contacts
+from ..fields import ContactChoiceField, DateInput, GroupLevers, group_contacts
 from ..models import Action
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(GroupLevers, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["title", "kind", "owner", "due_date", "lever", "status", "description", "progress"]
@@ -22,6 +22,7 @@ class ActionForm(forms.ModelForm):
             label=_("Owner"),
             error_messages={"required": _("Choose who owns this action.")},
         )
+        self.use_group_levers(group)
         if self.instance.pk is None:
             del self.fields["progress"]  # nothing to report on an action just decided
 

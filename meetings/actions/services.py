@@ -15,6 +15,7 @@ def create_action(
     description="",
     due_date=None,
     lever=Lever.AUTRE,
+    lever_name="",
     kind=Action.Kind.ACTION,
     status=Action.Status.TODO,
 ):
@@ -31,6 +32,7 @@ def create_action(
         description=description,
         due_date=due_date,
         lever=lever,
+        lever_name=lever_name,
         kind=kind,
         status=status,
     )

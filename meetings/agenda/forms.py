@@ -2,11 +2,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import ContactChoiceField, group_contacts
+from ..fields import ContactChoiceField, GroupLevers, group_contacts
 from ..models import AgendaItem
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(GroupLevers, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "duration_minutes", "presenter", "lever", "description"]
@@ -17,6 +17,7 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["presenter"] = ContactChoiceField(
             queryset=group_contacts(group), required=False, label=_("Presenter")
         )
+        self.use_group_levers(group)
         duration = self.fields["duration_minutes"]
         duration.validators += [MinValueValidator(1), MaxValueValidator(600)]
         duration.widget.attrs.update(min=1, max=600)

@@ -6,10 +6,18 @@ from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Action, AgendaItem
+from ..models import Action, AgendaItem, Meeting
 
 
-def add_agenda_item(*, meeting, title, duration_minutes, description="", presenter=None, lever=""):
+@transaction.atomic
+def add_agenda_item(*, meeting, title, duration_minutes, description="", presenter=None, lever="", lever_name=""):
+    """A new item at the end of the agenda.
+
+    The meeting's row is locked first, so two additions at once take turns: the second
+    reads the last position once the first is written (SQLite's IMMEDIATE transactions
+    already take turns; select_for_update does it on PostgreSQL).
+    """
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).exists()
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
     return AgendaItem.objects.create(
         meeting=meeting,
@@ -19,6 +27,7 @@ def add_agenda_item(*, meeting, title, duration_minutes, description="", present
         description=description,
         presenter=presenter,
         lever=lever,
+        lever_name=lever_name,
     )
 
 

@@ -101,19 +101,15 @@ def validate_substitute(attendance, substitute):
 def substitutes(meeting, *, organisation_ids):
     """Who may stand in for someone of these organisations at this meeting.
 
-    The group's current members, and the people already in this meeting's register
-    (invited, or already recorded as standing in), not every colleague of the body.
+    Every colleague in the directory (a member or not: standing in is not being invited, so
+    the substitute gets no line of their own), and whoever is already recorded as standing
+    in at this meeting, even if archived since.
     """
-    register = Attendance.objects.filter(meeting=meeting)
-    members = Membership.objects.current().filter(group_id=meeting.group_id).values("contact_id")
+    standing_in = Attendance.objects.filter(meeting=meeting).exclude(represented_by=None).values("represented_by_id")
     return (
-        Contact.objects.filter(organisation_id__in=organisation_ids, is_archived=False)
-        .filter(
-            Q(pk__in=members)
-            | Q(pk__in=register.values("contact_id"))
-            | Q(pk__in=register.exclude(represented_by=None).values("represented_by_id"))
-        )
-        .order_by("last_name", "first_name")
+        Contact.objects.filter(organisation_id__in=organisation_ids)
+        .filter(Q(is_archived=False) | Q(pk__in=standing_in))
+        .order_by("last_name", "first_name", "pk")
     )
 
 

@@ -163,6 +163,7 @@ def _minutes_autosave(request, pk):
     return JsonResponse(
         {
             "saved_at": meeting.minutes_updated_at.isoformat(),
+            "status": meeting.get_minutes_status_display(),
             "message": _("Draft saved at %(time)s.") % {"time": formats.time_format(saved, "H:i:s")},
         }
     )

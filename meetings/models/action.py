@@ -56,6 +56,8 @@ class Action(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.TODO)
     lever = models.CharField(_("lever"), max_length=15, choices=Lever.choices, default=Lever.AUTRE)
+    # One of the group's own levers (WorkingGroup.levers), its lever then being "autre".
+    lever_name = models.CharField(_("group's lever"), max_length=60, blank=True)
     progress = models.TextField(_("progress"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -76,6 +78,10 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:action", args=[self.pk])
+
+    @property
+    def lever_label(self):
+        return self.lever_name or self.get_lever_display()
 
     @property
     def is_open(self):

@@ -13,7 +13,11 @@ from reference.timezones import PARIS
 
 
 class Lever(models.TextChoices):
-    """The three levers of the mixité group, and the rest."""
+    """The network's three levers (the mixité of trades), and the rest.
+
+    A group may name its own (WorkingGroup.levers): an action or item on one of them has the
+    lever "autre" and the name in `lever_name`, so the network's counts stay by these four.
+    """
 
     SENSIBILISER = "sensibiliser", _("Raise awareness")
     FORMER = "former", _("Train")
@@ -170,6 +174,8 @@ class AgendaItem(models.Model):
         verbose_name=_("presenter"),
     )
     lever = models.CharField(_("lever"), max_length=15, choices=Lever.choices, blank=True)
+    # One of the group's own levers (WorkingGroup.levers), its lever then being "autre".
+    lever_name = models.CharField(_("group's lever"), max_length=60, blank=True)
     # The "Suivi des actions" item every new meeting opens with.
     is_action_review = models.BooleanField(_("action review"), default=False)
 
@@ -185,3 +191,7 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def lever_label(self):
+        return self.lever_name or self.get_lever_display()

@@ -94,7 +94,7 @@ def test_it_turns_a_decision_into_an_action(client, coordinatrice, membre, mixit
     meeting = meeting_of(mixite)
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/actions/new/").content.decode()
-    assert "Une décision de Mixité des métiers – " in html
+    assert "Une décision prise en réunion devient une action : Mixité des métiers – " in html
     response = client.post(f"/meetings/{meeting.pk}/actions/new/", new_action(membre.contact), follow=True)
     assert "Action créée." in response.content.decode()
     action = Action.objects.get(title="Tourner trois vidéos")
@@ -294,6 +294,7 @@ def test_it_labels_the_filters_in_french(client, coordinatrice, mixite):
     assert re.search(r'<select name="group"[^>]*>\s*<option value="">Tous</option>', html)
     assert re.search(r'<select name="owner"[^>]*>\s*<option value=""( selected)?>Tous</option>', html)
     assert ">Filtrer</button>" in html
+    assert 'class="card card-body mb-3 wk-filters"' in html  # the lists' one filter form, same words and layout
 
 
 def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite):
@@ -311,3 +312,51 @@ def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite)
     ]:
         assert fact in card
     assert '<div class="table-responsive d-none d-md-block">' in html
+
+
+# --- A group's own levers ---------------------------------------------------------------------
+
+
+def lever_options(html):
+    select = html[html.index('name="lever"') :].split("</select>")[0]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_it_offers_a_group_its_own_levers_and_keeps_the_networks_counts(client, coordinatrice, membre, mixite):
+    mixite.levers = ["Permis de conduire", "Transports solidaires"]
+    mixite.save()
+    client.force_login(coordinatrice)
+    html = client.get("/groups/mixite/actions/new/").content.decode()
+    assert lever_options(html) == ["Permis de conduire", "Transports solidaires", "Autre"]
+    response = client.post(
+        "/groups/mixite/actions/new/", new_action(membre.contact, lever="Permis de conduire"), follow=True
+    )
+    assert "Permis de conduire" in response.content.decode()
+    action = Action.objects.get(title="Tourner trois vidéos")
+    assert (action.lever, action.lever_name) == ("autre", "Permis de conduire")  # the network counts it as “other”
+    html = client.get("/groups/mixite/").content.decode()
+    assert re.search(r"<h3[^>]*>Permis de conduire <span", html)
+    html = client.get(f"/actions/{action.pk}/edit/").content.decode()
+    assert re.search(r'<option value="Permis de conduire" selected>', html)
+    client.post(f"/actions/{action.pk}/edit/", new_action(membre.contact, lever="autre"))
+    action.refresh_from_db()
+    assert (action.lever, action.lever_name) == ("autre", "")
+
+
+def test_it_refuses_a_network_lever_to_a_group_with_its_own(client, coordinatrice, membre, mixite):
+    mixite.levers = ["Permis de conduire"]
+    mixite.save()
+    client.force_login(coordinatrice)
+    response = client.post("/groups/mixite/actions/new/", new_action(membre.contact, lever="roles_modeles"))
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_it_keeps_a_network_lever_chosen_before_the_group_named_its_own(client, coordinatrice, membre, mixite):
+    action = ActionFactory(group=mixite, owner=membre.contact, lever="roles_modeles", title="Vidéos")
+    mixite.levers = ["Permis de conduire"]
+    mixite.save()
+    client.force_login(coordinatrice)
+    html = client.get(f"/actions/{action.pk}/edit/").content.decode()
+    assert lever_options(html) == ["Permis de conduire", "Rôles modèles", "Autre"]
+    assert '<option value="roles_modeles" selected>' in html

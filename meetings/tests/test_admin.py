@@ -209,3 +209,37 @@ def test_it_tells_calendars_when_a_meeting_is_confirmed(mixite):
     )
     meeting.refresh_from_db()
     assert meeting.sequence == before + 1
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [("meeting", "title"), ("action", "title"), ("attendance", "meeting"), ("agendaitem", "title")],
+)
+def test_it_filters_the_admin_lists_by_working_group(client, admin_user, mixite, seniors, path, shown):
+    from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory, MeetingFactory
+
+    for group, title in [(mixite, "Chez Mixité"), (seniors, "Chez Seniors")]:
+        meeting = MeetingFactory(group=group, title=title)
+        ActionFactory(group=group, meeting=meeting, title=title)
+        AttendanceFactory(meeting=meeting)
+        AgendaItemFactory(meeting=meeting, title=title)
+    client.force_login(admin_user)
+    html = client.get(f"/admin/meetings/{path}/", {"group": "mixité", "o": "1"}).content.decode()
+    assert "Chez Mixité" in html and "Chez Seniors" not in html
+    assert "Par groupe de travail" in html
+    box = html[html.index('data-filter-title="groupe de travail"') :].split("</details>")[0]
+    assert 'name="o" value="1"' in box  # sending the box keeps the order (and the other filters)
+    assert client.get(f"/admin/meetings/{path}/", {"group": "mixité", "_facets": "1"}).status_code == 200
+
+
+def test_it_words_the_delete_action_for_any_gender(client, admin_user, mixite):
+    from meetings.tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(group=mixite)
+    client.force_login(admin_user)
+    html = client.get("/admin/meetings/meeting/").content.decode()
+    assert "Supprimer la sélection (réunions)" in html and "sélectionnés" not in html
+    client.post(
+        "/admin/meetings/meeting/", {"action": "delete_selected", "_selected_action": [meeting.pk], "post": "yes"}
+    )
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()  # still Django's action underneath

@@ -123,3 +123,58 @@ def test_it_neutralises_scripts_in_agenda_items(client, coordinatrice, meeting):
     agenda_services.publish_agenda(meeting)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_two_concurrent_additions_their_own_positions(mixite):
+    """One addition is still in its transaction when the other starts: the second waits for
+    the first instead of reading the same last position."""
+    import threading
+
+    from django.db import connection, transaction
+
+    meeting = meeting_of(mixite, days=10)
+    first_added, second_done = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                agenda_services.add_agenda_item(meeting=meeting, title="Premier", duration_minutes=10)
+                first_added.set()
+                second_done.wait(timeout=1)  # the second blocks meanwhile (before the fix it finished)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_added.wait(timeout=10)
+            agenda_services.add_agenda_item(meeting=meeting, title="Second", duration_minutes=10)
+            second_done.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    positions = sorted(meeting.agenda_items.values_list("position", flat=True))
+    assert len(positions) == len(set(positions)), positions
+
+
+def test_it_offers_the_groups_own_levers_for_an_item(client, coordinatrice, meeting):
+    meeting.group.levers = ["Transports solidaires"]
+    meeting.group.save()
+    client.force_login(coordinatrice)
+    html = client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()
+    assert "Transports solidaires" in html and "Rôles modèles" not in html
+    data = {"title": "Covoiturage", "duration_minutes": 20, "presenter": "", "lever": "Transports solidaires"}
+    client.post(f"/meetings/{meeting.pk}/agenda/", {**data, "description": ""})
+    item = meeting.agenda_items.get(title="Covoiturage")
+    assert (item.lever, item.lever_name) == ("autre", "Transports solidaires")
+    assert item.lever_label == "Transports solidaires"
+    edited = {**data, "title": "Covoiturage rural", "description": ""}
+    client.post(f"/meetings/{meeting.pk}/agenda/{item.pk}/edit/", edited)
+    item.refresh_from_db()
+    assert (item.title, item.lever_name) == ("Covoiturage rural", "Transports solidaires")

@@ -67,6 +67,7 @@ def test_it_records_presence_with_a_substitute_from_the_same_organisation(
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
     assert "Gwen Collègue" in html and "Registre des présences" in html
+    assert "Présence : Yann Morvan" in html  # no “de” before a name that may need “d’”
     data = register_data(meeting, **row(membre.contact, "excused", colleague.pk))
     response = client.post(f"/meetings/{meeting.pk}/attendance/", data, follow=True)
     html = response.content.decode()
@@ -87,27 +88,45 @@ def test_it_refuses_a_substitute_from_another_organisation(client, coordinatrice
     assert not meeting.attendances.exclude(presence="unknown").exists()
 
 
-def test_it_offers_as_substitutes_only_members_and_people_already_in_the_register(
+def test_it_offers_every_colleague_of_the_absent_member_without_inviting_them(
     client, coordinatrice, membre, departement, meeting
 ):
-    ContactFactory(organisation=departement, first_name="Nina", last_name="Horsgroupe")
-    standing_in = ContactFactory(organisation=departement, first_name="Gwen", last_name="Remplaçante")
-    Attendance.objects.create(meeting=meeting, contact=membre.contact, presence="excused", represented_by=standing_in)
+    colleague = ContactFactory(organisation=departement, first_name="Pierre", last_name="Lemoine")
+    ContactFactory(organisation=departement, first_name="Ada", last_name="Archivée", is_archived=True)
+    ContactFactory(first_name="Sam", last_name="Ailleurs")
     client.force_login(coordinatrice)
     html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
-    assert "Gwen Remplaçante" in html  # already recorded: stays a valid choice
-    assert "Nina Horsgroupe" not in html  # a colleague outside the group is not offered
+    select = html[html.index(f'name="c{membre.contact.pk}-represented_by"') :].split("</select>")[0]
+    assert "Pierre Lemoine" in select  # in the directory, not in the group: offered
+    assert "Ada Archivée" not in select and "Sam Ailleurs" not in select
+    data = register_data(meeting, **row(membre.contact, "excused", colleague.pk))
+    response = client.post(f"/meetings/{meeting.pk}/attendance/", data, follow=True)
+    assert "représenté·e par Pierre Lemoine" in response.content.decode()
+    assert mine(meeting, membre.contact).represented_by == colleague
+    assert not meeting.attendances.filter(contact=colleague).exists()  # standing in is not being invited
+    assert colleague.pk not in invited_ids(meeting)
+    html = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
+    assert f'name="c{colleague.pk}-presence"' not in html  # no line of his own in the register
+
+
+def test_it_keeps_an_archived_substitute_already_recorded(client, coordinatrice, membre, departement, meeting):
+    standing_in = ContactFactory(organisation=departement, first_name="Gwen", last_name="Remplaçante")
+    Attendance.objects.create(meeting=meeting, contact=membre.contact, presence="excused", represented_by=standing_in)
+    standing_in.is_archived = True
+    standing_in.save()
+    client.force_login(coordinatrice)
+    assert "Gwen Remplaçante" in client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
     response = client.post(
         f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(membre.contact, "excused", standing_in.pk))
     )
     assert response.status_code == 302
 
 
-def test_it_refuses_a_colleague_outside_the_group_as_substitute(client, coordinatrice, membre, departement, meeting):
-    outside = ContactFactory(organisation=departement, first_name="Nina", last_name="Horsgroupe")
+def test_it_refuses_an_archived_colleague_as_substitute(client, coordinatrice, membre, departement, meeting):
+    archived = ContactFactory(organisation=departement, first_name="Ada", last_name="Archivée", is_archived=True)
     client.force_login(coordinatrice)
     html = client.post(
-        f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(membre.contact, "excused", outside.pk))
+        f"/meetings/{meeting.pk}/attendance/", register_data(meeting, **row(membre.contact, "excused", archived.pk))
     ).content.decode()
     assert "Le registre n’a pas été enregistré" in html
     assert not meeting.attendances.exists()

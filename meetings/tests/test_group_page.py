@@ -33,6 +33,17 @@ def test_it_shows_the_group_page_by_role(client, as_role, role, cast, mixite):
         assert "réservés à ses membres" in html
 
 
+def test_it_shows_the_theme_under_the_name_only_when_it_adds_something(client, membre, mixite):
+    client.force_login(membre)
+    mixite.theme = "Égalité femmes-hommes dans l’orientation"
+    mixite.save()
+    assert '<p class="lead mb-0">Égalité femmes-hommes' in client.get("/groups/mixite/").content.decode()
+    mixite.theme = " mixité des MÉTIERS"  # the name again, in other letters
+    mixite.save()
+    html = client.get("/groups/mixite/").content.decode()
+    assert '<p class="lead mb-0">' not in html and "mixité des MÉTIERS" not in html
+
+
 def test_it_answers_404_for_an_unknown_group(client, membre):
     client.force_login(membre)
     assert client.get("/groups/nope/").status_code == 404

@@ -209,6 +209,52 @@ def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server,
     assert page.get_by_text("Version de Gwen").is_visible()
 
 
+def test_it_never_lets_a_copy_in_the_browser_replace_a_newer_version(
+    page, live_server, browser_login, coordinatrice, mixite
+):
+    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    minutes_services.save_minutes(meeting, text="Début")
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    minutes_services.save_minutes(meeting, text="Version de Gwen")  # another coordinator, in another browser
+    page.fill("#id_text", "Ma version")
+    page.locator("#id_text").dispatch_event("input")
+    page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    page.reload()  # the copy in this tab started from "Début", the server now has Gwen's version
+    assert page.locator("#id_text").input_value() == "Version de Gwen"
+    older = page.get_by_role("region", name="Texte non enregistré dans ce navigateur")
+    assert "Ma version" in older.inner_text()
+    page.wait_for_timeout(4000)  # more than one autosave interval
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de Gwen"
+    shot(page, "06c-minutes-older-copy")
+    older.get_by_role("button", name="Reprendre mon texte").click()
+    assert page.locator("#id_text").input_value() == "Ma version"
+    page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Version de Gwen"  # replacing it takes “Save the draft”, then the comparison
+
+
+def test_it_updates_the_minutes_status_as_soon_as_a_draft_is_saved(
+    page, live_server, browser_login, coordinatrice, mixite
+):
+    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
+    badge = page.locator("#minutes-badge")
+    assert badge.inner_text() == "Pas commencé"
+    page.fill("#id_text", "Premiers mots")
+    page.locator("#id_text").dispatch_event("input")
+    page.get_by_text(re.compile("Brouillon enregistré à")).wait_for(timeout=10000)
+    assert badge.inner_text() == "Brouillon"
+
+
 def test_it_lets_a_member_answer_and_read_their_agenda_on_a_phone(
     phone_page, live_server, browser_login, axe, membre, coordinatrice, mixite
 ):
@@ -342,3 +388,53 @@ def test_it_completes_an_empty_register_and_warns_a_crowded_plan(
     assert page.get_by_text("proche de la réunion du mardi 2 mars 2027").is_visible()
     axe(page)
     shot(page, "13-plan-warnings")
+
+
+SELECTED_TEXT_ROOM = """(select) => {
+    const style = getComputedStyle(select);
+    const probe = document.createElement("span");
+    probe.style.font = style.font;
+    probe.style.whiteSpace = "pre";
+    probe.textContent = select.options[select.selectedIndex].text;
+    document.body.appendChild(probe);
+    const needed = probe.getBoundingClientRect().width;
+    probe.remove();
+    return [needed, select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 992, 375])
+def test_it_shows_the_whole_status_of_the_actions_filter(page, live_server, browser_login, axe, coordinatrice, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    browser_login(page, coordinatrice)
+    page.goto("/actions/")
+    axe(page)
+    needed, room = page.locator("select[name=status]").evaluate(SELECTED_TEXT_ROOM)
+    assert page.locator("select[name=status] option:checked").inner_text() == "Ouvertes (à faire ou en cours)"
+    assert needed <= room
+    assert page.get_by_role("button", name="Filtrer", exact=True).is_visible()
+    shot(page, f"11-actions-filters-{width}")
+
+
+def test_it_records_a_colleague_from_the_directory_standing_in(
+    page, live_server, browser_login, axe, coordinatrice, membre, mixite, departement
+):
+    ContactFactory(organisation=departement, first_name="Pierre", last_name="Lemoine")
+    starts = dt.datetime.now(tz=planning_services.PARIS).replace(microsecond=0) - dt.timedelta(hours=1)
+    meeting = planning_services.create_meeting(
+        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
+    )
+    browser_login(page, coordinatrice)
+    page.goto(f"/meetings/{meeting.pk}/attendance/")
+    yann = page.get_by_role("row", name=re.compile("Yann Morvan"))
+    yann.get_by_label("Excusé·e").check()
+    page.get_by_label("Yann Morvan représenté·e par").select_option(label="Pierre Lemoine")
+    page.get_by_role("button", name="Enregistrer le registre").click()
+    page.get_by_text("Registre des présences enregistré.").wait_for()
+    assert page.get_by_text("représenté·e par Pierre Lemoine").count() >= 1
+    page.goto(f"/meetings/{meeting.pk}/attendance/")
+    axe(page)
+    assert page.get_by_label("Yann Morvan représenté·e par").input_value() != ""
+    assert page.get_by_role("rowheader", name=re.compile("Pierre Lemoine")).count() == 0  # no line of his own
+    assert page.get_by_role("rowheader", name=re.compile("Yann Morvan")).count() == 1
+    shot(page, "12-attendance-with-a-substitute")

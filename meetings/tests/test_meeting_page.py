@@ -79,6 +79,16 @@ def test_it_lets_a_member_answer_in_one_click(client, membre, meeting):
     assert attendance.answer == "yes"
 
 
+def test_it_colours_every_answer_button_as_one_that_works(client, membre, meeting):
+    client.force_login(membre)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    maybe = re.search(r'<button[^>]*value="maybe"[^>]*>', html)[0]
+    assert "btn-outline-primary" in maybe  # grey (secondary) read as a disabled button
+    client.post(f"/meetings/{meeting.pk}/answer/", {"answer": "maybe"})
+    maybe = re.search(r'<button[^>]*value="maybe"[^>]*>', client.get(meeting.get_absolute_url()).content.decode())[0]
+    assert "btn-primary" in maybe and 'aria-pressed="true"' in maybe
+
+
 def test_it_invites_a_member_who_joined_after_the_meeting_was_planned(client, mixite, meeting):
     [late] = members(mixite, 1)
     assert not Attendance.objects.filter(meeting=meeting, contact=late).exists()

@@ -98,6 +98,7 @@ def test_it_autosaves_and_answers_json(client, coordinatrice, meeting):
     response = client.post(f"/meetings/{meeting.pk}/minutes/autosave/", {"text": "## Présents\n\nTout le monde"})
     assert response.status_code == 200
     assert response.json()["message"].startswith("Brouillon enregistré à ")
+    assert response.json()["status"] == "Brouillon"  # the page's badge follows without a reload
     meeting.refresh_from_db()
     assert meeting.minutes_status == "draft" and meeting.minutes.startswith("## Présents")
 

@@ -104,3 +104,28 @@ def test_it_lets_the_demo_logins_in(client):
     for username in ("coordinatrice", "membre", "admin"):
         assert client.login(username=username, password="wekker-demo")
     assert client.get("/admin/").status_code == 200  # admin, the last one in
+
+
+def test_it_titles_demo_meetings_as_planned_ones_and_moves_them_with_today():
+    import datetime as dt
+
+    import time_machine
+
+    from meetings.planning.services import default_title
+
+    call_command("seed_demo", verbosity=0)
+    meetings = Meeting.objects.filter(kind=Meeting.Kind.MEETING)
+    assert all(m.title == default_title(m.starts_at) for m in meetings)  # "Réunion du 9 décembre", never "n°"
+    count = meetings.count()
+    with time_machine.travel(dt.timedelta(days=100)):
+        call_command("seed_demo", verbosity=0)
+    assert meetings.count() == count  # seeded a hundred days later: the same meetings, moved
+    assert all(m.title == default_title(m.starts_at) for m in meetings)
+
+
+def test_it_gives_the_mobility_group_levers_of_its_own():
+    from groups.models import WorkingGroup
+
+    call_command("seed_demo", verbosity=0)
+    assert "Permis de conduire" in WorkingGroup.objects.get(slug="mobilite").levers
+    assert WorkingGroup.objects.get(slug="mixite").levers == []  # the network's levers

@@ -43,7 +43,7 @@ def test_it_lets_a_coordinator_build_a_group_and_a_member_read_it_on_a_phone(
     page.get_by_role("button", name="Rechercher", exact=True).click()
     assert page.get_by_text("1 contact correspond.").is_visible()
     axe(page)
-    page.get_by_label("Kerjean Nina — Bâti Breizh").check()
+    page.get_by_label("Nina Kerjean — Bâti Breizh").check()
     page.get_by_role("button", name="Ajouter", exact=True).click()
     assert page.get_by_text("Nina Kerjean a été ajouté·e au groupe.").is_visible()
     axe(page)
