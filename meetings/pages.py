@@ -11,6 +11,7 @@ from groups.models import Membership
 from . import selectors
 from .attendance.services import invited
 from .calendar.ics import absolute_url
+from .documents.services import documents_context
 from .markdown import render_markdown
 from .models import Action, Attendance, Meeting
 from .planning.services import has_begun, may_be_cancelled
@@ -68,6 +69,7 @@ def meeting_detail(request, pk):
         "begun": has_begun(meeting),
         "may_cancel": may_be_cancelled(meeting),
         **_agenda_and_minutes(meeting, coordinates),
+        **documents_context(meeting, coordinates=coordinates),
     }
     return render(request, "meetings/detail.html", context)
 

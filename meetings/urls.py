@@ -5,6 +5,7 @@ from .actions import views as actions
 from .agenda import views as agenda
 from .attendance import views as attendance
 from .calendar import views as calendar
+from .documents import views as documents
 from .minutes import views as minutes
 from .planning import views as planning
 from .rsvp import views as rsvp
@@ -35,6 +36,9 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/autosave/", minutes.minutes_autosave, name="minutes_autosave"),
     path("meetings/<int:pk>/minutes/send/", minutes.minutes_send, name="minutes_send"),
     path("meetings/<int:pk>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
+    path("meetings/<int:pk>/documents/", documents.documents, name="documents"),
+    path("meetings/<int:pk>/documents/<int:doc_pk>/", documents.document, name="document"),
+    path("meetings/<int:pk>/documents/<int:doc_pk>/delete/", documents.document_delete, name="document_delete"),
     path("meetings/<int:pk>/actions/new/", actions.meeting_action_new, name="meeting_action_new"),
     # Calendar feeds and signed one-click answers.
     path("meetings/<int:pk>/calendar.ics", calendar.meeting_ics, name="meeting_ics"),

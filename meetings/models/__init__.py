@@ -3,6 +3,7 @@
 from .action import Action, ActionQuerySet
 from .attendance import Attendance
 from .delivery import Delivery
+from .document import Document, DocumentQuerySet
 from .meeting import AgendaItem, AgendaItemQuerySet, GroupContentQuerySet, Lever, Meeting, MeetingQuerySet
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "AgendaItemQuerySet",
     "Attendance",
     "Delivery",
+    "Document",
+    "DocumentQuerySet",
     "GroupContentQuerySet",
     "Lever",
     "Meeting",
