@@ -13,6 +13,7 @@ from .attendance.services import invited
 from .calendar.ics import absolute_url
 from .documents.services import documents_context
 from .markdown import render_markdown
+from .messages.services import for_group_page as group_messages
 from .models import Action, Attendance, Meeting
 from .planning.services import has_begun, may_be_cancelled
 from .rsvp.services import can_answer
@@ -39,6 +40,7 @@ def group_detail(request, slug):
             next_meetings=selectors.next_meetings(group, now),
             actions_by_lever=selectors.open_actions_by_lever(group),
             progress=selectors.year_progress(group, now),
+            group_messages=group_messages(group),
         )
     return render(request, "meetings/group_detail.html", context)
 

@@ -6,6 +6,7 @@ from .agenda import views as agenda
 from .attendance import views as attendance
 from .calendar import views as calendar
 from .documents import views as documents
+from .messages import views as group_messages
 from .minutes import views as minutes
 from .planning import views as planning
 from .rsvp import views as rsvp
@@ -21,6 +22,7 @@ urlpatterns = [
     path("groups/<slug:slug>/meetings/new/", planning.meeting_new, name="new"),
     path("groups/<slug:slug>/attendance/", attendance.attendance_report, name="attendance_report"),
     path("groups/<slug:slug>/actions/new/", actions.action_new, name="action_new"),
+    path("groups/<slug:slug>/messages/new/", group_messages.message_new, name="message_new"),
     # A meeting.
     path("meetings/<int:pk>/", pages.meeting_detail, name="detail"),
     path("meetings/<int:pk>/edit/", planning.edit, name="edit"),

@@ -5,6 +5,7 @@ from .attendance import Attendance
 from .delivery import Delivery
 from .document import Document, DocumentQuerySet
 from .meeting import AgendaItem, AgendaItemQuerySet, GroupContentQuerySet, Lever, Meeting, MeetingQuerySet
+from .message import GroupMessage, GroupMessageQuerySet
 
 __all__ = [
     "Action",
@@ -16,6 +17,8 @@ __all__ = [
     "Document",
     "DocumentQuerySet",
     "GroupContentQuerySet",
+    "GroupMessage",
+    "GroupMessageQuerySet",
     "Lever",
     "Meeting",
     "MeetingQuerySet",

@@ -21,6 +21,7 @@ class Delivery(models.Model):
         DIGEST = "digest", _("Weekly action digest")
         MINUTES_MISSING = "minutes_missing", _("Minutes missing")
         MINUTES = "minutes", _("Minutes")
+        MESSAGE = "message", _("Group message")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -41,6 +42,14 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
         verbose_name=_("meeting"),
+    )
+    message = models.ForeignKey(
+        "meetings.GroupMessage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("group message"),
     )
     # For reminders: days before the meeting; 0 otherwise.
     offset_days = models.PositiveSmallIntegerField(_("days before"), default=0)
@@ -85,6 +94,11 @@ class Delivery(models.Model):
                 fields=["meeting", "contact"],
                 condition=Q(kind="minutes"),
                 name="delivery_unique_minutes",
+            ),
+            models.UniqueConstraint(
+                fields=["message", "contact"],
+                condition=Q(kind="message"),
+                name="delivery_unique_message",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]

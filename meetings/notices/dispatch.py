@@ -34,6 +34,7 @@ from django.utils import timezone
 from groups.models import Membership
 from reference.timezones import PARIS
 
+from ..messages.notice import MESSAGE
 from ..models import Action, AgendaItem, Attendance, Delivery
 from . import mail
 from .digest import DIGEST, digest_actions
@@ -43,7 +44,9 @@ from .minutes import MINUTES, MINUTES_MISSING
 logger = logging.getLogger(__name__)
 
 # Every kind of notice, in the order a pass plans them.
-NOTICES = {notice.kind: notice for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES)}
+NOTICES = {
+    notice.kind: notice for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES, MESSAGE)
+}
 
 # A message claimed by a dispatcher that died is taken up again after this.
 LEASE = dt.timedelta(minutes=10)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import make_group, make_meeting, paris
-from meetings.models import Attendance, Delivery, Meeting
+from meetings.models import Attendance, Delivery, GroupMessage, Meeting
 from meetings.notices import dispatch
 from meetings.notices import mail as notice_mail
 from meetings.tests.factories import ActionFactory, AttendanceFactory
@@ -22,13 +22,18 @@ SUBJECT_STARTS = {
     Delivery.Kind.DIGEST: "Vos actions",
     Delivery.Kind.MINUTES_MISSING: "Compte rendu manquant : ",
     Delivery.Kind.MINUTES: "Compte rendu : ",
+    Delivery.Kind.MESSAGE: "[Mixité des métiers] ",
 }
 
 
 def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
-    meeting = None if kind == Delivery.Kind.DIGEST else meeting
-    delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW)
+    message = None
+    if kind == Delivery.Kind.MESSAGE:
+        # A message about the meeting, its subject typed like the meeting's title.
+        message = GroupMessage.objects.create(group=meeting.group, subject=meeting.title, body="Texte", sent_at=NOW)
+    meeting = None if kind in (Delivery.Kind.DIGEST, Delivery.Kind.MESSAGE) else meeting
+    delivery = Delivery(kind=kind, meeting=meeting, message=message, contact=contact, due_at=NOW)
     batch = dispatch.Batch([delivery], NOW.date())
     return notice_mail.build_message(dispatch.NOTICES[kind], delivery, batch, now=NOW)
 
