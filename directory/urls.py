@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import export, views
 
 app_name = "directory"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("export.xlsx", export.partners_xlsx, name="export"),
     path("role-models/", views.role_models, name="role_models"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/new/", views.organisation_edit, name="organisation_create"),

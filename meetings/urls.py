@@ -1,8 +1,10 @@
 from django.urls import path
 
 from . import pages
+from .actions import export as actions_export
 from .actions import views as actions
 from .agenda import views as agenda
+from .attendance import export as attendance_export
 from .attendance import views as attendance
 from .calendar import views as calendar
 from .documents import views as documents
@@ -21,6 +23,7 @@ urlpatterns = [
     path("groups/<slug:slug>/plan/", planning.plan, name="plan"),
     path("groups/<slug:slug>/meetings/new/", planning.meeting_new, name="new"),
     path("groups/<slug:slug>/attendance/", attendance.attendance_report, name="attendance_report"),
+    path("groups/<slug:slug>/attendance.xlsx", attendance_export.attendance_xlsx, name="attendance_xlsx"),
     path("groups/<slug:slug>/actions/new/", actions.action_new, name="action_new"),
     path("groups/<slug:slug>/messages/new/", group_messages.message_new, name="message_new"),
     # A meeting.
@@ -49,6 +52,7 @@ urlpatterns = [
     path("rsvp/<str:token>/", rsvp.rsvp_signed, name="rsvp_signed"),
     # Actions.
     path("actions/", actions.actions, name="actions"),
+    path("actions/export.xlsx", actions_export.actions_xlsx, name="actions_xlsx"),
     path("actions/<int:pk>/", actions.action, name="action"),
     path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
 ]
