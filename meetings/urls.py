@@ -5,6 +5,7 @@ from .actions import export as actions_export
 from .actions import views as actions
 from .agenda import views as agenda
 from .attendance import export as attendance_export
+from .attendance import sign_in
 from .attendance import views as attendance
 from .calendar import views as calendar
 from .documents import views as documents
@@ -37,6 +38,7 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/<int:item_pk>/move/", agenda.agenda_item_move, name="agenda_item_move"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/delete/", agenda.agenda_item_delete, name="agenda_item_delete"),
     path("meetings/<int:pk>/attendance/", attendance.attendance, name="attendance"),
+    path("meetings/<int:pk>/sign-in.pdf", sign_in.sign_in_sheet, name="sign_in"),
     path("meetings/<int:pk>/minutes/", minutes.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes/autosave/", minutes.minutes_autosave, name="minutes_autosave"),
     path("meetings/<int:pk>/minutes/send/", minutes.minutes_send, name="minutes_send"),
