@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from groups import xlsx
 
+from ..models import Action, Lever
 from .views import filtered_actions
 
 
@@ -28,16 +29,21 @@ def columns():
 
 
 def rows(actions, today):
+    """One list of values per action; the labels of the choices translated once, not per row."""
     yes, no = _("yes"), _("no")
+    kinds, levers, statuses = (
+        {value: str(label) for value, label in choices}
+        for choices in (Action.Kind.choices, Lever.choices, Action.Status.choices)
+    )
     for action in actions:
         overdue = action.is_open and action.due_date is not None and action.due_date < today
         meeting = action.meeting
         yield [
             action.title,
             action.group.name,
-            action.get_kind_display(),
-            action.get_lever_display(),
-            action.get_status_display(),
+            kinds.get(action.kind, action.kind),
+            levers.get(action.lever, action.lever),
+            statuses.get(action.status, action.status),
             action.owner.full_name,
             action.owner.organisation.name,
             action.due_date,
