@@ -67,7 +67,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	@if grep -rnE --include='*.py' --exclude-dir=.venv --exclude-dir=node_modules \
+	@if grep -rnE --include='*.py' --exclude-dir=.venv --exclude-dir=.venv-tools --exclude-dir=node_modules \
 		'#[[:space:]]*noqa(:[[:space:]]*[A-Z]+[0-9]+(,[[:space:]]*[A-Z]+[0-9]+)*)?[[:space:]]*$$' .; then \
 		echo "make lint: a noqa above says what it silences but not why (# noqa: CODE – reason)"; exit 1; fi
 

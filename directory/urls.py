@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import contact_import, export, views
 
 app_name = "directory"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("export.xlsx", export.partners_xlsx, name="export"),
     path("role-models/", views.role_models, name="role_models"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/new/", views.organisation_edit, name="organisation_create"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("organisations/<int:pk>/archive/", views.organisation_archive, name="organisation_archive"),
     path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
     path("contacts/new/", views.contact_edit, name="contact_create"),
+    path("contacts/import/", contact_import.contact_import, name="import"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/invite/", views.contact_invite, name="contact_invite"),

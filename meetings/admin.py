@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.admin import WorkingGroupFilter
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
+from .admin_office import export_actions, export_attendance  # and registers the office's admins
 from .models import Action, AgendaItem, Attendance, Meeting
 from .planning import services
 
@@ -152,6 +153,7 @@ class AttendanceAdmin(admin.ModelAdmin):
     search_fields = ["contact__last_name", "contact__first_name", "meeting__title", "meeting__group__name"]
     autocomplete_fields = ["meeting", "contact", "represented_by"]
     list_select_related = ["contact", "meeting", "meeting__group", "represented_by"]
+    actions = [export_attendance]
 
 
 @admin.register(Action)
@@ -162,7 +164,7 @@ class ActionAdmin(admin.ModelAdmin):
     date_hierarchy = "due_date"
     autocomplete_fields = ["group", "meeting", "owner"]
     list_select_related = ["group", "owner"]
-    actions = ["mark_done"]
+    actions = ["mark_done", export_actions]
 
     @admin.action(description=_("Mark the selected actions as done"))
     def mark_done(self, request, queryset):

@@ -19,6 +19,7 @@ KIND_FIELDS = {
     Delivery.Kind.UPDATE: ["meeting_sequence"],
     Delivery.Kind.CANCELLATION: ["meeting_sequence"],
     Delivery.Kind.DIGEST: ["period"],
+    Delivery.Kind.MESSAGE: ["message"],
 }
 
 
@@ -65,7 +66,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "meeting__group__name",
         "last_error",
     )
-    list_select_related = ("contact", "meeting__group")
+    list_select_related = ("contact", "meeting__group", "message")
     date_hierarchy = "due_at"
     ordering = ("-due_at", "-pk")
     actions = ["resend"]
@@ -73,6 +74,9 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("meeting"), ordering="meeting__starts_at")
     def meeting_short(self, obj):
+        """The meeting, or the group message, the mail is about."""
+        if obj.message_id:
+            return truncatechars(str(obj.message), 40)
         return truncatechars(str(obj.meeting), 40) if obj.meeting_id else "—"
 
     @admin.display(description=_("status"), ordering="status")

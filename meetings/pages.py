@@ -11,7 +11,9 @@ from groups.models import Membership
 from . import selectors
 from .attendance.services import invited
 from .calendar.ics import absolute_url
+from .documents.services import documents_context
 from .markdown import render_markdown
+from .messages.services import for_group_page as group_messages
 from .models import Action, Attendance, Meeting
 from .planning.services import has_begun, may_be_cancelled
 from .rsvp.services import can_answer
@@ -38,6 +40,7 @@ def group_detail(request, slug):
             next_meetings=selectors.next_meetings(group, now),
             actions_by_lever=selectors.open_actions_by_lever(group),
             progress=selectors.year_progress(group, now),
+            group_messages=group_messages(group),
         )
     return render(request, "meetings/group_detail.html", context)
 
@@ -68,6 +71,7 @@ def meeting_detail(request, pk):
         "begun": has_begun(meeting),
         "may_cancel": may_be_cancelled(meeting),
         **_agenda_and_minutes(meeting, coordinates),
+        **documents_context(meeting, coordinates=coordinates),
     }
     return render(request, "meetings/detail.html", context)
 

@@ -200,6 +200,26 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Meeting documents go through Django's storage API: files under var/media/ by default; an
+# S3-compatible bucket when MEDIA_S3_BUCKET is set (django-storages; credentials from boto3's own
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY). Files are private and never served at their storage
+# address: a view checks who asks, then streams them.
+MEDIA_S3_BUCKET = os.getenv("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.getenv("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("MEDIA_S3_REGION") or None,
+            "location": os.getenv("MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Largest meeting document accepted, in megabytes.
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 20)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -21,9 +21,7 @@ from .forms import ActionForm, ActionProgressForm
 def actions(request):
     """Every action of the groups the user can see, filtered."""
     roles = request.roles
-    action_filter = ActionFilter(
-        request.GET or None, queryset=_actions_queryset(roles), groups=_filter_groups(roles, request.GET.get("group"))
-    )
+    action_filter = filtered_actions(request)
     page = Paginator(action_filter.qs, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -41,6 +39,14 @@ def actions(request):
 
 
 ACTIONS_PER_PAGE = 50
+
+
+def filtered_actions(request):
+    """The page's filter on what the user may see: its `.qs` is the list (and the export)."""
+    roles = request.roles
+    return ActionFilter(
+        request.GET or None, queryset=_actions_queryset(roles), groups=_filter_groups(roles, request.GET.get("group"))
+    )
 
 
 def _actions_queryset(roles):

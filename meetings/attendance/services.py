@@ -158,12 +158,7 @@ def attendance_report(group, *, last=6, now=None):
     none was represented by a colleague (absent or excused alike); it is drifting away
     when absent from half or more of the meetings it was invited to.
     """
-    now = now or timezone.now()
-    meetings = list(
-        group.meetings.filter(kind=Meeting.Kind.MEETING, starts_at__lt=now)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-starts_at")[:last]
-    )[::-1]
+    meetings = report_meetings(group, last=last, now=now)
     by_org = {}
     for index, row in _register_rows(group, meetings):
         org = row.contact.organisation
@@ -179,11 +174,31 @@ def attendance_report(group, *, last=6, now=None):
     return meetings, report
 
 
+def report_meetings(group, *, last=6, year=None, now=None):
+    """The meetings the report covers, oldest first: the last ones held (not cancelled), or all those of a year."""
+    now = now or timezone.now()
+    held = group.meetings.filter(kind=Meeting.Kind.MEETING, starts_at__lt=now).exclude(status=Meeting.Status.CANCELLED)
+    if year is not None:
+        return list(held.filter(starts_at__year=year).order_by("starts_at", "pk"))
+    return list(held.order_by("-starts_at")[:last])[::-1]
+
+
+def register_rows(group, meetings):
+    """(meeting, attendance) of every invitation to these meetings, by meeting then organisation and name."""
+    rows = [(meetings[index], row) for index, row in _register_rows(group, meetings)]
+    rows.sort(key=lambda pair: (pair[0].starts_at, pair[0].pk, *_register_order(pair[1])))
+    return rows
+
+
 def _register_rows(group, meetings):
     """(meeting index, attendance) of every invitation to these meetings, in two queries:
     the rows written, and the members of each meeting's day who have none (unrecorded)."""
     index = {m.pk: i for i, m in enumerate(meetings)}
-    rows = Attendance.objects.filter(meeting__in=meetings).select_related("contact__organisation").order_by()
+    rows = (
+        Attendance.objects.filter(meeting__in=meetings)
+        .select_related("contact__organisation", "represented_by")
+        .order_by()
+    )
     written = set()
     for row in rows:
         written.add((row.meeting_id, row.contact_id))

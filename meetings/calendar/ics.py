@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from reference.timezones import PARIS
 
-from ..models import Meeting
+from ..documents.services import members_see_minutes
+from ..models import Document, Meeting
 
 PRODID = "-//We-ker//Wekker//FR"
 
@@ -32,7 +33,8 @@ def absolute_url(path):
 
 
 def meeting_description(meeting, agenda_items):
-    """The plain-text description: video link, the numbered agenda (if published) and the link back."""
+    """The plain-text description: video link, the numbered agenda (if published), links to the
+    documents (when a feed prefetched them as `feed_documents`) and the link back."""
     if meeting.agenda_published_at is None:
         agenda_items = ()  # whatever the caller read: an unpublished agenda stays with the coordinators
     lines = []
@@ -45,6 +47,14 @@ def meeting_description(meeting, agenda_items):
             if item.duration_minutes:
                 line += f" ({item.duration_minutes} min)"
             lines.append(line)
+    documents = [
+        d
+        for d in getattr(meeting, "feed_documents", ())
+        if d.part == Document.Part.MEETING or members_see_minutes(meeting)
+    ]
+    if documents:
+        lines.append(_("Documents:"))
+        lines.extend(f"- {d.name}: {absolute_url(d.get_absolute_url())}" for d in documents)
     lines.append(absolute_url(meeting.get_absolute_url()))
     return "\n".join(lines)
 

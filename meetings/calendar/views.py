@@ -21,7 +21,7 @@ from groups import access
 from groups.models import Membership
 from stakeholders.models import Contact
 
-from ..models import AgendaItem, Meeting
+from ..models import AgendaItem, Document, Meeting
 from . import ics
 
 # How far back a feed goes: clients keep past events, but not forever.
@@ -30,11 +30,17 @@ FEED_HISTORY = dt.timedelta(days=365)
 
 # The agenda of each meeting, published ones only, in one query for the whole feed.
 PUBLISHED_AGENDA = Prefetch("agenda_items", queryset=AgendaItem.objects.published().order_by("position", "pk"))
+# Their documents, as links in the description (ics.meeting_description keeps those members see).
+FEED_DOCUMENTS = Prefetch(
+    "documents", queryset=Document.objects.live().order_by("uploaded_at", "pk"), to_attr="feed_documents"
+)
 
 
 def _feed_meetings(queryset):
-    """Everything an event needs: the group's name and the published agenda."""
-    return queryset.select_related("group").prefetch_related(PUBLISHED_AGENDA).order_by("starts_at", "pk")
+    """Everything an event needs: the group's name, the published agenda, the documents."""
+    return (
+        queryset.select_related("group").prefetch_related(PUBLISHED_AGENDA, FEED_DOCUMENTS).order_by("starts_at", "pk")
+    )
 
 
 def _calendar_response(request, meetings, *, name, filename=None):

@@ -4,7 +4,9 @@ from .action import Action, ActionQuerySet
 from .attendance import Attendance
 from .changes import SCHEDULE_FIELDS, MeetingChange, MinutesCorrection
 from .delivery import Delivery
+from .document import Document, DocumentQuerySet
 from .meeting import AgendaItem, AgendaItemQuerySet, GroupContentQuerySet, Lever, Meeting, MeetingQuerySet
+from .message import GroupMessage, GroupMessageQuerySet
 
 __all__ = [
     "Action",
@@ -13,7 +15,11 @@ __all__ = [
     "AgendaItemQuerySet",
     "Attendance",
     "Delivery",
+    "Document",
+    "DocumentQuerySet",
     "GroupContentQuerySet",
+    "GroupMessage",
+    "GroupMessageQuerySet",
     "Lever",
     "Meeting",
     "MeetingChange",

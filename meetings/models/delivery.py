@@ -24,6 +24,7 @@ class Delivery(models.Model):
         MINUTES = "minutes", _("Minutes")
         MINUTES_CORRECTION = "minutes_correction", _("Minutes corrected")
         INVITATION = "invitation", _("Invitation to Wekker")
+        MESSAGE = "message", _("Group message")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -46,6 +47,14 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
         verbose_name=_("meeting"),
+    )
+    message = models.ForeignKey(
+        "meetings.GroupMessage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("group message"),
     )
     # For reminders: days before the meeting; 0 otherwise.
     offset_days = models.PositiveSmallIntegerField(_("days before"), default=0)
@@ -107,6 +116,11 @@ class Delivery(models.Model):
                 fields=["meeting", "contact", "meeting_sequence"],
                 condition=Q(kind="minutes_correction"),
                 name="delivery_unique_minutes_correction",
+            ),
+            models.UniqueConstraint(
+                fields=["message", "contact"],
+                condition=Q(kind="message"),
+                name="delivery_unique_message",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]

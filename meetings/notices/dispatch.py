@@ -37,6 +37,7 @@ from django.utils import timezone
 from groups.models import Membership
 from reference.timezones import PARIS
 
+from ..messages.notice import MESSAGE
 from ..models import Action, AgendaItem, Attendance, Delivery
 from . import lease, mail
 from .digest import DIGEST, digest_actions
@@ -49,7 +50,17 @@ logger = logging.getLogger(__name__)
 # Every kind of notice, in the order a pass plans them.
 NOTICES = {
     notice.kind: notice
-    for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES, MINUTES_CORRECTION, INVITATION)
+    for notice in (
+        CANCELLATION,
+        UPDATE,
+        REMINDER,
+        DIGEST,
+        MINUTES_MISSING,
+        MINUTES,
+        MINUTES_CORRECTION,
+        INVITATION,
+        MESSAGE,
+    )
 }
 
 # Waits after the 1st, 2nd, 3rd failed attempt, then RETRY_CAP after each: a message is tried

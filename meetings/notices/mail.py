@@ -21,6 +21,7 @@ from reference.timezones import PARIS
 
 from ..calendar import ics
 from ..calendar.ics import absolute_url
+from ..documents.services import visible_documents
 from ..markdown import render_markdown
 from .schedule import days_ahead
 
@@ -72,6 +73,8 @@ def reply_to(delivery, batch):
     """
     if delivery.meeting_id:
         groups = {delivery.meeting.group_id}
+    elif delivery.message_id:
+        groups = {delivery.message.group_id}
     elif delivery.kind == "invitation":
         groups = set(
             Membership.objects.current(on=batch.today)
@@ -115,7 +118,21 @@ def meeting_context(delivery, batch, now):
         "meeting_url": meeting_url,
         "group_actions": [a for a in batch.actions.get(delivery.contact_id, []) if a.group_id == meeting.group_id],
         "days_ahead": days_ahead(meeting.starts_at, now),
+        "documents": mail_documents(batch, meeting),
     }
+
+
+def mail_documents(batch, meeting):
+    """[(name, absolute link)] of the documents members see, read once per meeting of a batch.
+
+    Links, never attachments: the download applies the meeting's access rule.
+    """
+    known = vars(batch).setdefault("documents", {})
+    if meeting.pk not in known:
+        known[meeting.pk] = [
+            (doc.name, absolute_url(doc.get_absolute_url())) for doc in visible_documents(meeting, coordinates=False)
+        ]
+    return known[meeting.pk]
 
 
 def ics_part(body, method):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import MEMBERS_OF_MIXITE, ROLES, check
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
-from meetings.tests.factories import AgendaItemFactory, MeetingFactory
+from meetings.tests.factories import AgendaItemFactory, DocumentFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,14 +120,15 @@ def make_meetings(group, count):
         )
         AgendaItemFactory(meeting=meeting)
         AgendaItemFactory(meeting=meeting)
+        DocumentFactory(meeting=meeting)
 
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_it_reads_the_personal_feed_in_constant_queries(client, membre, mixite, count, django_assert_num_queries):
     make_meetings(mixite, count)
     url = reverse("meetings:personal_feed", args=[membre.contact.feed_token])
-    # contact by token, meetings (with group; memberships as a subquery), published agenda items
-    with django_assert_num_queries(3):
+    # contact by token, meetings (with group; memberships as a subquery), published agenda items, documents
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
 
 
@@ -135,8 +136,8 @@ def test_it_reads_the_personal_feed_in_constant_queries(client, membre, mixite, 
 def test_it_reads_the_group_feed_in_constant_queries(client, membre, mixite, count, django_assert_num_queries):
     make_meetings(mixite, count)
     client.force_login(membre)
-    # session, user, memberships (access), group, meetings with group, published agenda items
-    with django_assert_num_queries(6):
+    # session, user, memberships (access), group, meetings with group, published agenda items, documents
+    with django_assert_num_queries(7):
         assert client.get(reverse("meetings:group_feed", args=["mixite"])).status_code == 200
 
 
@@ -146,8 +147,8 @@ def test_it_reads_a_meetings_ics_in_constant_queries(client, membre, mixite, ite
     for _ in range(items):
         AgendaItemFactory(meeting=meeting)
     client.force_login(membre)
-    # session, user, memberships (access), meeting with group, published agenda items
-    with django_assert_num_queries(5):
+    # session, user, memberships (access), meeting with group, published agenda items, documents
+    with django_assert_num_queries(6):
         assert client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).status_code == 200
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from conftest import EVERYONE, ROLES, check
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory
+from meetings.models import GroupMessage
 from meetings.tests.factories import ActionFactory, MeetingFactory
 from stakeholders.tests.factories import ContactFactory
 
@@ -158,6 +159,7 @@ def fill_group(group, n):
         MeetingFactory(group=group)
         ActionFactory(group=group, lever="former")
         ActionFactory(group=group, lever="sensibiliser")
+        GroupMessage.objects.create(group=group, subject="Nouvelles", body="**Bonjour**", sent_at=timezone.now())
 
 
 @pytest.mark.parametrize("size", [2, 12])
@@ -165,7 +167,7 @@ def test_it_keeps_the_group_page_queries_constant(client, membre, mixite, size, 
     fill_group(mixite, size)
     client.force_login(membre)
     # session, user, memberships (access), group with territory, coordinators, members,
-    # next meetings, open actions with owners, this year's figures
-    with django_assert_num_queries(9):
+    # next meetings, open actions with owners, this year's figures, messages with senders
+    with django_assert_num_queries(10):
         response = client.get("/groups/mixite/")
     assert response.status_code == 200

@@ -23,7 +23,7 @@ from meetings.attendance import services as attendance_services
 from meetings.minutes import services as minutes_services
 from meetings.models import Attendance, Meeting
 from meetings.planning import services as planning_services
-from meetings.tests.factories import ActionFactory, AgendaItemFactory
+from meetings.tests.factories import ActionFactory, AgendaItemFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,7 @@ def test_it_keeps_its_query_count_when_the_meeting_grows(client, coordinatrice, 
                 meeting=meeting, title=f"Point {i}", duration_minutes=5, presenter=people[i]
             )
             ActionFactory(group=mixite, meeting=meeting, owner=people[i])
+            DocumentFactory(meeting=meeting)
         Attendance.objects.filter(meeting=meeting).update(presence="present")
 
     client.force_login(coordinatrice)
@@ -160,11 +161,11 @@ def test_it_keeps_its_query_count_when_the_meeting_grows(client, coordinatrice, 
     client.get(meeting.get_absolute_url())
     # session, user, memberships (roles), meeting + group, contact of the user, the group's memberships
     # + contacts + organisations, answers + substitutes, agenda items + presenters,
-    # open actions (live "Suivi des actions"), decided actions + owners
-    with django_assert_num_queries(10):
+    # open actions (live "Suivi des actions"), decided actions + owners, documents
+    with django_assert_num_queries(11):
         client.get(meeting.get_absolute_url())
     grow(20)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
 

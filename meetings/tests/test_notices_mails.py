@@ -8,7 +8,7 @@ import time_machine
 
 from conftest import make_group, make_meeting, paris
 from groups.models import Membership
-from meetings.models import Attendance, Delivery, Meeting
+from meetings.models import Attendance, Delivery, GroupMessage, Meeting
 from meetings.notices import dispatch
 from meetings.notices import mail as notice_mail
 from meetings.planning.services import reschedule
@@ -27,13 +27,18 @@ SUBJECT_STARTS = {
     Delivery.Kind.MINUTES: "Compte rendu : ",
     Delivery.Kind.MINUTES_CORRECTION: "Rectificatif du compte rendu : ",
     Delivery.Kind.INVITATION: "Votre accès à Wekker",
+    Delivery.Kind.MESSAGE: "[Mixité des métiers] ",
 }
 
 
 def render(kind, meeting, contact):
     """The message of one delivery, built as the dispatch builds it."""
-    meeting = None if kind in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION) else meeting
-    sequence = None
+    sequence = message = None
+    if kind == Delivery.Kind.MESSAGE:
+        # A message about the meeting, its subject typed like the meeting's title.
+        message = GroupMessage.objects.create(group=meeting.group, subject=meeting.title, body="Texte", sent_at=NOW)
+    if kind in (Delivery.Kind.DIGEST, Delivery.Kind.INVITATION, Delivery.Kind.MESSAGE):
+        meeting = None
     if kind == Delivery.Kind.INVITATION and contact.user is None:
         from django.contrib.auth import get_user_model
 
@@ -49,7 +54,9 @@ def render(kind, meeting, contact):
                 video_url=meeting.video_url,
             )
         sequence = meeting.sequence
-    delivery = Delivery(kind=kind, meeting=meeting, contact=contact, due_at=NOW, meeting_sequence=sequence)
+    delivery = Delivery(
+        kind=kind, meeting=meeting, message=message, contact=contact, due_at=NOW, meeting_sequence=sequence
+    )
     batch = dispatch.Batch([delivery], NOW.date())
     return notice_mail.build_message(dispatch.NOTICES[kind], delivery, batch, now=NOW)
 

@@ -61,6 +61,24 @@ def test_it_reads_the_services_from_the_environment():
     ]
 
 
+def test_it_stores_documents_in_a_bucket_when_one_is_named():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "o = s.STORAGES['default'].get('OPTIONS', {}); "
+        "print(s.STORAGES['default']['BACKEND'], o.get('bucket_name'), o.get('endpoint_url'), o.get('default_acl'))"
+    )
+    result = run(code, MEDIA_S3_BUCKET="wekker-docs", MEDIA_S3_ENDPOINT_URL="https://s3.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "wekker-docs",
+        "https://s3.example.org",
+        "private",
+    ]
+    result = run(code)
+    assert result.stdout.split()[0] == "django.core.files.storage.FileSystemStorage"
+
+
 def test_it_shares_the_login_counters_through_redis_when_there_is_one():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
