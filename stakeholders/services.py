@@ -1,5 +1,8 @@
 """Writes on organisations and contacts that touch several rows or send mail."""
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -13,6 +16,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def _absolute(path, request=None):
@@ -46,14 +51,20 @@ def invite(contact, *, invited_by, request=None):
     """Give a contact a login: a new user named after their e-mail, and a mail to choose a password.
 
     A contact who was invited but never logged in (the link may have expired) gets the
-    invitation again, with a fresh link."""
+    invitation again, with a fresh link. The mail leaves once the login is committed: never
+    a link to a user that was not saved, and no write lock held during an SMTP call. If it
+    cannot leave, the login stays (the invitation can be sent again) and a ValidationError
+    says so."""
     _check_invitable(contact)
+    not_sent = []
     if contact.user_id is not None:
-        # A new unusable password changes the hash the reset token is made from: the
-        # link sent before stops working, as the page promises.
-        contact.user.set_unusable_password()
-        contact.user.save(update_fields=["password"])
-        _send_invitation(contact, contact.user, invited_by=invited_by, request=request)
+        with transaction.atomic():
+            # A new unusable password changes the hash the reset token is made from: the
+            # link sent before stops working, as the page promises.
+            contact.user.set_unusable_password()
+            contact.user.save(update_fields=["password"])
+            _send_on_commit(contact, contact.user, invited_by, request, not_sent)
+        _raise_if_not_sent(not_sent)
         return contact.user
     User = get_user_model()
     username = contact.email.strip().lower()[:150]
@@ -74,9 +85,28 @@ def invite(contact, *, invited_by, request=None):
         user.save()
         contact.user = user
         contact.save(update_fields=["user", "updated_at"])
-        # Inside the transaction: if the mail cannot leave, no half-made login is left behind.
-        _send_invitation(contact, user, invited_by=invited_by, request=request)
+        _send_on_commit(contact, user, invited_by, request, not_sent)
+    _raise_if_not_sent(not_sent)
     return user
+
+
+def _send_on_commit(contact, user, invited_by, request, not_sent):
+    def send():
+        try:
+            _send_invitation(contact, user, invited_by=invited_by, request=request)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("invitation to contact %s not sent: %s", contact.pk, exc)
+            not_sent.append(exc)
+
+    transaction.on_commit(send)
+
+
+def _raise_if_not_sent(not_sent):
+    if not_sent:
+        raise ValidationError(
+            _("The login is ready, but the invitation mail could not be sent. Try again in a moment."),
+            code="not_sent",
+        )
 
 
 def _check_invitable(contact):
