@@ -318,3 +318,13 @@ def test_it_lists_changed_rows_old_and_new_in_the_preview(client, coordinatrice)
     assert html.count("<del>") == 50
     assert "et 6 autres lignes dont les effectifs changent." in html
     assert Observation.objects.filter(women=45).count() == 0
+
+
+def test_it_refuses_nul_characters_in_an_uploaded_file_without_a_500(client, coordinatrice):
+    """NUL in a cell never reaches the database (PostgreSQL refuses it): the report says which line."""
+    client.force_login(coordinatrice)
+    body = b"period,territory,domain,stage,women,men\n2024,3\x005,F,emploi,1,2\n2024,35,F\x00,emploi,1,2\n"
+    response = client.post("/indicators/import/", {"file": SimpleUploadedFile("nul.csv", body)})
+    assert response.status_code == 400
+    assert "Le fichier « nul.csv » a été refusé" in response.content.decode()
+    assert Observation.objects.count() == 0

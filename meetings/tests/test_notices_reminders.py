@@ -477,7 +477,7 @@ def test_it_prints_what_the_command_sent():
     call_command("send_reminders", stdout=out)
     text = out.getvalue()
     assert f"envoyé : Rappel de réunion (J-1) · {people[0].full_name} <{people[0].email}> · {meeting}" in text
-    assert "1 envoyé(s), 0 à réessayer, 0 en échec." in text
+    assert "1 envoyé(s), 0 à réessayer, 0 en échec, 0 expiré(s)." in text
     out = StringIO()
     call_command("send_reminders", stdout=out)
     assert "0 envoyé(s)" in out.getvalue()
