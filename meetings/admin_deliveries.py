@@ -57,7 +57,7 @@ def _moment(value):
 class DeliveryAdmin(admin.ModelAdmin):
     # Six short columns: they fit beside the filters at 1280 px.
     list_display = ("kind", "contact", "meeting_short", "state", "when", "error")
-    list_filter = (StateFilter, "status", "kind", "offset_days", ("due_at", admin.DateFieldListFilter))
+    list_filter = (StateFilter, "kind", "offset_days", ("due_at", admin.DateFieldListFilter))
     search_fields = (
         "contact__first_name",
         "contact__last_name",

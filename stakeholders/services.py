@@ -1,5 +1,7 @@
 """Writes on organisations and contacts that touch several rows or send mail."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -13,6 +15,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def _absolute(path, request=None):
@@ -46,14 +50,16 @@ def invite(contact, *, invited_by, request=None):
     """Give a contact a login: a new user named after their e-mail, and a mail to choose a password.
 
     A contact who was invited but never logged in (the link may have expired) gets the
-    invitation again, with a fresh link."""
+    invitation again, with a fresh link. The mail leaves once the login is committed: never
+    a link to a user that was not saved, and no write lock held during an SMTP call."""
     _check_invitable(contact)
     if contact.user_id is not None:
-        # A new unusable password changes the hash the reset token is made from: the
-        # link sent before stops working, as the page promises.
-        contact.user.set_unusable_password()
-        contact.user.save(update_fields=["password"])
-        _send_invitation(contact, contact.user, invited_by=invited_by, request=request)
+        with transaction.atomic():
+            # A new unusable password changes the hash the reset token is made from: the
+            # link sent before stops working, as the page promises.
+            contact.user.set_unusable_password()
+            contact.user.save(update_fields=["password"])
+            _send_invitation(contact, contact.user, invited_by=invited_by, request=request)
         return contact.user
     User = get_user_model()
     username = contact.email.strip().lower()[:150]
@@ -74,7 +80,6 @@ def invite(contact, *, invited_by, request=None):
         user.save()
         contact.user = user
         contact.save(update_fields=["user", "updated_at"])
-        # Inside the transaction: if the mail cannot leave, no half-made login is left behind.
         _send_invitation(contact, user, invited_by=invited_by, request=request)
     return user
 
@@ -118,10 +123,14 @@ def invitation_context(contact, user, *, invited_by):
 
 
 def _send_invitation(contact, user, *, invited_by, request):
+    """After the commit: never an SMTP call inside the transaction, never a link to an unsaved user."""
     if INVITATION_SENDERS:
-        # After the commit: never an SMTP call inside the transaction, never a link to an unsaved user.
         transaction.on_commit(lambda: [send(contact, invited_by) for send in INVITATION_SENDERS])
-        return
+    else:
+        transaction.on_commit(lambda: _mail_invitation(contact, user, invited_by=invited_by, request=request))
+
+
+def _mail_invitation(contact, user, *, invited_by, request):
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "contact": contact,

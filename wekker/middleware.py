@@ -1,29 +1,39 @@
 """Refusals made once, before any view: text with NUL characters."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
-
-FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def _has_nul(query_dict):
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
 
 
+def _small(request):
+    """A body Django will parse without refusing it: a larger one is left to the view, which
+    answers the size (reading it here would raise, and the view could no longer tell)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE is None or length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 class RefuseNulMiddleware:
     """A NUL character in the path, a query parameter or a form field is refused with a 400.
 
     No text a person types contains one, and PostgreSQL cannot store or compare it (a
-    DataError, a 500, wherever a parameter reached the ORM). Multipart bodies (files) are
-    left to the forms, whose text fields refuse NUL themselves (Django's
-    ProhibitNullCharactersValidator): reading them here would spool every upload early.
+    DataError, a 500, wherever a parameter reached the ORM). The fields of a multipart body
+    are checked too (the CSRF check reads them anyway), when the body is within Django's
+    upload limit; uploaded files are not: their readers check what they read. Form text
+    fields refuse NUL themselves too (ProhibitNullCharactersValidator).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        body_has_nul = request.method == "POST" and request.content_type == FORM_ENCODED and _has_nul(request.POST)
+        body_has_nul = request.method == "POST" and _small(request) and _has_nul(request.POST)
         if "\x00" in request.path_info or _has_nul(request.GET) or body_has_nul:
             raise BadRequest(_("The request contains a NUL character."))
         return self.get_response(request)

@@ -1,4 +1,5 @@
 import pytest
+from django.db import DatabaseError
 
 from groups.models import Membership
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
@@ -40,3 +41,21 @@ def test_it_keeps_the_members_page_queries_constant(client, coordinatrice, mixit
     with django_assert_num_queries(6):
         response = client.get("/groups/mixite/members/")
     assert response.status_code == 200
+
+
+class BrokenUser:
+    """A login whose contact cannot be read: the database went away."""
+
+    is_authenticated = True
+
+    @property
+    def contact(self):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+
+def test_it_lets_a_database_error_through_contact_of():
+    """A database error is an error, not "this login has no contact" (issue 15, item 8)."""
+    from groups.access import contact_of
+
+    with pytest.raises(DatabaseError):
+        contact_of(BrokenUser())

@@ -327,3 +327,13 @@ def test_it_shows_the_history_after_a_command_line_import(client, coordinatrice,
     assert response.status_code == 200
     row = [r for r in response.content.decode().split("<tr>") if "indicateurs.csv" in r][0]
     assert "<td>—</td>" in row
+
+
+def test_it_refuses_nul_characters_in_an_uploaded_file_without_a_500(client, coordinatrice):
+    """NUL in a cell never reaches the database (PostgreSQL refuses it): the report says which line."""
+    client.force_login(coordinatrice)
+    body = b"period,territory,domain,stage,women,men\n2024,3\x005,F,emploi,1,2\n2024,35,F\x00,emploi,1,2\n"
+    response = client.post("/indicators/import/", {"file": SimpleUploadedFile("nul.csv", body)})
+    assert response.status_code == 400
+    assert "Le fichier « nul.csv » a été refusé" in response.content.decode()
+    assert Observation.objects.count() == 0

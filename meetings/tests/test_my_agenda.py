@@ -142,3 +142,14 @@ def test_it_shows_the_whole_feed_address_to_copy_or_subscribe(client, membre):
     assert re.search(rf'<textarea id="feed-url"[^>]*readonly>{re.escape(site)}/calendar/{token}\.ics</textarea>', html)
     assert f'href="webcal://{site.split("://")[1]}/calendar/{token}.ics">S’abonner dans mon agenda</a>' in html
     assert "Copier l’adresse" in html and "meetings/copy-feed" in html
+
+
+def test_it_builds_the_feed_address_from_site_url_not_the_request_host(client, membre, settings):
+    """Issue 15, item 12: the one link that did not follow the README's rule now does."""
+    settings.SITE_URL = "https://wekker.example.org"
+    settings.ALLOWED_HOSTS = ["proxy.internal"]
+    client.force_login(membre)
+    html = client.get("/my/agenda/", HTTP_HOST="proxy.internal").content.decode()
+    token = membre.contact.feed_token
+    assert f"https://wekker.example.org/calendar/{token}.ics" in html
+    assert f"webcal://wekker.example.org/calendar/{token}.ics" in html and "proxy.internal" not in html

@@ -20,6 +20,7 @@ from meetings.notices import lease, meeting_notices, schedule
 from meetings.planning.services import reschedule
 from meetings.rsvp.signing import read_rsvp_token
 from meetings.tests.factories import ActionFactory, AgendaItemFactory, AttendanceFactory
+from stakeholders.models import Contact
 
 pytestmark = pytest.mark.django_db
 
@@ -394,6 +395,43 @@ def test_it_takes_up_a_lease_left_by_a_dead_dispatcher():
     assert len(dispatch(now + lease.lease_time()).sent) == 1
 
 
+@pytest.mark.parametrize("change", [{"is_archived": True}, {"is_archived": True, "email": ""}])
+def test_it_rechecks_a_retried_digest_and_drops_it_for_an_archived_or_erased_owner(settings, change):
+    settings.EMAIL_BACKEND = "conftest.FailingBackend"
+    group, people = make_group(members=1)
+    owner = people[1]
+    ActionFactory(group=group, owner=owner, title="Relancer la CCI", due_date=dt.date(2027, 2, 1))
+    monday = paris(2027, 2, 8, 8, 0)
+    assert len(dispatch(monday).retrying) == 1
+    Contact.objects.filter(pk=owner.pk).update(**change)  # archived, or erased
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    result = dispatch(monday + dt.timedelta(minutes=2))
+    delivery = Delivery.objects.get(kind="digest")
+    assert result.sent == [] and mail.outbox == []
+    assert delivery.status == "failed" and delivery.last_error.endswith("Not sent: contact archived or erased")
+    assert delivery.attempts == 2
+
+
+def test_it_drops_a_digest_whose_actions_were_all_closed_before_it_left():
+    group, people = make_group(members=1)
+    action = ActionFactory(group=group, owner=people[1], due_date=dt.date(2027, 2, 1))
+    monday = paris(2027, 2, 8, 8, 0)
+    dispatcher.plan(monday)
+    action.status = "done"
+    action.save()
+    result = dispatch(monday)
+    assert result.sent == [] and [d.last_error for d in result.dropped] == ["no action due"]
+
+
+def test_it_marks_a_digest_expired_when_its_week_is_over(settings):
+    settings.EMAIL_BACKEND = "conftest.FailingBackend"
+    group, people = make_group(members=1)
+    ActionFactory(group=group, owner=people[1], due_date=dt.date(2027, 2, 1))
+    dispatch(paris(2027, 2, 8, 8, 0))
+    result = dispatch(paris(2027, 2, 15, 0, 0))
+    assert Delivery.objects.get(kind="digest").status == "expired" and len(result.expired) == 1
+
+
 def test_it_sends_the_weekly_digest_on_monday_morning_paris_time():
     group, people = make_group(members=2)
     owner, other, former = people
@@ -446,7 +484,7 @@ def test_it_prints_what_the_command_sent():
     call_command("send_reminders", stdout=out)
     text = out.getvalue()
     assert f"envoyé : Rappel de réunion (J-1) · {people[0].full_name} <{people[0].email}> · {meeting}" in text
-    assert "1 envoyé(s), 0 à réessayer, 0 en échec." in text
+    assert "1 envoyé(s), 0 à réessayer, 0 en échec, 0 expiré(s)." in text
     out = StringIO()
     call_command("send_reminders", stdout=out)
     assert "0 envoyé(s)" in out.getvalue()

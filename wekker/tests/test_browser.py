@@ -57,3 +57,22 @@ def test_it_sees_what_the_content_security_policy_refuses(page, membre, browser_
     page.wait_for_timeout(200)
     assert any("style-src" in message for message in page.csp_violations)
     page.csp_violations.clear()
+
+
+def test_it_runs_the_admin_under_the_content_security_policy(page, admin_user, mixite, coordinatrice):
+    """Through the admin's login door (the site's page), then lists, filters, forms: nothing refused."""
+    page.goto("/admin/")
+    assert "/accounts/login/" in page.url
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "wekker-test")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/admin/")
+    for url in [
+        "/admin/meetings/delivery/?state=retrying",
+        "/admin/groups/workinggroup/",
+        f"/admin/groups/workinggroup/{mixite.pk}/change/",
+        "/admin/meetings/meeting/add/",
+        "/admin/auth/user/",
+    ]:
+        page.goto(url)
+        assert page.locator("#content").is_visible(), url

@@ -121,3 +121,22 @@ def test_it_passes_the_deployment_checks_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "wekker.example.org"}
+PROXY_HEADER = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+)
+
+
+def test_it_trusts_the_forwarded_protocol_only_when_a_proxy_is_declared():
+    assert run(PROXY_HEADER, **PRODUCTION).stdout.strip() == "None"
+    assert run(PROXY_HEADER, **PRODUCTION, TRUSTED_PROXY_COUNT="0").stdout.strip() == "None"
+    declared = run(PROXY_HEADER, **PRODUCTION, TRUSTED_PROXY_COUNT="1").stdout.strip()
+    assert declared == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_it_refuses_a_lease_shorter_than_three_smtp_timeouts():
+    result = run("import django; django.setup()", DELIVERY_LEASE_SECONDS="30", EMAIL_TIMEOUT="20")
+    assert result.returncode != 0 and "DELIVERY_LEASE_SECONDS must be at least" in result.stderr

@@ -31,7 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("failed: %(what)s (%(error)s)") % {"what": describe(delivery), "error": delivery.last_error}
             )
-        self.stdout.write(
-            _("%(sent)d sent, %(retrying)d to retry, %(failed)d failed.")
-            % {"sent": len(result.sent), "retrying": len(result.retrying), "failed": len(result.failed)}
-        )
+        for delivery in result.expired:
+            self.stdout.write(
+                _("expired: %(what)s (%(error)s)") % {"what": describe(delivery), "error": delivery.last_error}
+            )
+        counts = {name: len(getattr(result, name)) for name in ("sent", "retrying", "failed", "expired")}
+        self.stdout.write(_("%(sent)d sent, %(retrying)d to retry, %(failed)d failed, %(expired)d expired.") % counts)
