@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
-from .models import Action, AgendaItem, Attendance, Meeting
+from .models import Action, AgendaItem, Attendance, Meeting, MeetingChange, MinutesCorrection
 from .planning import services
 
 
@@ -162,3 +162,32 @@ class ActionAdmin(admin.ModelAdmin):
     def mark_done(self, request, queryset):
         updated = queryset.update(status=Action.Status.DONE)
         self.message_user(request, _("%(count)d actions marked as done.") % {"count": updated})
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what happened: read, never written here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeetingChange)
+class MeetingChangeAdmin(RecordAdmin):
+    list_display = ["meeting", "sequence", "changed_at", "changed_by"]
+    search_fields = ["meeting__title", "meeting__group__name"]
+    list_select_related = ["meeting__group", "changed_by"]
+    date_hierarchy = "changed_at"
+
+
+@admin.register(MinutesCorrection)
+class MinutesCorrectionAdmin(RecordAdmin):
+    list_display = ["meeting", "number", "corrected_at", "corrected_by", "reason"]
+    search_fields = ["meeting__title", "meeting__group__name", "reason"]
+    list_select_related = ["meeting__group", "corrected_by"]
+    date_hierarchy = "corrected_at"
