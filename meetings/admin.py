@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
 from .models import Action, AgendaItem, Attendance, Meeting, MeetingChange, MinutesCorrection
-from .planning import services
+from .planning import services, timing
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -29,6 +29,11 @@ class MeetingAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            value = cleaned.get(name)
+            if value is not None and not timing.FIRST_YEAR <= value.year <= timing.LAST_YEAR:
+                bounds = {"first": timing.FIRST_YEAR, "last": timing.LAST_YEAR}
+                self.add_error(name, _("Choose a day between %(first)s and %(last)s.") % bounds)
         starts_at = cleaned.get("starts_at")
         if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
             self.add_error("status", services.HELD_TOO_EARLY)
