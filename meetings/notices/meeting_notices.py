@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from groups.models import WorkingGroup
+from groups.models import Membership, WorkingGroup
 from reference.timezones import PARIS
 
 from ..models import Attendance, Delivery, Meeting, MeetingChange
@@ -38,6 +38,8 @@ class MeetingNotice(Notice):
             return "meeting started"
         if (meeting.group_id, delivery.contact_id) not in batch.members:
             return "no longer a member"
+        if _leaves_before(batch, meeting, delivery.contact_id):
+            return "no longer a member on the meeting's day"
         if (delivery.meeting_id, delivery.contact_id) in batch.declined:
             return "declined"
         return None
@@ -51,6 +53,17 @@ class MeetingNotice(Notice):
         if key not in batch.ics:
             batch.ics[key] = mail.meeting_ics(meeting, context["agenda"], method=self.ics_method)
         return [mail.ics_part(batch.ics[key], self.ics_method)]
+
+
+def _leaves_before(batch, meeting, contact_id):
+    """True when the contact's membership ends by the meeting's first day (read once per group and batch)."""
+    cache = batch.__dict__.setdefault("membership_ends", {})
+    if meeting.group_id not in cache:
+        cache[meeting.group_id] = dict(
+            Membership.objects.filter(group_id=meeting.group_id, left__isnull=False).values_list("contact_id", "left")
+        )
+    left = cache[meeting.group_id].get(contact_id)
+    return left is not None and left <= meeting.first_day
 
 
 class ReminderNotice(MeetingNotice):

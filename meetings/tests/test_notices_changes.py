@@ -144,3 +144,14 @@ def test_it_stops_the_mail_of_meetings_after_a_membership_ends_on_a_later_day():
     dispatch(paris(2027, 2, 2, 9, 30))
     assert people[1].email not in recipients(mail.outbox)
     assert len(mail.outbox) == 2
+
+
+def test_it_drops_a_claimed_reminder_when_the_membership_now_ends_before_the_meeting():
+    group, people = make_group(members=1, coordinators=0)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 2, 9, 30)
+    dispatcher.plan(now)
+    Membership.objects.filter(contact=people[0]).update(left=dt.date(2027, 2, 5))
+    result = dispatcher.send_due(now, clock=lambda: now)
+    assert result.sent == [] and len(result.dropped) == 1
+    assert mail.outbox == []
