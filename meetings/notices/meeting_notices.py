@@ -124,10 +124,10 @@ def _reminders_due(now):
         starts_at__lte=now + dt.timedelta(days=horizon_days + 1),
         status__in=LIVE,
         group__status=WorkingGroup.Status.ACTIVE,
-    ).values_list("pk", "starts_at", "group__reminder_offsets")
+    ).values_list("pk", "starts_at", "group__reminder_offsets", "all_day")
     due_by_offset = defaultdict(dict)
-    for pk, starts_at, group_offsets in candidates:
-        due = current_reminder(starts_at, group_offsets, now)
+    for pk, starts_at, group_offsets, all_day in candidates:
+        due = current_reminder(starts_at, group_offsets, now, all_day)
         if due is not None:
             due_by_offset[due[0]][pk] = due[1]
     return due_by_offset

@@ -126,3 +126,20 @@ def test_it_refuses_a_year_out_of_range_in_the_admin(client, admin_user, mixite)
     data["starts_at_0"] = "31/12/9999"
     response = client.post(url, data)
     assert "Choisissez un jour entre 2000 et 2100." in response.content.decode()
+
+
+def test_it_reminds_of_an_all_day_event_the_day_before_at_nine_not_at_midnight():
+    from django.core import mail
+
+    from conftest import make_group, make_meeting, paris
+    from meetings.notices import dispatch
+
+    group, people = make_group(members=1, coordinators=0, offsets=[1, 0])
+    make_meeting(group, paris(2027, 3, 8, 0, 0), all_day=True, kind=Meeting.Kind.EVENT, title="Semaine")
+    for now in (paris(2027, 3, 7, 0, 0), paris(2027, 3, 7, 8, 59)):
+        assert dispatch.dispatch_due(now, clock=lambda now=now: now).sent == []
+    assert len(dispatch.dispatch_due(paris(2027, 3, 7, 9), clock=lambda: paris(2027, 3, 7, 9)).sent) == 1
+    # No "this morning" reminder for what began at midnight, and no pass that plans one to drop it.
+    result = dispatch.dispatch_due(paris(2027, 3, 8, 7), clock=lambda: paris(2027, 3, 8, 7))
+    assert (result.planned, result.sent, result.dropped) == (0, [], [])
+    assert len(mail.outbox) == 1
