@@ -212,7 +212,7 @@ class UpdateNotice(MeetingNotice):
         return _("%(what)s: %(group)s – %(title)s, %(when)s") % {**names, "when": what}
 
     def change(self, delivery):
-        """Old → new since the last update this recipient was sent (changes made in a row add up)."""
+        """Old → new since the last update this recipient was sent, or since they joined (changes in a row add up)."""
         meeting = delivery.meeting
         records = getattr(meeting, "_update_changes", None) or list(meeting.changes.order_by("sequence"))
         told = (
@@ -223,7 +223,18 @@ class UpdateNotice(MeetingNotice):
             .values_list("meeting_sequence", flat=True)
             .first()
         )
-        unsent = [r for r in records if told is None or r.sequence > told] or records[-1:]
+        joined = (
+            Membership.objects.filter(group_id=meeting.group_id, contact_id=delivery.contact_id)
+            .values_list("joined", flat=True)
+            .first()
+        )
+        # Not what changed before they were told, nor before they joined: they knew neither.
+        unsent = [
+            r
+            for r in records
+            if (told is None or r.sequence > told)
+            and (joined is None or r.changed_at.astimezone(PARIS).date() >= joined)
+        ] or records[-1:]
         return Change.of(unsent)
 
     def context(self, delivery, batch, at):
