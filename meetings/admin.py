@@ -7,8 +7,8 @@ from groups.admin import WorkingGroupFilter
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
 from .admin_office import export_actions, export_attendance  # and registers the office's admins
-from .models import Action, AgendaItem, Attendance, Meeting
-from .planning import services
+from .models import Action, AgendaItem, Attendance, Meeting, MeetingChange, MinutesCorrection
+from .planning import services, timing
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -32,6 +32,11 @@ class MeetingAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            value = cleaned.get(name)
+            if value is not None and not timing.FIRST_YEAR <= value.year <= timing.LAST_YEAR:
+                bounds = {"first": timing.FIRST_YEAR, "last": timing.LAST_YEAR}
+                self.add_error(name, _("Choose a day between %(first)s and %(last)s.") % bounds)
         starts_at = cleaned.get("starts_at")
         if starts_at is not None and not services.may_be_held(cleaned.get("status"), starts_at):
             self.add_error("status", services.HELD_TOO_EARLY)
@@ -170,3 +175,32 @@ class ActionAdmin(admin.ModelAdmin):
     def mark_done(self, request, queryset):
         updated = queryset.update(status=Action.Status.DONE)
         self.message_user(request, _("%(count)d actions marked as done.") % {"count": updated})
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what happened: read, never written here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeetingChange)
+class MeetingChangeAdmin(RecordAdmin):
+    list_display = ["meeting", "sequence", "changed_at", "changed_by"]
+    search_fields = ["meeting__title", "meeting__group__name"]
+    list_select_related = ["meeting__group", "changed_by"]
+    date_hierarchy = "changed_at"
+
+
+@admin.register(MinutesCorrection)
+class MinutesCorrectionAdmin(RecordAdmin):
+    list_display = ["meeting", "number", "corrected_at", "corrected_by", "reason"]
+    search_fields = ["meeting__title", "meeting__group__name", "reason"]
+    list_select_related = ["meeting__group", "corrected_by"]
+    date_hierarchy = "corrected_at"

@@ -140,7 +140,8 @@ def build_calendar(meetings, *, name=None, method=None, extra=None):
         years = {timezone.localdate().year}
     # The VTIMEZONE comes first and covers every year the events touch (and the year around
     # them, for a client that shows a reminder the evening before a 1st of January).
-    cal.add_component(paris_timezone(min(years) - 1, max(years) + 1))
+    # Clamped: a meeting saved on 9999-12-31 before the forms refused it must not break a feed.
+    cal.add_component(paris_timezone(max(min(years) - 1, dt.MINYEAR), min(max(years) + 1, dt.MAXYEAR - 1)))
     for event in events:
         cal.add_component(event)
     return cal

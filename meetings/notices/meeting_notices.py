@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from groups.models import WorkingGroup
+from groups.models import Membership, WorkingGroup
 from reference.timezones import PARIS
 
 from ..models import Attendance, Delivery, Meeting, MeetingChange
@@ -41,6 +41,8 @@ class MeetingNotice(Notice):
             return "meeting started"
         if (meeting.group_id, delivery.contact_id) not in batch.members:
             return "no longer a member"
+        if _leaves_before(batch, meeting, delivery.contact_id):
+            return "no longer a member on the meeting's day"
         if (delivery.meeting_id, delivery.contact_id) in batch.declined:
             return "declined"
         return None
@@ -54,6 +56,17 @@ class MeetingNotice(Notice):
         if key not in batch.ics:
             batch.ics[key] = mail.meeting_ics(meeting, context["agenda"], method=self.ics_method)
         return [mail.ics_part(batch.ics[key], self.ics_method)]
+
+
+def _leaves_before(batch, meeting, contact_id):
+    """True when the contact's membership ends by the meeting's first day (read once per group and batch)."""
+    cache = batch.__dict__.setdefault("membership_ends", {})
+    if meeting.group_id not in cache:
+        cache[meeting.group_id] = dict(
+            Membership.objects.filter(group_id=meeting.group_id, left__isnull=False).values_list("contact_id", "left")
+        )
+    left = cache[meeting.group_id].get(contact_id)
+    return left is not None and left <= meeting.first_day
 
 
 class ReminderNotice(MeetingNotice):
@@ -114,10 +127,10 @@ def _reminders_due(now):
         starts_at__lte=now + dt.timedelta(days=horizon_days + 1),
         status__in=LIVE,
         group__status=WorkingGroup.Status.ACTIVE,
-    ).values_list("pk", "starts_at", "group__reminder_offsets")
+    ).values_list("pk", "starts_at", "group__reminder_offsets", "all_day")
     due_by_offset = defaultdict(dict)
-    for pk, starts_at, group_offsets in candidates:
-        due = current_reminder(starts_at, group_offsets, now)
+    for pk, starts_at, group_offsets, all_day in candidates:
+        due = current_reminder(starts_at, group_offsets, now, all_day)
         if due is not None:
             due_by_offset[due[0]][pk] = due[1]
     return due_by_offset
@@ -202,7 +215,7 @@ class UpdateNotice(MeetingNotice):
         return _("%(what)s: %(group)s – %(title)s, %(when)s") % {**names, "when": what}
 
     def change(self, delivery):
-        """Old → new since the last update this recipient was sent (changes made in a row add up)."""
+        """Old → new since the last update this recipient was sent, or since they joined (changes in a row add up)."""
         meeting = delivery.meeting
         records = getattr(meeting, "_update_changes", None) or list(meeting.changes.order_by("sequence"))
         told = (
@@ -213,7 +226,18 @@ class UpdateNotice(MeetingNotice):
             .values_list("meeting_sequence", flat=True)
             .first()
         )
-        unsent = [r for r in records if told is None or r.sequence > told] or records[-1:]
+        joined = (
+            Membership.objects.filter(group_id=meeting.group_id, contact_id=delivery.contact_id)
+            .values_list("joined", flat=True)
+            .first()
+        )
+        # Not what changed before they were told, nor before they joined: they knew neither.
+        unsent = [
+            r
+            for r in records
+            if (told is None or r.sequence > told)
+            and (joined is None or r.changed_at.astimezone(PARIS).date() >= joined)
+        ] or records[-1:]
         return Change.of(unsent)
 
     def context(self, delivery, batch, at):

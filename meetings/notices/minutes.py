@@ -123,7 +123,7 @@ class MinutesMissingNotice(Notice):
     def subject(self, delivery, at):
         meeting = delivery.meeting
         names = {"group": meeting.group.name, "title": meeting.title, "date": when(meeting)}
-        return _("Minutes missing: %(group)s – %(title)s of %(date)s") % names
+        return _("Minutes missing: %(group)s – %(title)s, %(date)s") % names
 
     def context(self, delivery, batch, at):
         return mail.meeting_context(delivery, batch, at)

@@ -13,6 +13,8 @@ from ..models import Attendance, Meeting
 MAX_OFFSET_DAYS = 60
 # Offset 0 means "the morning of the meeting".
 SAME_DAY_TIME = dt.time(7, 0)
+# Reminders of an all-day event count back from 9:00 on its first day.
+ALL_DAY_TIME = dt.time(9, 0)
 # The weekly digest: Monday from 8:00, Paris time.
 DIGEST_WEEKDAY, DIGEST_TIME = 0, dt.time(8, 0)
 
@@ -32,7 +34,15 @@ def reminder_due_at(starts_at, offset_days):
     return wall.replace(tzinfo=PARIS)
 
 
-def current_reminder(starts_at, offsets, now):
+def reminder_anchor(starts_at, all_day=False):
+    """What reminders count back from: the start, or ALL_DAY_TIME on an all-day event's first day
+    (its start is midnight: "the day before" means the day before at 9:00, not at midnight)."""
+    if not all_day:
+        return starts_at
+    return dt.datetime.combine(starts_at.astimezone(PARIS).date(), ALL_DAY_TIME, tzinfo=PARIS)
+
+
+def current_reminder(starts_at, offsets, now, all_day=False):
     """(offset, due_at) of the reminder due at `now` for a meeting, or None.
 
     An offset is due from its time until the next (smaller) offset's time, and never once
@@ -41,7 +51,10 @@ def current_reminder(starts_at, offsets, now):
     """
     if now >= starts_at:
         return None
-    times = sorted(((reminder_due_at(starts_at, days), days) for days in set(offsets or [])), reverse=True)
+    anchor = reminder_anchor(starts_at, all_day)
+    # An all-day event has begun at midnight: no reminder "the morning of" it.
+    offsets = {days for days in offsets or [] if days or not all_day}
+    times = sorted(((reminder_due_at(anchor, days), days) for days in offsets), reverse=True)
     # Latest due time first: the first one already reached is the current one.
     for due_at, days in times:
         if due_at <= now:

@@ -226,23 +226,15 @@ def reschedule(
         # What took place stays on record (its register, its minutes): no moving it away.
         raise ValidationError(MOVE_TOO_LATE)
     before = schedule_of(meeting)
-    wanted = {"starts_at": starts_at, "ends_at": ends_at, "all_day": meeting.all_day if all_day is None else all_day}
-    after = {**wanted, "place": place, "video_url": video_url}
-    moved = after != before
-    restatus = status is not None and status != Meeting.Status.CANCELLED and status != meeting.status
-    # A title still "Réunion du 9 décembre" follows its meeting to the new day.
-    title = meeting.title if title is None else title
-    if title == default_title(meeting.starts_at, meeting.kind):
-        title = default_title(starts_at, kind or meeting.kind)
-    updates = {**after, "title": title, "kind": kind or meeting.kind}
-    if restatus:
-        updates["status"] = status
-    changed = {name: value for name, value in updates.items() if getattr(meeting, name) != value}
+    all_day = meeting.all_day if all_day is None else all_day
+    after = {"starts_at": starts_at, "ends_at": ends_at, "all_day": all_day, "place": place, "video_url": video_url}
+    changed = _changes(meeting, after, title=title, kind=kind, status=status)
     if not changed:
         return meeting  # saved unchanged: nothing written, nothing sent
     for name, value in changed.items():
         setattr(meeting, name, value)
-    if moved or restatus:
+    moved = after != before
+    if moved or "status" in changed:
         meeting.sequence += 1
         changed["sequence"] = meeting.sequence
     meeting.save(update_fields=[*changed, "updated_at"])
@@ -256,6 +248,18 @@ def reschedule(
             after=_as_json(after),
         )
     return meeting
+
+
+def _changes(meeting, after, *, title, kind, status):
+    """{field: new value} of what differs; a cancellation is not made here (see `cancel`)."""
+    # A title still "Réunion du 9 décembre" follows its meeting to the new day.
+    title = meeting.title if title is None else title
+    if title == default_title(meeting.starts_at, meeting.kind):
+        title = default_title(after["starts_at"], kind or meeting.kind)
+    wanted = {**after, "title": title, "kind": kind or meeting.kind}
+    if status is not None and status != Meeting.Status.CANCELLED:
+        wanted["status"] = status
+    return {name: value for name, value in wanted.items() if getattr(meeting, name) != value}
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conftest import meeting_of, recipients
+from conftest import COORDINATORS_OF_MIXITE, ROLES, check, meeting_of, posted, recipients
 from meetings.minutes import services as minutes_services
 from meetings.models import Delivery, MinutesCorrection
 from meetings.notices import dispatch
@@ -92,3 +92,13 @@ def test_it_touches_minutes_updated_at_when_the_admin_edits_a_draft(client, admi
     meeting.refresh_from_db()
     assert meeting.minutes == "Brouillon corrigé" and meeting.minutes_updated_at > before
     assert meeting.minutes_updated_at > timezone.now() - dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_groups_coordinators_correct_sent_minutes(client, as_role, cast, sent, role):
+    url = f"/meetings/{sent.pk}/minutes/correct/"
+    check(client, as_role, role, url, posted(COORDINATORS_OF_MIXITE), method="post", data={"text": "Rectifié"})
+    corrected = MinutesCorrection.objects.exists()
+    assert corrected == (COORDINATORS_OF_MIXITE[role] == 200)
+    # Only a POST corrects: a GET is refused to everyone signed in.
+    check(client, as_role, role, url, {r: "login" if r == "anonymous" else 405 for r in ROLES})

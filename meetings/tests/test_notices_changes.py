@@ -144,3 +144,34 @@ def test_it_stops_the_mail_of_meetings_after_a_membership_ends_on_a_later_day():
     dispatch(paris(2027, 2, 2, 9, 30))
     assert people[1].email not in recipients(mail.outbox)
     assert len(mail.outbox) == 2
+
+
+def test_it_drops_a_claimed_reminder_when_the_membership_now_ends_before_the_meeting():
+    group, people = make_group(members=1, coordinators=0)
+    make_meeting(group, paris(2027, 2, 9, 9, 30))
+    now = paris(2027, 2, 2, 9, 30)
+    dispatcher.plan(now)
+    Membership.objects.filter(contact=people[0]).update(left=dt.date(2027, 2, 5))
+    result = dispatcher.send_due(now, clock=lambda: now)
+    assert result.sent == [] and len(result.dropped) == 1
+    assert mail.outbox == []
+
+
+def test_it_adds_up_changes_in_a_row_from_what_each_recipient_last_knew():
+    group, people = make_group(members=1, coordinators=0)
+    meeting = make_meeting(group, paris(2027, 3, 2, 9, 30), place="Rennes")
+    Membership.objects.filter(group=group).update(joined=dt.date(2027, 1, 1))
+    with time_machine.travel(paris(2027, 2, 10, 9), tick=False):
+        meeting = planning.reschedule(
+            meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Brest", video_url=""
+        )
+    newcomer = MembershipFactory(group=group, joined=dt.date(2027, 2, 11)).contact
+    with time_machine.travel(paris(2027, 2, 12, 9), tick=False):
+        planning.reschedule(
+            meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Quimper", video_url=""
+        )
+    dispatch(paris(2027, 2, 12, 10))
+    old_hand = next(m for m in mail.outbox if m.to == [people[0].email])
+    assert "avant : Rennes\n  désormais : Quimper" in old_hand.body  # never told of Brest
+    new = next(m for m in mail.outbox if m.to == [newcomer.email])
+    assert "avant : Brest\n  désormais : Quimper" in new.body  # joined after Rennes

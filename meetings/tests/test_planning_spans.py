@@ -106,3 +106,40 @@ def test_it_writes_the_span_in_the_mails_of_a_multi_day_event():
     (message,) = mail.outbox
     assert message.subject.endswith("Semaine, du lundi 8 au vendredi 12 mars 2027")
     assert "du lundi 8 au vendredi 12 mars 2027" in message.body
+
+
+def test_it_keeps_the_feeds_answering_with_a_meeting_saved_on_9999_12_31(client, membre, mixite):
+    meeting = meeting_of(mixite, days=10)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=dt.datetime(9999, 12, 31, 9, tzinfo=PARIS), ends_at=dt.datetime(9999, 12, 31, 11, tzinfo=PARIS)
+    )
+    client.force_login(membre)
+    assert client.get(f"/groups/{mixite.slug}/calendar.ics").status_code == 200
+
+
+def test_it_refuses_a_year_out_of_range_in_the_admin(client, admin_user, mixite):
+    from meetings.tests.test_admin import change_form
+
+    meeting = meeting_of(mixite, days=10)
+    client.force_login(admin_user)
+    url, data = change_form(client, meeting)
+    data["starts_at_0"] = "31/12/9999"
+    response = client.post(url, data)
+    assert "Choisissez un jour entre 2000 et 2100." in response.content.decode()
+
+
+def test_it_reminds_of_an_all_day_event_the_day_before_at_nine_not_at_midnight():
+    from django.core import mail
+
+    from conftest import make_group, make_meeting, paris
+    from meetings.notices import dispatch
+
+    group, people = make_group(members=1, coordinators=0, offsets=[1, 0])
+    make_meeting(group, paris(2027, 3, 8, 0, 0), all_day=True, kind=Meeting.Kind.EVENT, title="Semaine")
+    for now in (paris(2027, 3, 7, 0, 0), paris(2027, 3, 7, 8, 59)):
+        assert dispatch.dispatch_due(now, clock=lambda now=now: now).sent == []
+    assert len(dispatch.dispatch_due(paris(2027, 3, 7, 9), clock=lambda: paris(2027, 3, 7, 9)).sent) == 1
+    # No "this morning" reminder for what began at midnight, and no pass that plans one to drop it.
+    result = dispatch.dispatch_due(paris(2027, 3, 8, 7), clock=lambda: paris(2027, 3, 8, 7))
+    assert (result.planned, result.sent, result.dropped) == (0, [], [])
+    assert len(mail.outbox) == 1
