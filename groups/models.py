@@ -83,6 +83,13 @@ class WorkingGroup(models.Model):
         validators=[validate_reminder_offsets],
         help_text=_("For example [7, 1]: a week and a day before each meeting."),
     )
+    poll_reminder_days = models.PositiveSmallIntegerField(
+        _("date poll reminder (days before its deadline)"),
+        default=2,
+        help_text=_(
+            "Those who have not answered a date poll are reminded this many days before its deadline; 0: never."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -94,6 +101,7 @@ class WorkingGroup(models.Model):
         verbose_name_plural = _("working groups")
         constraints = [
             models.CheckConstraint(condition=Q(meetings_per_year__lte=52), name="group_meetings_per_year_sane"),
+            models.CheckConstraint(condition=Q(poll_reminder_days__lte=60), name="group_poll_reminder_days_sane"),
         ]
 
     def __str__(self):

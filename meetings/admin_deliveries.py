@@ -19,6 +19,10 @@ KIND_FIELDS = {
     Delivery.Kind.UPDATE: ["meeting_sequence"],
     Delivery.Kind.CANCELLATION: ["meeting_sequence"],
     Delivery.Kind.DIGEST: ["period"],
+    Delivery.Kind.POLL_INVITATION: ["ref"],
+    Delivery.Kind.POLL_REMINDER: ["ref"],
+    Delivery.Kind.POLL_CLOSED: ["ref"],
+    Delivery.Kind.POLL_REOPENED: ["ref"],
 }
 
 
@@ -37,6 +41,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "contact__email",
         "meeting__title",
         "meeting__group__name",
+        "ref",
         "last_error",
     )
     list_select_related = ("contact", "meeting__group")

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "groups",
     "directory",
     "meetings",
+    "polls",
     "indicators",
 ]
 

@@ -21,6 +21,12 @@ class Delivery(models.Model):
         DIGEST = "digest", _("Weekly action digest")
         MINUTES_MISSING = "minutes_missing", _("Minutes missing")
         MINUTES = "minutes", _("Minutes")
+        # Kinds whose Notice a higher app registers (dispatch.register): they name what they
+        # are about in `ref`, since this app may not point a foreign key at that app.
+        POLL_INVITATION = "poll_invitation", _("Date poll invitation")
+        POLL_REMINDER = "poll_reminder", _("Date poll reminder")
+        POLL_CLOSED = "poll_closed", _("Date poll closed")
+        POLL_REOPENED = "poll_reopened", _("Date poll reopened")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -49,6 +55,9 @@ class Delivery(models.Model):
     meeting_starts_at = models.DateTimeField(_("meeting start"), null=True, blank=True)
     meeting_sequence = models.PositiveIntegerField(_("meeting sequence"), null=True, blank=True)
     period = models.DateField(_("period"), null=True, blank=True)
+    # For kinds about something of a higher app (a date poll): what the message is about and
+    # its round ("poll:12", "poll:12:2"), which makes it unique with the kind and recipient.
+    ref = models.CharField(_("about"), max_length=60, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -85,6 +94,11 @@ class Delivery(models.Model):
                 fields=["meeting", "contact"],
                 condition=Q(kind="minutes"),
                 name="delivery_unique_minutes",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "contact", "ref"],
+                condition=~Q(ref=""),
+                name="delivery_unique_ref",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]

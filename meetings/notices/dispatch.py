@@ -45,6 +45,13 @@ logger = logging.getLogger(__name__)
 # Every kind of notice, in the order a pass plans them.
 NOTICES = {notice.kind: notice for notice in (CANCELLATION, UPDATE, REMINDER, DIGEST, MINUTES_MISSING, MINUTES)}
 
+
+def register(notice):
+    """Add a kind of notice that a higher app defines (from its AppConfig.ready()): every pass
+    plans, claims, checks and sends it like this app's own kinds."""
+    NOTICES[notice.kind] = notice
+
+
 # A message claimed by a dispatcher that died is taken up again after this.
 LEASE = dt.timedelta(minutes=10)
 # Waits after the 1st, 2nd, 3rd, 4th failed attempt; the 5th failure is final.
