@@ -33,6 +33,15 @@ class Row:
 class Grid:
     columns: list
     rows: list
+    answers: dict = field(default_factory=dict)  # {(invitee id, option id): choice}
+
+    @property
+    def options(self):
+        return [column.option for column in self.columns]
+
+    def answers_of(self, invitee):
+        """{option id: choice} of one person, read with the grid."""
+        return {o: choice for (i, o), choice in self.answers.items() if i == invitee.pk}
 
     @property
     def ranking(self):
@@ -75,4 +84,4 @@ def build(poll, *, people=True):
         )
         for invitee in invitees:
             rows.append(Row(invitee, [by_invitee.get((invitee.pk, c.option.pk)) for c in columns]))
-    return Grid(rank(columns), rows)
+    return Grid(rank(columns), rows, by_invitee)

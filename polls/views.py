@@ -52,12 +52,10 @@ def poll_new(request, slug):
     return render(request, "polls/poll_form.html", {"group": group, "form": form, "quick": quick})
 
 
-def _answer_context(poll, invitee, data=None):
-    options = list(poll.options.all())
-    current = dict(invitee.answers.values_list("option_id", "choice")) if invitee else {}
-    initial = {"comment": invitee.comment} if invitee else {}
-    form = AnswerForm(data, options=options, current=current, initial=initial)
-    return form
+def _answer_form(results, invitee, data=None):
+    """The form of one person's answers, filled with what the grid read."""
+    current = results.answers_of(invitee)
+    return AnswerForm(data, options=results.options, current=current, initial={"comment": invitee.comment})
 
 
 def _save_answers(request, poll, invitee, form):
@@ -76,7 +74,8 @@ def _save_answers(request, poll, invitee, form):
 def poll_detail(request, pk):
     """The poll: my answers if I am asked, the grid for the group's members, closing for its coordinators."""
     poll, mine, full = poll_for_reader(request.roles, pk)
-    form = _answer_context(poll, mine, request.POST if request.method == "POST" else None) if mine else None
+    results = grid.build(poll, people=full)
+    form = _answer_form(results, mine, request.POST if request.method == "POST" else None) if mine else None
     if request.method == "POST":
         if mine is None:
             messages.error(request, _("You are not asked in this poll."))
@@ -90,7 +89,7 @@ def poll_detail(request, pk):
         "mine": mine,
         "form": form,
         "full": full,
-        "grid": grid.build(poll, people=full),
+        "grid": results,
         "can_coordinate": request.roles.can_coordinate(poll.group),
     }
     return render(request, "polls/poll_detail.html", context, status=400 if form is not None and form.errors else 200)
@@ -152,12 +151,13 @@ def answer_signed(request, token):
         poll = invitee.poll if invitee else None
         return render(request, "polls/answer.html", {"problem": problem, "poll": poll}, status=STATUS[problem])
     poll = invitee.poll
-    form = _answer_context(poll, invitee, request.POST if request.method == "POST" else None)
+    results = grid.build(poll, people=False)
+    form = _answer_form(results, invitee, request.POST if request.method == "POST" else None)
     recorded = request.method == "POST" and _save_answers(request, poll, invitee, form)
     if recorded:
-        form = _answer_context(poll, invitee)
-    context = {"poll": poll, "invitee": invitee, "form": form, "recorded": recorded}
-    context["grid"] = grid.build(poll, people=False)
+        results = grid.build(poll, people=False)
+        form = _answer_form(results, invitee)
+    context = {"poll": poll, "invitee": invitee, "form": form, "recorded": recorded, "grid": results}
     return render(request, "polls/answer.html", context, status=400 if form.errors else 200)
 
 
