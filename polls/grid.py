@@ -36,6 +36,10 @@ class Grid:
     answers: dict = field(default_factory=dict)  # {(invitee id, option id): choice}
 
     @property
+    def anyone_answered(self):
+        return bool(self.answers)
+
+    @property
     def options(self):
         return [column.option for column in self.columns]
 
