@@ -134,3 +134,28 @@ def test_it_runs_a_date_poll_from_creation_to_the_meeting(
     assert sorted(m["To"] for m in closing) == sorted([coordinatrice.email, membre.email, partner.email])
     attachments = [part for part in closing[0].iter_attachments() if part.get_content_type() == "text/calendar"]
     assert len(attachments) == 1 and "BEGIN:VEVENT" in attachments[0].get_content()
+
+
+def test_it_shows_a_grid_of_40_people_and_15_dates_that_scrolls_inside_its_box(
+    page, phone_page, browser_login, axe, mixite, coordinatrice, membre
+):
+    from conftest import members
+    from polls import services
+    from polls.tests.conftest import slots
+
+    crowd = members(mixite, 38)
+    poll = services.create_poll(group=mixite, title="Réunion de rentrée", slots=slots(15))
+    option_ids = list(poll.options.values_list("pk", flat=True))
+    for n, person in enumerate([*crowd, membre.contact]):
+        if n % 7 == 6:
+            continue  # a few have not answered
+        values = [("yes", "maybe", "no")[(n * d + d) % 3] for d in range(15)]
+        services.record_answers(poll.invitees.get(contact=person), dict(zip(option_ids, values, strict=True)))
+    browser_login(page, coordinatrice)
+    page.goto(f"/polls/{poll.pk}/")
+    axe(page)
+    shot(page, "06-grid-40x15")
+    browser_login(phone_page, coordinatrice)
+    phone_page.goto(f"/polls/{poll.pk}/")
+    shot(phone_page, "07-grid-40x15-375px")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
