@@ -159,3 +159,17 @@ def test_it_shows_a_grid_of_40_people_and_15_dates_that_scrolls_inside_its_box(
     phone_page.goto(f"/polls/{poll.pk}/")
     shot(phone_page, "07-grid-40x15-375px")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_it_shows_the_dates_in_the_readers_own_time_too(chromium, live_server, poll, partner):
+    from polls.signing import answer_token
+
+    context = chromium.new_context(locale="fr-FR", timezone_id="America/Cayenne", base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/polls/answer/{answer_token(poll.pk, partner.pk)}/")
+    legend = page.locator("fieldset legend").first
+    legend.locator("span").wait_for()
+    # 9:30 in Paris is 5:30 in Cayenne (UTC−3) in winter, 4:30 in summer.
+    assert "9h30–12h00" in legend.inner_text()
+    assert re.search(r"0[45]:30", legend.locator("span").inner_text())
+    context.close()
