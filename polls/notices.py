@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from groups.models import WorkingGroup
 from meetings.calendar.ics import absolute_url
 from meetings.models import Delivery
 from meetings.notices import mail
@@ -57,6 +58,8 @@ class PollNotice(Notice):
     def plan(self, now):
         planned = []
         for poll, due_at in self.polls(now):
+            if poll.group.status != WorkingGroup.Status.ACTIVE:
+                continue  # an archived group sends no more mail
             ref = self.ref(poll)
             sent = Delivery.objects.filter(kind=self.kind, contact=OuterRef("contact_id"), ref=ref)
             for contact_id in self.invitees(poll).filter(~Exists(sent)).values_list("contact_id", flat=True):
@@ -110,7 +113,10 @@ class InvitationNotice(PollNotice):
     kind, name = Delivery.Kind.POLL_INVITATION, "invitation"
 
     def polls(self, now):
-        return [(p, p.created_at) for p in Poll.objects.filter(status=Poll.Status.OPEN, created_at__gt=now - WINDOW)]
+        return [
+            (p, p.created_at)
+            for p in Poll.objects.filter(status=Poll.Status.OPEN, created_at__gt=now - WINDOW).select_related("group")
+        ]
 
     def still_due(self, poll, delivery, at):
         return None if poll.is_open else "poll closed"
@@ -160,7 +166,9 @@ class ClosedNotice(PollNotice):
         return f"poll:{poll.pk}:{poll.round}"
 
     def polls(self, now):
-        closed = Poll.objects.filter(status=Poll.Status.CLOSED, closed_at__gt=now - WINDOW, meeting__isnull=False)
+        closed = Poll.objects.filter(
+            status=Poll.Status.CLOSED, closed_at__gt=now - WINDOW, meeting__isnull=False
+        ).select_related("group")
         return [(p, p.closed_at) for p in closed]
 
     def still_due(self, poll, delivery, at):
@@ -202,7 +210,9 @@ class ReopenedNotice(PollNotice):
         return f"poll:{poll.pk}:{poll.round}"
 
     def polls(self, now):
-        reopened = Poll.objects.filter(status=Poll.Status.OPEN, round__gt=0, reopened_at__gt=now - WINDOW)
+        reopened = Poll.objects.filter(
+            status=Poll.Status.OPEN, round__gt=0, reopened_at__gt=now - WINDOW
+        ).select_related("group")
         return [(p, p.reopened_at) for p in reopened]
 
     def still_due(self, poll, delivery, at):

@@ -49,6 +49,12 @@ def test_it_invites_everyone_asked_once_with_a_personal_link(poll, partner):
     assert Delivery.objects.filter(kind="poll_invitation", status="sent").count() == 3
 
 
+def test_it_sends_nothing_for_an_archived_group(poll, mixite):
+    mixite.status = mixite.Status.ARCHIVED
+    mixite.save()
+    assert dispatch().sent == []
+
+
 def test_it_claims_each_invitation_once_under_a_unique_constraint(poll, partner):
     now = timezone.now()
     assert dispatcher.plan(now) == 3
