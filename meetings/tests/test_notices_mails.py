@@ -23,6 +23,8 @@ SUBJECT_STARTS = {
     Delivery.Kind.MINUTES_MISSING: "Compte rendu manquant : ",
     Delivery.Kind.MINUTES: "Compte rendu : ",
 }
+# This app's own kinds; those a higher app registers (date polls) are tested there.
+KINDS = list(SUBJECT_STARTS)
 
 
 def render(kind, meeting, contact):
@@ -46,7 +48,7 @@ def setting(settings):
     return meeting, people[1]
 
 
-@pytest.mark.parametrize("kind", list(Delivery.Kind))
+@pytest.mark.parametrize("kind", KINDS)
 def test_it_writes_every_subject_on_one_line_without_stray_spaces(setting, kind):
     meeting, contact = setting
     subject = render(kind, meeting, contact).subject
@@ -56,7 +58,7 @@ def test_it_writes_every_subject_on_one_line_without_stray_spaces(setting, kind)
         assert "Forum des métiers" in subject
 
 
-@pytest.mark.parametrize("kind", list(Delivery.Kind))
+@pytest.mark.parametrize("kind", KINDS)
 def test_it_links_every_mail_to_the_site_url(setting, kind):
     meeting, contact = setting
     message = render(kind, meeting, contact)

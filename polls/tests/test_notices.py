@@ -2,6 +2,7 @@
 
 import datetime as dt
 import email
+import re
 
 import icalendar
 import pytest
@@ -155,3 +156,34 @@ def test_it_lists_poll_mails_in_the_deliveries_admin_in_french(client, admin_use
 def test_it_registers_every_poll_notice_with_the_dispatch():
     for notice in notices.NOTICES:
         assert dispatcher.NOTICES[notice.kind] is notice
+
+
+@pytest.mark.parametrize("kind", [notice.kind for notice in notices.NOTICES])
+def test_it_writes_each_poll_mail_on_a_one_line_subject_with_links_to_the_site(settings, poll, kind):
+    from meetings.notices import mail as notice_mail
+
+    settings.SITE_URL = "https://wekker.example.org"
+    Poll = type(poll)
+    poll.title = "  Réunion \n de rentrée "
+    poll.save()
+    if kind in ("poll_closed", "poll_reopened"):
+        poll = services.close(poll, poll.options.first())
+    if kind == "poll_reopened":
+        poll = services.reopen(poll)
+    poll = Poll.objects.get(pk=poll.pk)
+    notice = dispatcher.NOTICES[kind]
+    delivery = Delivery(
+        kind=kind,
+        contact=poll.invitees.first().contact,
+        ref=notice.ref(poll),
+        meeting=poll.meeting,
+        due_at=timezone.now(),
+    )
+    batch = dispatcher.Batch([delivery], timezone.localdate())
+    assert notice.why_not(delivery, batch, timezone.now()) is None
+    message = notice_mail.build_message(notice, delivery, batch)
+    assert message.subject == message.subject.strip() and "  " not in message.subject and "\n" not in message.subject
+    html = message.alternatives[0][0]
+    links = re.findall(r'href="([^"]+)"', html) + re.findall(r"https?://\S+", message.body)
+    assert links
+    assert all(link.startswith("https://wekker.example.org/") for link in links), links
