@@ -85,6 +85,13 @@ class QuickEntryForm(forms.Form):
     start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("to"), widget=forms.TimeInput(attrs={"type": "time"}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Optional on the page (no asterisks); every field is needed once "Add these dates" is pressed.
+            for field in self.fields.values():
+                field.required = False
+
     def clean(self):
         data = super().clean()
         if data.get("first_week") and data.get("last_week") and data["last_week"] < data["first_week"]:

@@ -24,7 +24,13 @@ class Poll(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     deadline = models.DateField(
-        _("answer by"), null=True, blank=True, help_text=_("Answers stay open until the end of this day.")
+        _("answer by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Those who have not answered are reminded a few days before (a setting of the group). "
+            "Answers stay possible until you choose a date."
+        ),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     chosen = models.ForeignKey(
@@ -77,6 +83,10 @@ class Poll(models.Model):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+    @property
+    def deadline_over(self):
+        return self.deadline_passed()
 
     def deadline_passed(self, now=None):
         if self.deadline is None:

@@ -157,3 +157,11 @@ def test_it_shows_a_partner_outside_the_group_only_their_answers_and_the_totals(
     assert "Morvan" not in text and "Le Gall" not in text  # nobody else's name or answers
     assert client.get("/groups/mixite/").status_code == 200
     assert "Morvan" not in text_of(client.get("/groups/mixite/"))
+
+
+def test_it_still_takes_answers_after_the_deadline_and_says_so(client, poll, partner):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=25)):
+        response = client.post(link(poll, partner), choices(poll, "yes", "yes", "no"))
+    assert response.status_code == 200
+    assert "Les réponses étaient attendues avant le" in text_of(response)
+    assert Invitee.objects.get(contact=partner).answered_at is not None
