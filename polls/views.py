@@ -115,6 +115,9 @@ def poll_close(request, pk):
 @require_POST
 def poll_reopen(request, pk):
     poll = poll_for_coordinator(request.roles, pk)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm: reopening cancels the meeting."))
+        return redirect(poll)
     try:
         services.reopen(poll)
     except ValidationError as error:

@@ -25,7 +25,7 @@ def test_it_lets_only_the_groups_coordinators_close_and_reopen(client, as_role, 
     poll.refresh_from_db()
     assert poll.is_open == (COORDINATORS_OF_MIXITE[role] != 200)
     if not poll.is_open:
-        check(client, as_role, role, f"/polls/{poll.pk}/reopen/", 302, method="post")
+        check(client, as_role, role, f"/polls/{poll.pk}/reopen/", 302, method="post", data={"confirm": "1"})
         poll.refresh_from_db()
         assert poll.is_open
 
@@ -69,6 +69,8 @@ def test_it_reopens_by_cancelling_the_meeting_while_it_is_ahead(client, coordina
     meeting = services.close(poll, poll.options.first()).meeting
     client.force_login(coordinatrice)
     response = client.post(f"/polls/{poll.pk}/reopen/", follow=True)
+    assert "Cochez la case pour confirmer" in text_of(response) and not meeting.is_cancelled
+    response = client.post(f"/polls/{poll.pk}/reopen/", {"confirm": "1"}, follow=True)
     assert "Sondage rouvert : la réunion est annulée" in text_of(response)
     meeting.refresh_from_db()
     assert meeting.is_cancelled
@@ -90,3 +92,11 @@ def test_it_takes_no_answer_once_closed(poll, membre):
     with pytest.raises(ValidationError, match="clos|closed"):
         services.record_answers(invitee, dict.fromkeys(poll.options.values_list("pk", flat=True), "yes"))
     assert not invitee.answers.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_lets_only_the_groups_coordinators_reopen(client, as_role, cast, poll, role):
+    services.close(poll, poll.options.first())
+    url = f"/polls/{poll.pk}/reopen/"
+    check(client, as_role, role, url, posted(COORDINATORS_OF_MIXITE), method="post", data={"confirm": "1"})
+    assert Poll.objects.get(pk=poll.pk).is_open == (COORDINATORS_OF_MIXITE[role] == 200)
