@@ -10,7 +10,7 @@ class PollsConfig(AppConfig):
         from meetings.notices import dispatch
         from meetings.pages import group_page_part
 
-        from . import notices, views
+        from . import notices, personal_data, views  # noqa: F401 – personal_data registers its RGPD part
 
         for notice in notices.NOTICES:
             dispatch.register(notice)
