@@ -62,3 +62,11 @@ def test_it_shows_the_demo_grid_to_the_coordinator(client):
     assert "Atelier d’automne" in text and "Je peux venir en visio si besoin." in text
     assert "Pas encore répondu" in text and "Yann Morvan" in text.split("Pas encore répondu")[1]
     assert "Atelier d’automne" in text_of(client.get("/groups/mixite/"))
+
+
+def test_it_lists_the_polls_that_ask_me_on_the_home_page(client):
+    call_command("seed_demo", verbosity=0)
+    client.login(username="membre", password="wekker-demo")
+    text = text_of(client.get("/"))
+    assert "Sondages de dates qui me sollicitent" in text
+    assert "Mixité des métiers – Atelier d’automne : choix de la date à répondre" in text
