@@ -5,7 +5,7 @@
   var format = new Intl.DateTimeFormat(document.documentElement.lang || "fr", {
     weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
-  document.querySelectorAll("time[datetime]").forEach(function (node) {
+  document.querySelectorAll(".wk-poll-answer time[datetime]").forEach(function (node) {
     var local = document.createElement("span");
     local.className = "d-block small fw-normal text-body-secondary";
     local.textContent = format.format(new Date(node.getAttribute("datetime")));
