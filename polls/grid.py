@@ -2,7 +2,19 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .models import Answer
+
+
+def cell_looks():
+    """How a cell shows each answer (class, symbol, words for screen readers), translated once per grid."""
+    return {
+        "yes": ("table-success", "✔", _("Yes")),
+        "maybe": ("table-warning", "~", _("If need be")),
+        "no": ("table-danger", "✘", _("No")),
+        None: ("text-body-secondary", "·", _("No answer yet")),
+    }
 
 
 @dataclass
@@ -23,6 +35,7 @@ class Column:
 class Row:
     invitee: object
     cells: list = field(default_factory=list)  # one Answer.Choice or None per column
+    looks: list = field(default_factory=list)  # (class, symbol, words) per column, from cell_looks()
 
     @property
     def answered(self):
@@ -81,11 +94,12 @@ def build(poll, *, people=True):
         column = by_option[option_id]
         setattr(column, choice, getattr(column, choice) + 1)
         by_invitee[(invitee_id, option_id)] = choice
-    rows = []
+    rows, looks = [], cell_looks()
     if people:
         invitees = poll.invitees.select_related("contact__organisation").order_by(
             "contact__organisation__name", "contact__last_name", "contact__first_name", "pk"
         )
         for invitee in invitees:
-            rows.append(Row(invitee, [by_invitee.get((invitee.pk, c.option.pk)) for c in columns]))
+            cells = [by_invitee.get((invitee.pk, c.option.pk)) for c in columns]
+            rows.append(Row(invitee, cells, [looks[cell] for cell in cells]))
     return Grid(rank(columns), rows, by_invitee)
