@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 # pytest-xdist: the suite runs on every core (each worker gets its own test database).
 PYTEST_WORKERS ?= auto
-APPS := reference stakeholders groups directory meetings indicators
+APPS := reference stakeholders groups directory meetings polls indicators
 
 .PHONY: run test install install-dev lock node lint messages bench clean
 

@@ -65,18 +65,37 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = WorkingGroup
-        fields = ["name", "theme", "description", "territory", "meetings_per_year", "levers", "reminder_offsets"]
+        fields = [
+            "name",
+            "theme",
+            "description",
+            "territory",
+            "meetings_per_year",
+            "levers",
+            "reminder_offsets",
+            "poll_reminder_days",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = self.fields["territory"].queryset.order_by("code")
         self.fields["meetings_per_year"].widget.attrs.update({"min": 0, "max": 52})
+        self.fields["poll_reminder_days"].required = False
+        self.fields["poll_reminder_days"].widget.attrs.update({"min": 0, "max": 60})
 
     def clean_meetings_per_year(self):
         value = self.cleaned_data["meetings_per_year"]
         if value is not None and value > 52:
             raise ValidationError(_("A group cannot aim at more than 52 meetings a year."))
+        return value
+
+    def clean_poll_reminder_days(self):
+        value = self.cleaned_data["poll_reminder_days"]
+        if value is None:
+            return self.instance.poll_reminder_days  # left empty: unchanged (2 days for a new group)
+        if value > 60:
+            raise ValidationError(_("A date poll reminder leaves at most 60 days before its deadline."))
         return value
 
 

@@ -107,6 +107,13 @@ class WorkingGroup(models.Model):
             "The levers the group's actions follow. Empty: the network's (raise awareness, train, role models)."
         ),
     )
+    poll_reminder_days = models.PositiveSmallIntegerField(
+        _("date poll reminder (days before its deadline)"),
+        default=2,
+        help_text=_(
+            "Those who have not answered a date poll are reminded this many days before its deadline; 0: never."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -118,6 +125,7 @@ class WorkingGroup(models.Model):
         verbose_name_plural = _("working groups")
         constraints = [
             models.CheckConstraint(condition=Q(meetings_per_year__lte=52), name="group_meetings_per_year_sane"),
+            models.CheckConstraint(condition=Q(poll_reminder_days__lte=60), name="group_poll_reminder_days_sane"),
         ]
 
     def __str__(self):

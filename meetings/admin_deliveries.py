@@ -20,6 +20,10 @@ KIND_FIELDS = {
     Delivery.Kind.CANCELLATION: ["meeting_sequence"],
     Delivery.Kind.DIGEST: ["period"],
     Delivery.Kind.MESSAGE: ["message"],
+    Delivery.Kind.POLL_INVITATION: ["ref"],
+    Delivery.Kind.POLL_REMINDER: ["ref"],
+    Delivery.Kind.POLL_CLOSED: ["ref"],
+    Delivery.Kind.POLL_REOPENED: ["ref"],
 }
 
 
@@ -64,6 +68,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "contact__email",
         "meeting__title",
         "meeting__group__name",
+        "ref",
         "last_error",
     )
     list_select_related = ("contact", "meeting__group", "message")

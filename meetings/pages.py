@@ -18,6 +18,16 @@ from .models import Action, Attendance, Meeting
 from .planning.services import has_begun, may_be_cancelled
 from .rsvp.services import can_answer
 
+# What higher apps add to a group's page for its members (date polls): functions of
+# (request, group) returning a dict with the "template" to include and its context.
+GROUP_PAGE_PARTS = []
+
+
+def group_page_part(function):
+    """Register a part of the group page (from the higher app's AppConfig.ready())."""
+    GROUP_PAGE_PARTS.append(function)
+    return function
+
 
 @login_required
 def group_detail(request, slug):
@@ -41,6 +51,7 @@ def group_detail(request, slug):
             actions_by_lever=selectors.open_actions_by_lever(group),
             progress=selectors.year_progress(group, now),
             group_messages=group_messages(group),
+            parts=[part(request, group) for part in GROUP_PAGE_PARTS],
         )
     return render(request, "meetings/group_detail.html", context)
 

@@ -30,6 +30,7 @@ from .demo_data import (
     ORGANISATIONS,
     PEOPLE,
 )
+from .demo_polls import seed_poll
 
 DEMO_PASSWORD = "wekker-demo"  # noqa: S105 – the demo logins' published password (README)
 
@@ -68,6 +69,7 @@ def seed(today=None):
     _seed_other_groups(groups, today)
     _seed_actions(groups["mixite"], people, meetings, today)
     _write_action_reviews(groups["mixite"], meetings)
+    seed_poll(groups["mixite"], people, today)
     indicator_rows = seed_demo_indicators()
     return {
         "organisations": len(organisations),

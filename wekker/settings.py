@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "groups",
     "directory",
     "meetings",
+    "polls",
     "indicators",
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("partners/", include("directory.urls")),
     path("indicators/", include("indicators.urls")),
+    path("", include("polls.urls")),
     path("", include("meetings.urls")),
 ]

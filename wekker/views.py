@@ -15,6 +15,7 @@ from kombu import Connection
 
 from groups.models import WorkingGroup
 from meetings import selectors
+from polls import selectors as poll_selectors
 
 from . import throttle
 from .forms import LoginForm
@@ -31,6 +32,7 @@ def home(request):
         "contact": roles.contact,
         "next_meetings": selectors.upcoming_for(roles, now),
         "my_actions": selectors.open_actions_of(roles.contact, limit=10) if roles.contact else [],
+        "my_polls": poll_selectors.open_invitations(roles.contact),
         # Groups the user belongs to by membership (an admin without a contact has none).
         "my_groups": my_groups,
         "coordinated": selectors.with_meeting_counts(coordinated, now).order_by("name"),

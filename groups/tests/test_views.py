@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import COORDINATORS, COORDINATORS_OF_MIXITE, EVERYONE, ROLES, check, posted
+from conftest import COORDINATORS, COORDINATORS_OF_MIXITE, EVERYONE, ROLES, check, posted, text_of
 from groups.models import Membership, WorkingGroup
 from groups.tests.factories import MembershipFactory, WorkingGroupFactory
 from stakeholders.tests.factories import ContactFactory, OrganisationFactory
@@ -159,6 +159,23 @@ def test_it_edits_a_group_but_not_its_slug(client, coordinatrice, mixite):
     assert response.status_code == 302
     mixite.refresh_from_db()
     assert (mixite.name, mixite.slug, mixite.meetings_per_year, mixite.reminder_offsets) == ("Mixité", "mixite", 5, [3])
+
+
+def test_it_sets_the_date_poll_reminder_and_refuses_more_than_60_days(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    data = {"name": "Mixité", "theme": "Mixité des métiers", "meetings_per_year": 6, "reminder_offsets": "7, 1"}
+    assert mixite.poll_reminder_days == 2  # the default
+    response = client.post("/groups/mixite/edit/", {**data, "poll_reminder_days": "61"})
+    assert response.status_code == 200
+    assert "La relance d’un sondage de dates part au plus 60 jours avant sa date limite." in text_of(response)
+    mixite.refresh_from_db()
+    assert mixite.poll_reminder_days == 2 and mixite.name == "Mixité des métiers"
+    client.post("/groups/mixite/edit/", {**data, "poll_reminder_days": "0"})
+    mixite.refresh_from_db()
+    assert mixite.poll_reminder_days == 0
+    client.post("/groups/mixite/edit/", {**data, "poll_reminder_days": ""})  # left empty: unchanged
+    mixite.refresh_from_db()
+    assert mixite.poll_reminder_days == 0
 
 
 def test_it_archives_and_restores_a_group(client, coordinatrice, mixite):

@@ -25,6 +25,12 @@ class Delivery(models.Model):
         MINUTES_CORRECTION = "minutes_correction", _("Minutes corrected")
         INVITATION = "invitation", _("Invitation to Wekker")
         MESSAGE = "message", _("Group message")
+        # Kinds whose Notice a higher app registers (dispatch.register): they name what they
+        # are about in `ref`, since this app may not point a foreign key at that app.
+        POLL_INVITATION = "poll_invitation", _("Date poll invitation")
+        POLL_REMINDER = "poll_reminder", _("Date poll reminder")
+        POLL_CLOSED = "poll_closed", _("Date poll closed")
+        POLL_REOPENED = "poll_reopened", _("Date poll reopened")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -73,6 +79,9 @@ class Delivery(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
+    # For kinds about something of a higher app (a date poll): what the message is about and
+    # its round ("poll:12", "poll:12:2"), which makes it unique with the kind and recipient.
+    ref = models.CharField(_("about"), max_length=60, blank=True, default="")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -121,6 +130,11 @@ class Delivery(models.Model):
                 fields=["message", "contact"],
                 condition=Q(kind="message"),
                 name="delivery_unique_message",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "contact", "ref"],
+                condition=~Q(ref=""),
+                name="delivery_unique_ref",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="delivery_status_due")]

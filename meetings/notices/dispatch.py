@@ -63,6 +63,13 @@ NOTICES = {
     )
 }
 
+
+def register(notice):
+    """Add a kind of notice that a higher app defines (from its AppConfig.ready()): every pass
+    plans, claims, checks and sends it like this app's own kinds."""
+    NOTICES[notice.kind] = notice
+
+
 # Waits after the 1st, 2nd, 3rd failed attempt, then RETRY_CAP after each: a message is tried
 # again until it stops being useful (its kind's `useful_until`), then marked expired.
 RETRY_CAP = dt.timedelta(hours=1)

@@ -14,7 +14,8 @@ class Notice:
     `why_not(delivery, batch, at)` is checked as the message leaves: a reason to drop it,
     or None. `useful_until(delivery)`: after that instant the message is not worth sending (a
     failed one is retried until then, then marked expired). `subject` and `context` word it;
-    `attachments` adds files (a calendar entry).
+    `attachments` adds files (a calendar entry); `groups` names the groups whose coordinators
+    replies go to, for a kind the dispatch cannot tell it of.
     """
 
     kind = None
@@ -36,6 +37,11 @@ class Notice:
 
     def attachments(self, delivery, batch, context):
         return []
+
+    def groups(self, delivery, batch):
+        """The groups the mail is about, whose coordinators replies go to; None: the dispatch
+        finds them from the delivery's meeting, message or recipient."""
+        return None
 
     @property
     def template(self):

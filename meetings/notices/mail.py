@@ -56,7 +56,7 @@ def build_message(notice, delivery, batch, *, connection=None, now=None):
             body=render_to_string(f"{notice.template}.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[contact.email],
-            reply_to=reply_to(delivery, batch),
+            reply_to=reply_to(delivery, batch, notice.groups(delivery, batch)),
             connection=connection,
             headers={"Auto-Submitted": "auto-generated"},
         )
@@ -66,12 +66,14 @@ def build_message(notice, delivery, batch, *, connection=None, now=None):
     return message
 
 
-def reply_to(delivery, batch):
+def reply_to(delivery, batch, groups=None):
     """The coordinators of the group(s) a mail is about: a partner who answers writes to a person.
 
     The sender stays DEFAULT_FROM_EMAIL (deliverability); the recipient is left out when others remain.
     """
-    if delivery.meeting_id:
+    if groups is not None:
+        groups = set(groups)
+    elif delivery.meeting_id:
         groups = {delivery.meeting.group_id}
     elif delivery.message_id:
         groups = {delivery.message.group_id}

@@ -15,6 +15,8 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from meetings.rsvp.signing import rsvp_url
+from polls.models import Poll
+from polls.signing import answer_url
 from stakeholders.models import Contact
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +55,13 @@ def snapshot():
 
 
 def mail_links():
-    """The addresses a mail sends people to: a signed answer, a personal calendar feed."""
+    """The addresses a mail sends people to: a signed answer, a personal calendar feed, a date poll's answer page."""
     membre = Contact.objects.get(user__username="membre")
     meeting = Meeting.objects.filter(group__memberships__contact=membre).order_by("-starts_at").first()
     return [
         rsvp_url(meeting.pk, membre.pk, "yes").split("127.0.0.1:8000", 1)[-1],
         reverse("meetings:personal_feed", args=[membre.feed_token]),
+        answer_url(Poll.objects.get().pk, membre.pk).split("127.0.0.1:8000", 1)[-1],
     ]
 
 
