@@ -4,16 +4,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Territory, within
+from reference.widgets import QuickSelect
 
 from .models import WorkingGroup
 
 
 class BootstrapFilterSet(django_filters.FilterSet):
-    """Bootstrap classes on every widget, and the search box typed as a search."""
+    """Bootstrap classes on every widget, the search box typed as a search, and long lists
+    (territories: 550 options) written without a template per option."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
             widget = field.widget
             if isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "form-select")
