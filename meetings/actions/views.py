@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import WorkingGroup
+from groups.paging import CappedPaginator
 
 from ..markdown import render_markdown
 from ..models import Action, Meeting
@@ -24,7 +24,7 @@ def actions(request):
     action_filter = ActionFilter(
         request.GET or None, queryset=_actions_queryset(roles), groups=_filter_groups(roles, request.GET.get("group"))
     )
-    page = Paginator(action_filter.qs, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(action_filter.qs, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/actions.html",
