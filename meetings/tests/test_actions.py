@@ -311,3 +311,9 @@ def test_it_shows_each_action_as_a_card_on_phones(client, coordinatrice, mixite)
     ]:
         assert fact in card
     assert '<div class="table-responsive d-none d-md-block">' in html
+
+
+def test_the_open_statuses_of_the_page_order_are_the_model_s():
+    from meetings.models.action import OPEN_STATUSES
+
+    assert set(OPEN_STATUSES) == {Action.Status.TODO, Action.Status.IN_PROGRESS}
