@@ -21,6 +21,9 @@ def open_first():
 
 
 PAGE_ORDER = (open_first(), models.F("due_date").asc(nulls_last=True), models.F("id").asc())
+# The same order as an index: PostgreSQL's ascending order already puts NULLs last, and
+# SQLite cannot say NULLS LAST in an index.
+PAGE_ORDER_INDEX = (open_first(), models.F("due_date").asc(), models.F("id").asc())
 
 
 class ActionQuerySet(GroupContentQuerySet):
@@ -85,7 +88,7 @@ class Action(models.Model):
             models.Index(fields=["group", "status"], name="action_group_status"),
             models.Index(fields=["owner", "status"], name="action_owner_status"),
             # The actions page's order: its first page is read off this index, not sorted.
-            models.Index(*PAGE_ORDER, name="action_page_order"),
+            models.Index(*PAGE_ORDER_INDEX, name="action_page_order"),
         ]
 
     def __str__(self):
