@@ -7,6 +7,7 @@ from groups.models import Membership, WorkingGroup
 from reference.models import Domain, Territory, within
 from stakeholders.models import Contact, Organisation
 
+MAX_SEARCH_WORDS = 5
 ARCHIVED_CHOICES = [("", _("Current only")), ("yes", _("Archived only")), ("all", _("All"))]
 
 
@@ -91,13 +92,17 @@ class ContactFilter(DirectoryFilter):
         fields = []
 
     def search(self, queryset, name, value):
+        """Every word in a name, the job title or the organisation's name. The organisations
+        are looked up first, so that on PostgreSQL each condition reads its own trigram index
+        (stakeholders migration 0003) instead of scanning contacts joined to organisations."""
         query = Q()
-        for word in value.split():
+        for word in value.split()[:MAX_SEARCH_WORDS]:
+            organisations = list(Organisation.objects.filter(name__icontains=word).values_list("pk", flat=True))
             query &= (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
-                | Q(organisation__name__icontains=word)
                 | Q(job_title__icontains=word)
+                | Q(organisation__in=organisations)
             )
         return queryset.filter(query)
 

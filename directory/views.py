@@ -3,7 +3,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.db.models.deletion import ProtectedError
 from django.http import HttpResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import Membership
+from groups.paging import page_of
 from stakeholders import personal_data, services
 from stakeholders.models import Contact, Organisation
 
@@ -20,12 +20,6 @@ from .filters import ContactFilter, OrganisationFilter
 from .forms import ContactForm, OrganisationForm
 
 PAGE_SIZE = 25
-
-
-def _page(request, queryset):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
 
 
 def _require_directory(request):
@@ -47,7 +41,7 @@ def directory(request):
             Prefetch("memberships", queryset=current_memberships(), to_attr="current_memberships")
         ),
     )
-    page, query = _page(request, contacts.qs)
+    page, query = page_of(request, contacts.qs, PAGE_SIZE)
     return render(
         request,
         "directory/directory.html",
@@ -65,7 +59,7 @@ def organisations(request):
         .annotate(contact_count=Count("contacts", filter=Q(contacts__is_archived=False), distinct=True))
         .order_by("name"),
     )
-    page, query = _page(request, found.qs)
+    page, query = page_of(request, found.qs, PAGE_SIZE)
     return render(
         request,
         "directory/organisation_list.html",
@@ -257,7 +251,7 @@ def role_models(request):
             | Q(last_name__icontains=search)
             | Q(organisation__name__icontains=search)
         )
-    page, query = _page(request, found.order_by("testimony_trade", "last_name", "first_name"))
+    page, query = page_of(request, found.order_by("testimony_trade", "last_name", "first_name"), PAGE_SIZE)
     return render(
         request,
         "directory/role_models.html",

@@ -4,13 +4,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Territory, within
+from reference.widgets import QuickSelect
 
 from .models import WorkingGroup
 
 
 def bootstrap(form):
-    """Bootstrap classes on every widget of a filter's form, and the search box typed as a search."""
+    """Bootstrap classes on every widget of a filter's form, the search box typed as a search,
+    and long lists (territories: 550 options) written without a template per option."""
     for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget = QuickSelect(attrs=field.widget.attrs, choices=field.choices)
         widget = field.widget
         if isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")

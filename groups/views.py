@@ -3,7 +3,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from . import access, services
 from .filters import GroupFilter
 from .forms import SEARCH_LIMIT, GroupCreateForm, GroupForm, MembershipAddForm, MembershipForm, find_contacts
 from .models import WorkingGroup
+from .paging import page_of
 
 PAGE_SIZE = 20
 
@@ -20,16 +20,14 @@ PAGE_SIZE = 20
 @login_required
 def group_list(request):
     groups = GroupFilter(request.GET, queryset=WorkingGroup.objects.visible_to(request.roles).for_list())
-    page = Paginator(groups.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, groups.qs, PAGE_SIZE)
     return render(
         request,
         "groups/group_list.html",
         {
             "filter": groups,
             "page_obj": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_create": request.roles.can_create_group,
         },
     )

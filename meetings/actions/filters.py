@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from groups.models import WorkingGroup
 from stakeholders.models import Contact
 
 from ..models import Action, Lever
+from ..models.action import PAGE_ORDER
 
 OPEN = "open"
 # A context keeps "All" from borrowing the admin's translation ("Tout").
@@ -60,13 +61,8 @@ class ActionFilter(django_filters.FilterSet):
         bootstrap(self.form)
 
     def filter_queryset(self, queryset):
-        """Open actions first, then by due date: the overdue ones lead."""
-        open_first = Case(
-            When(status__in=[Action.Status.TODO, Action.Status.IN_PROGRESS], then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return super().filter_queryset(queryset).order_by(open_first, F("due_date").asc(nulls_last=True), "pk")
+        """Open actions first, then by due date: the overdue ones lead (an index holds this order)."""
+        return super().filter_queryset(queryset).order_by(*PAGE_ORDER)
 
     def filter_owner_name(self, queryset, name, value):
         for word in value.split()[:5]:

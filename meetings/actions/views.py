@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import WorkingGroup
+from groups.paging import CappedPaginator
 
 from ..markdown import render_markdown
 from ..models import Action, Meeting
@@ -22,7 +22,7 @@ def actions(request):
     """Every action of the groups the user can see, filtered."""
     roles = request.roles
     action_filter = filtered_actions(request)
-    page = Paginator(action_filter.qs, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(action_filter.qs, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "meetings/actions.html",

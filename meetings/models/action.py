@@ -7,10 +7,28 @@ from django.utils.translation import gettext_lazy as _
 
 from .meeting import GroupContentQuerySet, Lever, Meeting
 
+OPEN_STATUSES = ("todo", "in_progress")
+
+
+def open_first():
+    """0 for open actions, 1 for the others: the actions page lists the open ones first.
+    The page orders by (open_first(), due date, pk), and an index holds that very order."""
+    return models.Case(
+        models.When(status__in=OPEN_STATUSES, then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
+PAGE_ORDER = (open_first(), models.F("due_date").asc(nulls_last=True), models.F("id").asc())
+# The same order as an index: PostgreSQL's ascending order already puts NULLs last, and
+# SQLite cannot say NULLS LAST in an index.
+PAGE_ORDER_INDEX = (open_first(), models.F("due_date").asc(), models.F("id").asc())
+
 
 class ActionQuerySet(GroupContentQuerySet):
     def open(self):
-        return self.filter(status__in=[Action.Status.TODO, Action.Status.IN_PROGRESS])
+        return self.filter(status__in=OPEN_STATUSES)
 
     def for_page(self):
         """What the action's page shows: its group, owner and the meeting that decided it."""
@@ -71,6 +89,8 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["group", "status"], name="action_group_status"),
             models.Index(fields=["owner", "status"], name="action_owner_status"),
+            # The actions page's order: its first page is read off this index, not sorted.
+            models.Index(*PAGE_ORDER_INDEX, name="action_page_order"),
         ]
 
     def __str__(self):

@@ -360,3 +360,9 @@ def test_it_keeps_a_network_lever_chosen_before_the_group_named_its_own(client, 
     html = client.get(f"/actions/{action.pk}/edit/").content.decode()
     assert lever_options(html) == ["Permis de conduire", "Rôles modèles", "Autre"]
     assert '<option value="roles_modeles" selected>' in html
+
+
+def test_the_open_statuses_of_the_page_order_are_the_model_s():
+    from meetings.models.action import OPEN_STATUSES
+
+    assert set(OPEN_STATUSES) == {Action.Status.TODO, Action.Status.IN_PROGRESS}
