@@ -1,10 +1,15 @@
 """Importing a 200-row contact spreadsheet in a real browser, twice: the second run changes nothing."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from stakeholders.models import Contact, Organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.getenv("WEKKER_SCREENSHOTS", "/tmp/wekker-screenshots/office"))
 
 
 def test_it_imports_a_spreadsheet_twice_without_duplicates(page, browser_login, axe, tmp_path, coordinatrice):
@@ -24,7 +29,8 @@ def test_it_imports_a_spreadsheet_twice_without_duplicates(page, browser_login, 
     page.get_by_role("button", name="Simuler (sans rien enregistrer)").click()
     page.get_by_text("200 contacts à créer, 0 à modifier, 0 inchangé, 9 nouvelles organisations.").wait_for()
     axe(page)
-    page.screenshot(path=str(tmp_path / "dry-run.png"), full_page=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "06-import-dry-run.png"), full_page=False)
     assert Contact.objects.filter(user=None).count() == 0
     page.set_input_files("#id_file", str(path))
     page.get_by_role("button", name="Importer", exact=True).click()
