@@ -81,7 +81,7 @@ class Figures:
     """Counts per (year, stage, domain_id) for one territory and nomenclature."""
 
     cells: dict = field(default_factory=dict)  # (year, stage, domain_id) -> (women, men, unknown)
-    fictitious: bool = False
+    fictitious_keys: set = field(default_factory=set)  # (year, stage, domain_id) counting demo rows
     territories: dict = field(default_factory=dict)  # year -> ids of the subtree's territories with rows
 
     @property
@@ -160,7 +160,8 @@ def figures_for(tree, territory_id, nomenclature):
         key = (year, stage, domain_id)
         w, m, u = figures.cells.get(key, (0, 0, 0))
         figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
-        figures.fictitious = figures.fictitious or bool(fictitious)
+        if fictitious:
+            figures.fictitious_keys.add(key)
     return figures
 
 

@@ -67,9 +67,7 @@ def dashboard(request):
     years = summary["years"]
     levers = [(code, str(label)) for code, label in Lever.choices]
     counts = selectors.actions_by_year_and_lever(request.roles, years)
-    focus = next((s for s in summary["stages"] if s["stage"] == Stage.FORMATION), summary["stages"][0])
-    if summary["stage"]:
-        focus = summary["stages"][0]
+    focus = _focus(summary)
     context = {
         "form": form,
         "summary": summary,
@@ -80,7 +78,7 @@ def dashboard(request):
         "levers": levers,
         "action_rows": [(y, [counts.get((y, code), 0) for code, _label in levers]) for y in years],
         "has_actions": bool(counts),
-        "trend_rows": [(t["year"], [t["share_women"][code] for code in STAGE_ORDER]) for t in summary["trend"]],
+        "trend_rows": _trend_rows(summary),
         "charts": {
             "shares": charts.shares_by_stage(summary),
             "path": charts.path_by_sex(summary),
@@ -96,6 +94,18 @@ def dashboard(request):
         "query_string": request.GET.urlencode(),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _trend_rows(summary):
+    """(year, [(share, observed) for each stage]) for the trend's table."""
+    return [(t["year"], [(t["share_women"][c], t["observed"][c]) for c in STAGE_ORDER]) for t in summary["trend"]]
+
+
+def _focus(summary):
+    """The stage whose domains are charted: training when it has figures, else the first that has."""
+    stages = summary["stages"]
+    observed = [s for s in stages if s["observed"]] or stages
+    return next((s for s in observed if s["stage"] == Stage.FORMATION), observed[0])
 
 
 def _domain_rows(summary):

@@ -93,6 +93,7 @@ def test_it_withholds_small_cells_from_members_not_from_admins(client, membre, a
     assert domains["F"] == {
         "code": "F",
         "label": "Construction, Bâtiment et Travaux publics",
+        "observed": True,
         "women": None,
         "men": 301,
         "unknown": 0,
