@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Nomenclature, Stage
+from reference.pickers import searchable
 
 from . import metrics
 from .reading import ROME_CODE
@@ -47,6 +48,7 @@ class DashboardFilters(forms.Form):
         self.fields["domain"].choices = [("", _("All domains"))] + [(d.code, f"{d.code} – {d.label}") for d in domains]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+        searchable(self.fields["territory"])
 
     def cleaned_or_default(self):
         """The valid filters; a bad value falls back to its default (the form shows the error)."""
@@ -67,7 +69,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns period, territory, nomenclature, domain, stage, women, men[, unknown] — French headers "
-            "accepted; comma or semicolon; UTF-8 or Windows-1252."
+            "Columns period, territory, nomenclature, domain, stage, women, men[, unknown][, level] — French "
+            "headers accepted; with a level column (pays, région, département, mission locale) plain INSEE codes "
+            "are read at that level; comma or semicolon; UTF-8 or Windows-1252."
         ),
     )

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Max
 
 from reference.models import Domain, Territory
+from reference.pickers import grouped
 
 from .models import Observation
 
@@ -60,20 +61,8 @@ class TerritoryTree:
         return f"{row['name']} ({Territory.Level(row['level']).label.lower()}, {row['code']})"
 
     def options(self):
-        """(code, label) pairs for a select, indented by depth, root first."""
-        root = self.root()
-        if root is None:
-            return []
-        out = []
-
-        def walk(tid, depth):
-            row = self.by_id[tid]
-            out.append((row["code"], "\u00a0\u00a0" * depth + self.label(row)))
-            for child in self.children.get(tid, []):
-                walk(child, depth + 1)
-
-        walk(root["id"], 0)
-        return out
+        """(group, [(code, label), …]) for a select: grouped by level, sorted by name."""
+        return grouped(self.by_id.values())
 
 
 @dataclass

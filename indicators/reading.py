@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from reference.models import STAGE_ORDER, Domain, Nomenclature, Territory
+from reference.pickers import insee_code
 
 # Canonical column → accepted headers, compared without accents, case or punctuation.
 COLUMNS = {
     "period": ("period", "periode", "annee_mois", "date"),
     "territory": ("territory", "territoire", "code_territoire", "territory_code"),
+    "level": ("niveau", "level", "niveau_territoire", "territory_level"),
     "nomenclature": ("nomenclature",),
     "domain": ("domain", "domaine", "code_domaine", "domain_code", "rome", "code_rome"),
     "stage": ("stage", "etape"),
@@ -31,6 +33,7 @@ REQUIRED = ("period", "territory", "domain", "stage", "women", "men")
 FRENCH_NAMES = {
     "period": "période",
     "territory": "territoire",
+    "level": "niveau",
     "nomenclature": "nomenclature",
     "domain": "domaine",
     "stage": "étape",
@@ -50,6 +53,15 @@ STAGE_ALIASES = {
     "work_study": "alternance",
     "apprenticeship": "alternance",
     "employment": "emploi",
+}
+LEVEL_ALIASES = {
+    "pays": Territory.Level.COUNTRY,
+    "country": Territory.Level.COUNTRY,
+    "region": Territory.Level.REGION,
+    "departement": Territory.Level.DEPARTEMENT,
+    "department": Territory.Level.DEPARTEMENT,
+    "mission_locale": Territory.Level.MISSION_LOCALE,
+    "ml": Territory.Level.MISSION_LOCALE,
 }
 NOMENCLATURE_ALIASES = {"rome": "rome", "fap2009": "fap2009", "fap": "fap2009"}
 PERIOD = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
@@ -169,13 +181,19 @@ class Lookups:
     """The reference codes, loaded once per file."""
 
     def __init__(self):
-        self.territories = dict(Territory.objects.values_list("code", "id"))
+        rows = list(Territory.objects.values_list("code", "id", "level"))
+        self.territories = {code: pk for code, pk, _level in rows}
+        # With a `niveau` column, a code is read at that level: "53" as a département is Mayenne (D53).
+        self.at_level = {(level, code): pk for code, pk, level in rows}
+        self.at_level.update({(level, insee_code(code, level)): pk for code, pk, level in rows})
         self.domains = {(n, c): pk for n, c, pk in Domain.objects.values_list("nomenclature", "code", "id")}
 
-    def territory(self, raw):
+    def territory(self, raw, level=None):
         code = raw.strip().upper()
         if code.isdigit() and len(code) == 1:  # spreadsheets drop the leading zero
             code = "0" + code
+        if level:
+            return self.at_level.get((level, code))
         return self.territories.get(code)
 
     def domain(self, nomenclature, raw):
@@ -267,9 +285,7 @@ def _check_row(record, line, columns, lookups, parsed):
 
     errors_before = len(parsed.errors)
     year, month = _period(cell("period"), line, parsed)
-    territory_id = lookups.territory(cell("territory"))
-    if territory_id is None:
-        parsed.error(line, "territory", _("unknown territory “%(value)s”") % {"value": cell("territory")})
+    territory_id = _territory(cell("territory"), cell("level"), line, lookups, parsed)
     domain_id = _domain(cell("nomenclature"), cell("domain"), line, lookups, parsed)
     stage = STAGE_ALIASES.get(normalise(cell("stage")))
     if stage is None:
@@ -287,6 +303,26 @@ def _check_row(record, line, columns, lookups, parsed):
     if len(parsed.errors) > errors_before:
         return None
     return Row(line, year, month, territory_id, domain_id, stage, **counts, code=cell("domain").upper())
+
+
+def _territory(code, level_cell, line, lookups, parsed):
+    """The territory's id, read at the row's level when the file has a `niveau` column."""
+    level = None
+    if level_cell:
+        level = LEVEL_ALIASES.get(normalise(level_cell))
+        if level is None:
+            parsed.error(line, "level", _("unknown level “%(value)s”") % {"value": level_cell})
+            return None
+    territory_id = lookups.territory(code, level)
+    if territory_id is None and level:
+        parsed.error(
+            line,
+            "territory",
+            _("unknown territory “%(value)s” at the level “%(level)s”") % {"value": code, "level": level_cell},
+        )
+    elif territory_id is None:
+        parsed.error(line, "territory", _("unknown territory “%(value)s”") % {"value": code})
+    return territory_id
 
 
 def _period(value, line, parsed):

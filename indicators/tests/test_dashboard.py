@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.template import Context, Template
@@ -272,13 +273,19 @@ def test_it_says_so_when_a_region_has_figures_from_part_of_its_departements(clie
     assert "seul 1 des 4 territoires de Bretagne a des chiffres" in html
 
 
-def test_it_names_territories_with_their_level(client, membre):
+def test_it_groups_the_territory_picker_by_level_sorted_by_name(client, membre):
     client.force_login(membre)
     html = client.get("/indicators/").content.decode()
-    assert "Paris (département, D75)</option>" in html
-    assert "Nouvelle-Aquitaine (région, 75)</option>" in html
-    assert "Guadeloupe (région, 01)</option>" in html
-    assert "Guadeloupe (département, 971)</option>" in html
+    select = html.split('name="territory"')[1].split("</select>")[0]
+    assert "data-searchable" in html.split('name="territory"')[0].rsplit("<select", 1)[1] + select[:200]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _body in groups] == ["Pays", "Régions", "Départements"]
+    regions = re.findall(r">([^<]+)</option>", groups[1][1])
+    assert regions[:3] == ["Auvergne-Rhône-Alpes (84)", "Bourgogne-Franche-Comté (27)", "Bretagne (53)"]
+    departements = dict(re.findall(r'value="([^"]+)"[^>]*>([^<]+)</option>', groups[2][1]))
+    assert departements["D53"] == "Mayenne (53)" and departements["D75"] == "Paris (75)"
+    names = list(departements.values())
+    assert names == sorted(names, key=str.casefold)
 
 
 def test_it_resets_a_domain_of_the_other_nomenclature_without_an_error(client, membre):

@@ -318,3 +318,47 @@ def test_it_lists_changed_rows_old_and_new_in_the_preview(client, coordinatrice)
     assert html.count("<del>") == 50
     assert "et 6 autres lignes dont les effectifs changent." in html
     assert Observation.objects.filter(women=45).count() == 0
+
+
+# --- Territory codes at their level (SPEC.md, "Territory codes as files carry them") -----------------
+
+
+def test_it_reads_a_plain_code_at_the_level_of_the_niveau_column(client, admin_user):
+    data = "période;niveau;territoire;domaine;étape;femmes;hommes\n2024;département;53;F;formation;12;88\n"
+    parsed, _plan, _record = import_file(data.encode(), file_name="mayenne.csv")
+    assert parsed.ok, parsed.report()
+    row = Observation.objects.select_related("territory__parent").get()
+    assert (row.territory.name, row.territory.parent.name) == ("Mayenne", "Pays de la Loire")
+    client.force_login(admin_user)
+    assert client.get("/indicators/summary.json?territory=52").json()["stages"][3]["women"] == 12
+    assert client.get("/indicators/summary.json?territory=53").json()["stages"][3]["women"] is None
+
+
+def test_it_reads_english_levels_and_keeps_files_without_the_column(db):
+    data = (
+        "period,level,territory,domain,stage,women,men\n"
+        "2024,region,53,F,formation,1,2\n2024,department,29,F,formation,3,4\n"
+    )
+    parsed, _plan, _record = import_file(data.encode(), file_name="en.csv")
+    assert parsed.ok, parsed.report()
+    assert sorted(Observation.objects.values_list("territory__code", flat=True)) == ["29", "53"]
+    old = "période;territoire;domaine;étape;femmes;hommes\n2024;53;K;formation;5;6\n2024;D53;K;formation;7;8\n"
+    parsed, _plan, _record = import_file(old.encode(), file_name="old.csv")
+    assert parsed.ok
+    assert set(Observation.objects.filter(domain__code="K").values_list("territory__name", flat=True)) == {
+        "Bretagne",
+        "Mayenne",
+    }
+
+
+def test_it_rejects_an_unknown_level(db):
+    data = (
+        "période;niveau;territoire;domaine;étape;femmes;hommes\n"
+        "2024;canton;53;F;formation;1;2\n2024;région;999;F;formation;1;2\n"
+    )
+    parsed, _plan, _record = import_file(data.encode(), file_name="bad.csv")
+    assert parsed.report() == [
+        "Ligne 2, colonne « niveau » : niveau « canton » inconnu",
+        "Ligne 3, colonne « territoire » : territoire « 999 » inconnu au niveau « région »",
+    ]
+    assert not Observation.objects.exists()
