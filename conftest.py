@@ -128,7 +128,9 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_fast_settings):
+    """After the switch to the local-memory cache: else the broker's Redis would be cleared, and what
+    one test cached would be read by the next (local-memory caches share one store per process)."""
     from django.core.cache import cache
 
     cache.clear()
@@ -381,10 +383,11 @@ def nudges(monkeypatch):
 
 def obs(territory, domain, stage, women, men, *, year=2024, month=0, unknown=0, nomenclature="rome"):
     """One row of figures, by the codes of its territory and domain."""
+    from indicators import rollup
     from indicators.models import Observation
     from reference.models import Domain, Territory
 
-    return Observation.objects.create(
+    row = Observation.objects.create(
         year=year,
         month=month,
         territory=Territory.objects.get(code=territory),
@@ -394,6 +397,8 @@ def obs(territory, domain, stage, women, men, *, year=2024, month=0, unknown=0, 
         men=men,
         unknown=unknown,
     )
+    rollup.refresh([year])  # as an import does
+    return row
 
 
 # --- Reading pages ------------------------------------------------------------

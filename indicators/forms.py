@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Nomenclature, Stage
@@ -8,6 +9,19 @@ from reference.pickers import searchable
 
 from . import metrics
 from .reading import ROME_CODE
+
+
+def _max_bytes():
+    return settings.INDICATORS_UPLOAD_MAX_BYTES
+
+
+def too_big_message():
+    megabytes = _max_bytes() / (1024 * 1024)
+    return _(
+        "This file is larger than %(size)s MB, the limit of the import page. Split it (by year or by "
+        "territory), or ask an administrator to import it with the command line."
+    ) % {"size": f"{megabytes:g}".replace(".", ",")}
+
 
 FAP_CODE = re.compile(r"^[A-Z]\d[A-Z]$")
 
@@ -74,3 +88,19 @@ class ImportForm(forms.Form):
             "are read at that level; comma or semicolon; UTF-8 or Windows-1252."
         ),
     )
+
+    def __init__(self, *args, too_big=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big  # the upload handler stopped reading past the limit: the file never arrived
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > _max_bytes():
+            raise forms.ValidationError(too_big_message(), code="too_big")
+        return upload
+
+    def clean(self):
+        if self.too_big:
+            self.errors.pop("file", None)
+            self.add_error("file", forms.ValidationError(too_big_message(), code="too_big"))
+        return self.cleaned_data

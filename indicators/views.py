@@ -1,17 +1,14 @@
 import csv
-import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from groups import access
@@ -19,15 +16,12 @@ from meetings import selectors
 from meetings.models import Lever
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 
-from . import charts, importing, reading
+from . import charts, importing, uploads
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
-from .models import IndicatorImport
+from .models import ImportStatus, IndicatorImport
 from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
 from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
 from .templatetags.indicators_tags import class_label
-
-UPLOAD_DIR = "indicator-imports"
-UPLOAD_SALT = "indicators.import"
 
 
 def _summary(request):
@@ -226,67 +220,85 @@ def export_observations(request):
     return response
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops reading an upload past the setting's size: the rest of the body is read and dropped."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.INDICATORS_UPLOAD_MAX_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the token is checked below, once the size limit is in place (Django's upload handler docs)
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """Upload a CSV, see what it would change, then confirm."""
+    """Upload a CSV: it is checked by a task, whose page shows the preview to confirm."""
     access.require(request.roles.can_import_indicators)
-    if request.method == "POST" and "token" in request.POST:
-        return _import_confirm(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "imports": IndicatorImport.objects.select_related("imported_by")[:10]}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        parsed = reading.read_file(data)
-        context["file_name"] = upload.name
-        if not parsed.ok:
-            context["report"] = parsed.report()
-            return render(request, "indicators/import.html", context, status=400)
-        plan = importing.plan(parsed.rows)
-        _delete_abandoned_previews()
-        stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
-        context["plan"] = plan
-        context["changes"] = importing.described_changes(plan)
-        context["more_changes"] = max(0, len(plan.changed) - importing.CHANGES_SHOWN)
-        context["token"] = signing.dumps(
-            {"path": stored, "name": upload.name, "user": request.user.pk}, salt=UPLOAD_SALT
-        )
-    return render(request, "indicators/import.html", context)
+    limit = _SizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _import_upload(request, limit)
 
 
-def _delete_abandoned_previews(max_age=timedelta(days=1)):
-    """Previews never confirmed leave their file behind: delete those older than a day."""
-    try:
-        _dirs, files = default_storage.listdir(UPLOAD_DIR)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - max_age
-    for name in files:
-        path = f"{UPLOAD_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            pass  # confirmed or cleaned by another request meanwhile
+@csrf_protect
+def _import_upload(request, limit):
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES, too_big=limit.exceeded) if posted else ImportForm()
+    if posted and form.is_valid():
+        record = uploads.upload(form.cleaned_data["file"], user=request.user)
+        return redirect(record)
+    context = {
+        "form": form,
+        "imports": IndicatorImport.objects.select_related("imported_by")[:HISTORY],
+        "max_megabytes": f"{settings.INDICATORS_UPLOAD_MAX_BYTES / (1024 * 1024):g}".replace(".", ","),
+    }
+    return render(request, "indicators/import.html", context, status=413 if limit.exceeded else 200)
 
 
-def _import_confirm(request):
-    try:
-        ticket = signing.loads(request.POST["token"], salt=UPLOAD_SALT, max_age=3600)
-    except signing.BadSignature:
-        ticket = None
-    if not ticket or ticket["user"] != request.user.pk or not default_storage.exists(ticket["path"]):
-        messages.error(request, _("This preview has expired: please upload the file again."))
-        return redirect("indicators:import")
-    with default_storage.open(ticket["path"], "rb") as f:
-        data = f.read()
-    # The database may have changed since the preview: check and compare again.
-    parsed, plan, record = importing.import_file(data, file_name=ticket["name"], user=request.user)
-    default_storage.delete(ticket["path"])
-    if not parsed.ok:
-        context = {"form": ImportForm(), "report": parsed.report(), "file_name": ticket["name"]}
-        return render(request, "indicators/import.html", context, status=400)
-    counts = importing.counts_text(record.rows_added, record.rows_changed, record.rows_unchanged)
-    messages.success(request, _("Imported %(name)s: %(counts)s.") % {"name": ticket["name"], "counts": counts})
-    return redirect("indicators:import")
+HISTORY = 20
+
+
+def _import_for(request, pk):
+    """An import's page: for those who may import (404 for the others)."""
+    access.require(request.roles.can_import_indicators)
+    return get_object_or_404(IndicatorImport.objects.select_related("imported_by"), pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    """An import's progress, its report or its preview, its outcome: a page one may leave and come back to."""
+    record = _import_for(request, pk)
+    preview = record.preview or {}
+    context = {
+        "record": record,
+        "statuses": ImportStatus,
+        "can_decide": record.imported_by_id == request.user.pk or request.roles.is_admin,
+        "more_changes": max(0, preview.get("changed", 0) - len(preview.get("changes", []))),
+        "done_counts": importing.counts_text(record.rows_added, record.rows_changed, record.rows_unchanged),
+    }
+    return render(request, "indicators/import_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_decide(request, pk):
+    """Confirm or cancel a checked import (its uploader, or an admin)."""
+    record = _import_for(request, pk)
+    if record.imported_by_id != request.user.pk and not request.roles.is_admin:
+        raise PermissionDenied
+    if "cancel" in request.POST:
+        if uploads.cancel(record):
+            messages.info(request, _("Import cancelled: nothing was written."))
+    elif not uploads.confirm(record):
+        messages.error(request, _("This import cannot be confirmed any more."))
+    return redirect(record)

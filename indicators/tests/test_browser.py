@@ -98,7 +98,7 @@ def test_it_fits_the_dashboard_on_a_phone(phone_page, membre, browser_login, axe
     axe(phone_page)
 
 
-def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, browser_login, axe, tmp_path):
+def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, browser_login, axe, tmp_path, eager_tasks):
     from indicators.tests.test_dashboard import obs
 
     obs("35", "F", "formation", 40, 60)
@@ -108,6 +108,7 @@ def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, brows
     phone_page.goto("/indicators/import/")
     phone_page.get_by_label("Fichier CSV").set_input_files(str(path))
     phone_page.get_by_role("button", name="Aperçu").click()
+    assert phone_page.get_by_text("Statut : Vérifié : en attente de confirmation").is_visible()
     assert phone_page.get_by_text("Lignes dont les effectifs changent : ancien → nouveau").is_visible()
     assert phone_page.evaluate(NO_PAGE_OVERFLOW)
     boxes = phone_page.evaluate(TABLE_BOXES)

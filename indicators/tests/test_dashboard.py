@@ -184,10 +184,9 @@ def _make_data(n_years):
 def test_it_keeps_queries_constant(client, membre, django_assert_num_queries, url, n_years):
     _make_data(n_years)
     client.force_login(membre)
-    # session, user, territories, domains, data version, inner territories with rows,
-    # the GROUP BY, territories with rows by year (coverage), (dashboard: memberships,
-    # actions by lever)
-    expected = 10 if url == "/indicators/" else 8
+    # session, user, territories, domains, rollup version, the territory's rollup rows,
+    # territories with rows by year (coverage), (dashboard: memberships, actions by lever)
+    expected = 9 if url == "/indicators/" else 7
     with django_assert_num_queries(expected):
         response = client.get(url + "?territory=53")
     assert response.status_code == 200
