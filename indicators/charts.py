@@ -8,10 +8,14 @@ text summary under each chart; the picture itself is the short version.
 """
 
 import base64
+import hashlib
+import json
 import math
 
 import pygal
+from django.core.cache import cache
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
@@ -260,3 +264,21 @@ def actions(years, levers, counts):
         return chart
 
     return _both(draw)
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def cached(name, data, draw):
+    """A chart's pictures, drawn once for the same data and language (pygal is the page's slowest part).
+
+    The key is a digest of everything the chart shows: the figures come from the rollup, so a new
+    import (a new rollup version) changes the data, hence the key.
+    """
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    key = f"indicators:chart:{name}:{get_language()}:{digest}"
+    pictures = cache.get(key)
+    if pictures is None:
+        pictures = draw()
+        cache.set(key, pictures, CACHE_SECONDS)
+    return pictures

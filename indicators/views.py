@@ -73,14 +73,7 @@ def dashboard(request):
         "action_rows": [(y, [counts.get((y, code), 0) for code, _label in levers]) for y in years],
         "has_actions": bool(counts),
         "trend_rows": _trend_rows(summary),
-        "charts": {
-            "shares": charts.shares_by_stage(summary),
-            "path": charts.path_by_sex(summary),
-            "domains": charts.domains(focus),
-            "trend": charts.trend(summary),
-            "segregation": charts.segregation(summary),
-            "actions": charts.actions(years, levers, counts),
-        },
+        "charts": _charts(summary, focus, levers, counts),
         "can_import": request.roles.can_import_indicators,
         "small_cell_max": settings.INDICATORS_SMALL_CELL_MAX,
         "withheld_label": withheld_label(),
@@ -88,6 +81,25 @@ def dashboard(request):
         "query_string": request.GET.urlencode(),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _charts(summary, focus, levers, counts):
+    """The dashboard's pictures, each cached under a digest of what it shows."""
+    years = summary["years"]
+    return {
+        "shares": charts.cached(
+            "shares",
+            [summary["year"], summary["previous_year"], summary["stages"]],
+            lambda: charts.shares_by_stage(summary),
+        ),
+        "path": charts.cached("path", summary["path"], lambda: charts.path_by_sex(summary)),
+        "domains": charts.cached("domains", focus, lambda: charts.domains(focus)),
+        "trend": charts.cached("trend", summary["trend"], lambda: charts.trend(summary)),
+        "segregation": charts.cached("segregation", summary["stages"], lambda: charts.segregation(summary)),
+        "actions": charts.cached(
+            "actions", [years, levers, sorted(counts.items())], lambda: charts.actions(years, levers, counts)
+        ),
+    }
 
 
 def _trend_rows(summary):
