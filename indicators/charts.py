@@ -266,6 +266,24 @@ def actions(years, levers, counts):
     return _both(draw)
 
 
+def reach(work):
+    """The young people the groups' actions and events reached, by sex, stacked, year by year."""
+    labels = {"women": _("Young women"), "men": _("Young men"), "unknown": _("Sex not recorded")}
+    highest = max((sum(n or 0 for n in r.values()) for r in work.reach.values()), default=0)
+    ticks = count_ticks(highest)
+
+    def draw(size):
+        chart = pygal.StackedBar(
+            **_config(size, **_beside(size), range=(0, ticks[-1]), y_labels=ticks, value_formatter=whole)
+        )
+        chart.x_labels = [str(y) for y in work.axis]
+        for sex, label in labels.items():
+            chart.add(label, [(work.reach.get(y) or {}).get(sex) for y in work.axis])
+        return chart
+
+    return _both(draw)
+
+
 CACHE_SECONDS = 24 * 3600
 
 

@@ -42,8 +42,9 @@ class DashboardFilters(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices])
     rule = forms.ChoiceField(label=_("Mixité rule"), required=False, choices=RULE_CHOICES, initial=metrics.DARES15)
+    group = forms.ChoiceField(label=_("Working group"), required=False)
 
-    def __init__(self, data, *, tree, domains, **kwargs):
+    def __init__(self, data, *, tree, domains, groups=(), **kwargs):
         data = data.copy()
         domain = (data.get("domain") or "").strip().upper()
         match = ROME_CODE.match(domain)
@@ -60,6 +61,9 @@ class DashboardFilters(forms.Form):
         self.tree = tree
         self.fields["territory"].choices = tree.options()
         self.fields["domain"].choices = [("", _("All domains"))] + [(d.code, f"{d.code} – {d.label}") for d in domains]
+        self.groups = {g.slug: g for g in groups}
+        self.fields["group"].choices = [("", _("All groups"))] + [(g.slug, g.name) for g in groups]
+        self.chosen_territory = self.chosen_group = None
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
         searchable(self.fields["territory"])
@@ -76,6 +80,8 @@ class DashboardFilters(forms.Form):
         root = self.tree.root()
         values["territory"] = self.tree.by_code.get(values["territory"]) or root
         values["year"] = values["year"] or None
+        self.chosen_territory = values["territory"]
+        self.chosen_group = self.groups.get(values.pop("group"))
         return values
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from groups import access
-from meetings import selectors
-from meetings.models import Lever
+from groups.models import WorkingGroup
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 
 from . import charts, importing, uploads
@@ -22,16 +22,17 @@ from .models import ImportStatus, IndicatorImport
 from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
 from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
 from .templatetags.indicators_tags import class_label
+from .timeline import timeline, trend_on
 
 
-def _summary(request):
+def _summary(request, *, groups=()):
     """The filters of the request and the figures they select: territories, domains, figures."""
     tree = TerritoryTree.load()
     nomenclature = request.GET.get("nomenclature") or Nomenclature.ROME
     if nomenclature not in Nomenclature.values:
         nomenclature = Nomenclature.ROME
     domains = list(domains_of(nomenclature))
-    form = DashboardFilters(request.GET, tree=tree, domains=domains)
+    form = DashboardFilters(request.GET, tree=tree, domains=domains, groups=groups)
     values = form.cleaned_or_default()
     selection = Selection(
         territory=values["territory"],
@@ -54,13 +55,27 @@ def _summary(request):
     return form, summary
 
 
+def _groups(request):
+    """The groups one may pick on the dashboard: one's own; an admin may name any in the query string."""
+    groups = WorkingGroup.objects.order_by("name")
+    if request.roles.is_admin and request.GET.get("group"):
+        return list(groups.filter(Q(pk__in=request.roles.member_group_ids) | Q(slug=request.GET["group"])))
+    return list(groups.filter(pk__in=request.roles.member_group_ids))
+
+
 @login_required
 def dashboard(request):
-    form, summary = _summary(request)
+    form, summary = _summary(request, groups=_groups(request))
     summary["stage_labels"] = [(s["stage"], s["label"]) for s in summary["stages"]]
-    years = summary["years"]
-    levers = [(code, str(label)) for code, label in Lever.choices]
-    counts = selectors.actions_by_year_and_lever(request.roles, years)
+    territory = form.chosen_territory
+    is_root = territory is None or territory.get("parent_id") is None
+    work = timeline(
+        request.roles,
+        summary["years"],
+        territory_id=None if is_root else territory["id"],
+        group=form.chosen_group,
+    )
+    summary["axis_trend"] = trend_on(work.axis, summary["trend"], STAGE_ORDER)
     focus = _focus(summary)
     context = {
         "form": form,
@@ -69,11 +84,10 @@ def dashboard(request):
         "focus": focus,
         "domain_rows": _domain_rows(summary),
         "biggest_leak": _biggest_leak(summary["path"]),
-        "levers": levers,
-        "action_rows": [(y, [counts.get((y, code), 0) for code, _label in levers]) for y in years],
-        "has_actions": bool(counts),
-        "trend_rows": _trend_rows(summary),
-        "charts": _charts(summary, focus, levers, counts),
+        "work": work,
+        "chosen_group": form.chosen_group,
+        "trend_rows": _trend_rows(summary["axis_trend"]),
+        "charts": _charts(summary, focus, work),
         "can_import": request.roles.can_import_indicators,
         "small_cell_max": settings.INDICATORS_SMALL_CELL_MAX,
         "withheld_label": withheld_label(),
@@ -83,28 +97,27 @@ def dashboard(request):
     return render(request, "indicators/dashboard.html", context)
 
 
-def _charts(summary, focus, levers, counts):
+def _charts(summary, focus, work):
     """The dashboard's pictures, each cached under a digest of what it shows."""
-    years = summary["years"]
+    trend = {"trend": summary["axis_trend"], "stage_labels": summary["stage_labels"]}
+    shares = [summary["year"], summary["previous_year"], summary["stages"]]
+    counts = sorted(work.counts.items())
     return {
-        "shares": charts.cached(
-            "shares",
-            [summary["year"], summary["previous_year"], summary["stages"]],
-            lambda: charts.shares_by_stage(summary),
-        ),
+        "shares": charts.cached("shares", shares, lambda: charts.shares_by_stage(summary)),
         "path": charts.cached("path", summary["path"], lambda: charts.path_by_sex(summary)),
         "domains": charts.cached("domains", focus, lambda: charts.domains(focus)),
-        "trend": charts.cached("trend", summary["trend"], lambda: charts.trend(summary)),
+        "trend": charts.cached("trend", trend, lambda: charts.trend(trend)),
         "segregation": charts.cached("segregation", summary["stages"], lambda: charts.segregation(summary)),
         "actions": charts.cached(
-            "actions", [years, levers, sorted(counts.items())], lambda: charts.actions(years, levers, counts)
+            "actions", [work.axis, work.levers, counts], lambda: charts.actions(work.axis, work.levers, work.counts)
         ),
+        "reach": charts.cached("reach", [work.axis, sorted(work.reach.items())], lambda: charts.reach(work)),
     }
 
 
-def _trend_rows(summary):
+def _trend_rows(trend):
     """(year, [(share, observed) for each stage]) for the trend's table."""
-    return [(t["year"], [(t["share_women"][c], t["observed"][c]) for c in STAGE_ORDER]) for t in summary["trend"]]
+    return [(t["year"], [(t["share_women"][c], t["observed"][c]) for c in STAGE_ORDER]) for t in trend]
 
 
 def _focus(summary):

@@ -150,8 +150,8 @@ def test_it_shows_actions_by_lever_on_the_same_years(client, membre, mixite, sen
     client.force_login(membre)
     response = client.get("/indicators/")
     html = response.content.decode()
-    assert "Actions par levier et par année" in html
-    assert response.context["action_rows"][3] == (2024, [0, 1, 0, 0])
+    assert "Actions par levier et par année, et jeunes touchés" in html
+    assert response.context["work"].rows()[3] == (2024, [0, 1, 0, 0], None)
 
 
 def test_it_resets_bad_filters_with_a_message(client, membre, demo):
@@ -185,8 +185,9 @@ def test_it_keeps_queries_constant(client, membre, django_assert_num_queries, ur
     _make_data(n_years)
     client.force_login(membre)
     # session, user, territories, domains, rollup version, the territory's rollup rows,
-    # territories with rows by year (coverage), (dashboard: memberships, actions by lever)
-    expected = 9 if url == "/indicators/" else 7
+    # territories with rows by year (coverage), (dashboard: memberships, the groups to pick,
+    # actions by lever, reach of the actions, reach of the events)
+    expected = 12 if url == "/indicators/" else 7
     with django_assert_num_queries(expected):
         response = client.get(url + "?territory=53")
     assert response.status_code == 200

@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import ContactChoiceField, DateInput, group_contacts
+from ..fields import ContactChoiceField, DateInput, group_contacts, reach_help
 from ..models import Action
 
 
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["title", "kind", "owner", "due_date", "lever", "status", "description", "progress"]
+        fields = [
+            "title", "kind", "owner", "due_date", "lever", "status", "description", "progress", *Action.REACH_FIELDS
+        ]  # fmt: skip
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -24,6 +26,7 @@ class ActionForm(forms.ModelForm):
         )
         if self.instance.pk is None:
             del self.fields["progress"]  # nothing to report on an action just decided
+        reach_help(self.fields)
 
 
 class ActionProgressForm(forms.ModelForm):

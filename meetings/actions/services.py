@@ -17,8 +17,9 @@ def create_action(
     lever=Lever.AUTRE,
     kind=Action.Kind.ACTION,
     status=Action.Status.TODO,
+    **reach,
 ):
-    """A decision becomes an action, owned by one contact."""
+    """A decision becomes an action, owned by one contact; `reach` (Action.REACH_FIELDS) when recorded."""
     if owner is None:
         raise ValidationError(_("An action needs an owner."))
     if meeting is not None and meeting.group_id != group.pk:
@@ -32,6 +33,7 @@ def create_action(
         due_date=due_date,
         lever=lever,
         kind=kind,
+        **reach,
         status=status,
     )
 

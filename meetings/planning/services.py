@@ -252,3 +252,11 @@ def cancel(meeting, *, by=None):
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     meeting.refresh_from_db()
     return meeting
+
+
+def record_reach(meeting, **reach):
+    """The young people an event reached (Meeting.REACH_FIELDS), as its form gives them."""
+    for name, value in reach.items():
+        setattr(meeting, name, value)
+    meeting.save(update_fields=list(reach))
+    return meeting

@@ -78,6 +78,7 @@ def meeting_new(request, slug):
             video_url=data["video_url"],
             kind=data["kind"],
         )
+        services.record_reach(meeting, **form.reach())
         messages.success(request, _("Meeting created."))
         return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"group": group, "form": form, "meeting": None})
@@ -102,6 +103,7 @@ def edit(request, pk):
             kind=data["kind"],
             status=data["status"],
         )
+        services.record_reach(meeting, **form.reach())
         messages.success(request, _("Meeting updated."))
         return redirect(meeting)
     return render(request, "meetings/meeting_form.html", {"group": meeting.group, "form": form, "meeting": meeting})
