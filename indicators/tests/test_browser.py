@@ -140,3 +140,15 @@ def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, brows
     assert all(b["boxed"] and b["caption"] for b in boxes)
     _shoot(phone_page, "import-preview-375")
     axe(phone_page)
+
+
+def test_it_searches_the_long_territory_picker(page, membre, browser_login, axe):
+    browser_login(page, membre)
+    page.goto("/indicators/")
+    search = page.get_by_role("searchbox", name="Rechercher dans la liste : Territoire")
+    search.fill("mayen")
+    visible = page.locator("#id_territory option:not([hidden])").all_inner_texts()
+    assert visible == ["Mayenne (53)"]
+    hidden = page.locator("#id_territory optgroup").evaluate_all("gs => gs.map(g => [g.label, g.hidden])")
+    assert hidden == [["Pays", True], ["Régions", True], ["Départements", False]]
+    axe(page)
