@@ -412,10 +412,11 @@ def nudges(monkeypatch):
 
 def obs(territory, domain, stage, women, men, *, year=2024, month=0, unknown=0, nomenclature="rome"):
     """One row of figures, by the codes of its territory and domain."""
+    from indicators import rollup
     from indicators.models import Observation
     from reference.models import Domain, Territory
 
-    return Observation.objects.create(
+    row = Observation.objects.create(
         year=year,
         month=month,
         territory=Territory.objects.get(code=territory),
@@ -425,6 +426,8 @@ def obs(territory, domain, stage, women, men, *, year=2024, month=0, unknown=0, 
         men=men,
         unknown=unknown,
     )
+    rollup.refresh([year])  # as an import does
+    return row
 
 
 # --- Reading pages ------------------------------------------------------------

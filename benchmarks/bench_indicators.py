@@ -122,7 +122,7 @@ def main():
     for who, url, status, queries, cold, warm in rows:
         print(f"{who:8} {url:50} {status:>6} {queries:>7} {cold:>7.3f} {warm:>8.3f}")
     print(
-        f"\nimport of {IMPORT_ROWS:,} rows: first {first:.1f} s ({len(plan1.added):,} added), "
+        f"\nimport of {IMPORT_ROWS:,} rows: first {first:.1f} s ({plan1.added:,} added), "
         f"again {again:.1f} s ({plan2.unchanged:,} unchanged), dry run {dry:.1f} s"
     )
     Observation.objects.filter(year=2031).delete()

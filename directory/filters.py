@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.filters import BootstrapFilterSet
 from groups.models import Membership, WorkingGroup
 from reference.models import Domain, Territory, within
+from reference.pickers import by_level
 from stakeholders.models import Contact, Organisation
 
 MAX_SEARCH_WORDS = 5
@@ -62,6 +63,7 @@ class DirectoryFilter(BootstrapFilterSet):
         # Archived rows leave the lists unless asked for.
         if not (data or {}).get("archived"):
             self.queryset = self.queryset.filter(is_archived=False)
+        by_level(self.form.fields["territory"])
 
     def in_territory(self, queryset, name, territory):
         return queryset.filter(within(f"{self.org}territory", territory))

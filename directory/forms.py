@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reference.pickers import by_level
 from stakeholders.models import Contact, Organisation
 
 PHONE = re.compile(r"^\+?[0-9 .()\-]{6,30}$")
@@ -34,7 +35,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = self.fields["sector"].queryset.filter(nomenclature="rome").order_by("code")
-        self.fields["territory"].queryset = self.fields["territory"].queryset.order_by("code")
+        by_level(self.fields["territory"])
         self.fields["website"].error_messages["invalid"] = _(
             "Enter a full web address starting with https:// or http://."
         )

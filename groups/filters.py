@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Territory, within
+from reference.pickers import by_level
 from reference.widgets import QuickSelect
 
 from .models import WorkingGroup
@@ -74,6 +75,7 @@ class GroupFilter(BootstrapFilterSet):
             data["status"] = STATUS_ACTIVE
         super().__init__(data, *args, **kwargs)
         self.form.fields["q"].widget.attrs["placeholder"] = _("Name, theme, description…")
+        by_level(self.form.fields["territory"])
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(theme__icontains=value) | Q(description__icontains=value))

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reference.pickers import by_level
 from stakeholders.models import Contact
 
 from .models import Membership, WorkingGroup, validate_levers, validate_reminder_offsets
@@ -79,7 +80,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = self.fields["territory"].queryset.order_by("code")
+        by_level(self.fields["territory"])
         self.fields["meetings_per_year"].widget.attrs.update({"min": 0, "max": 52})
         self.fields["poll_reminder_days"].required = False
         self.fields["poll_reminder_days"].widget.attrs.update({"min": 0, "max": 60})

@@ -5,13 +5,17 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import IndicatorImport, Observation
+from . import rollup
+from .models import Coverage, IndicatorImport, Observation, Rollup, RollupVersion, StagedRow
 from .views import escape_cell
 
 
 @admin.register(IndicatorImport)
 class IndicatorImportAdmin(admin.ModelAdmin):
-    list_display = ["imported_at", "imported_by", "file_name", "rows_added", "rows_changed", "rows_unchanged"]
+    list_display = [
+        "imported_at", "imported_by", "file_name", "status", "rows_added", "rows_changed", "rows_unchanged"
+    ]  # fmt: skip
+    list_filter = ["status"]
     list_select_related = ["imported_by"]
     date_hierarchy = "imported_at"
     search_fields = ["file_name"]
@@ -27,6 +31,21 @@ class ObservationAdmin(admin.ModelAdmin):
     raw_id_fields = ["territory", "domain", "source"]
     show_full_result_count = False  # a million rows: no COUNT(*) on every page
     actions = ["export_csv"]
+
+    # The rollup follows every change made here, in the same transaction.
+    def save_model(self, request, obj, form, change):
+        years = {obj.year, *([form.initial.get("year")] if change and form.initial.get("year") else [])}
+        super().save_model(request, obj, form, change)
+        rollup.refresh(years)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rollup.refresh([obj.year])
+
+    def delete_queryset(self, request, queryset):
+        years = set(queryset.values_list("year", flat=True))
+        super().delete_queryset(request, queryset)
+        rollup.refresh(years)
 
     @admin.display(description=_("territory"), ordering="territory__code")
     def territory_code(self, obj):
@@ -58,3 +77,41 @@ class ObservationAdmin(admin.ModelAdmin):
                 )
             )
         return response
+
+
+class DerivedAdmin(admin.ModelAdmin):
+    """Tables the imports fill and the pages read: shown, never edited by hand."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rollup)
+class RollupAdmin(DerivedAdmin):
+    list_display = ["year", "territory", "nomenclature", "domain", "stage", "women", "men", "unknown", "own"]
+    list_filter = ["year", "nomenclature", "stage", "own"]
+    list_select_related = ["territory", "domain"]
+
+
+@admin.register(Coverage)
+class CoverageAdmin(DerivedAdmin):
+    list_display = ["year", "nomenclature", "territory"]
+    list_select_related = ["territory"]
+
+
+@admin.register(StagedRow)
+class StagedRowAdmin(DerivedAdmin):
+    list_display = ["batch", "line", "year", "month", "stage", "code", "women", "men"]
+
+
+@admin.register(RollupVersion)
+class RollupVersionAdmin(DerivedAdmin):
+    list_display = ["version"]

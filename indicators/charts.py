@@ -8,12 +8,17 @@ text summary under each chart; the picture itself is the short version.
 """
 
 import base64
+import hashlib
+import json
 import math
 
 import pygal
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
+
+from . import caching
 
 # Okabe & Ito's palette, readable with the common colour-vision deficiencies;
 # girls and boys are vermillion and blue, told apart by dashes as well.
@@ -260,3 +265,35 @@ def actions(years, levers, counts):
         return chart
 
     return _both(draw)
+
+
+def reach(work):
+    """The young people the groups' actions and events reached, by sex, stacked, year by year."""
+    labels = {"women": _("Young women"), "men": _("Young men"), "unknown": _("Sex not recorded")}
+    highest = max((sum(n or 0 for n in r.values()) for r in work.reach.values()), default=0)
+    ticks = count_ticks(highest)
+
+    def draw(size):
+        chart = pygal.StackedBar(
+            **_config(size, **_beside(size), range=(0, ticks[-1]), y_labels=ticks, value_formatter=whole)
+        )
+        chart.x_labels = [str(y) for y in work.axis]
+        for sex, label in labels.items():
+            chart.add(label, [(work.reach.get(y) or {}).get(sex) for y in work.axis])
+        return chart
+
+    return _both(draw)
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def cached(name, data, draw):
+    """A chart's pictures, drawn once for the same data and language (pygal is the page's slowest part).
+
+    The key is a digest of everything the chart shows: the figures come from the rollup, so a new
+    import (a new rollup version) changes the data, hence the key.
+    """
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    key = f"indicators:chart:{name}:{get_language()}:{digest}"
+    return caching.cached(key, draw, CACHE_SECONDS)

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from reference.models import STAGE_ORDER, Domain, Territory
 
+from . import rollup
 from .models import Observation
 
 YEARS = range(2021, 2026)
@@ -89,4 +90,5 @@ def seed_demo_indicators():
     territories = Territory.objects.filter(code__in=DEPARTEMENTS)
     Observation.objects.filter(is_fictitious=True, territory__in=territories, year__in=YEARS).delete()
     rows = Observation.objects.bulk_create(demo_observations(), batch_size=1000, ignore_conflicts=True)
+    rollup.refresh(YEARS)
     return len(rows)

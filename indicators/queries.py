@@ -1,27 +1,19 @@
-"""The observatory's sums, computed by the database (GROUP BY), never row by row in Python.
-
-Two rules of SPEC.md shape the SQL:
+"""The observatory's figures, read from the rollup (indicators.rollup), which applies SPEC.md's rules:
 - a year's figure for a key is its yearly row (month 0) when there is one, else the
   sum of its monthly rows — never both;
-- a territory's figure is its own rows where it has some, else the sum of its
-  children's: a row counts only when no ancestor (up to the chosen territory) has a
-  row for the same year, domain and stage.
+- a territory's figure is its own rows where it has some, else the sum of its children's.
+No page sums raw observations: the rollup is refreshed by each import.
 """
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import Max
-from redis.exceptions import RedisError
+from reference.models import Territory
+from reference.pickers import grouped
 
-from reference.models import Domain, Territory
-
-from .models import Observation
-
-logger = logging.getLogger(__name__)
+from . import rollup
+from .caching import cached
+from .models import Coverage, Observation, Rollup
 
 
 @dataclass
@@ -64,20 +56,8 @@ class TerritoryTree:
         return f"{row['name']} ({Territory.Level(row['level']).label.lower()}, {row['code']})"
 
     def options(self):
-        """(code, label) pairs for a select, indented by depth, root first."""
-        root = self.root()
-        if root is None:
-            return []
-        out = []
-
-        def walk(tid, depth):
-            row = self.by_id[tid]
-            out.append((row["code"], "\u00a0\u00a0" * depth + self.label(row)))
-            for child in self.children.get(tid, []):
-                walk(child, depth + 1)
-
-        walk(root["id"], 0)
-        return out
+        """(group, [(code, label), …]) for a select: grouped by level, sorted by name."""
+        return grouped(self.by_id.values())
 
 
 @dataclass
@@ -85,7 +65,7 @@ class Figures:
     """Counts per (year, stage, domain_id) for one territory and nomenclature."""
 
     cells: dict = field(default_factory=dict)  # (year, stage, domain_id) -> (women, men, unknown)
-    fictitious: bool = False
+    fictitious_keys: set = field(default_factory=set)  # (year, stage, domain_id) counting demo rows
     territories: dict = field(default_factory=dict)  # year -> ids of the subtree's territories with rows
 
     @property
@@ -93,111 +73,27 @@ class Figures:
         return sorted({year for year, _s, _d in self.cells})
 
 
-def _labels(tree, territory_id, nomenclature):
-    """Sort the subtree's territories by what may hide their rows.
-
-    Returns (ids of the subtree, or None for every territory; {label: territory ids};
-    {label: ancestors with rows of their own}). A territory with rows of its own gets
-    its own label, so that its keys are known; the others share a label by the chain
-    of their ancestors with rows. Usually no inner territory has rows: one label.
-    """
-    subtree = tree.subtree(territory_id)
-    internal = [tid for tid in subtree if tree.children.get(tid)]
-    with_rows = set()
-    if internal:
-        with_rows = set(
-            Observation.objects.filter(territory_id__in=internal, domain__nomenclature=nomenclature)
-            .order_by()
-            .values_list("territory_id", flat=True)
-            .distinct()
-        )
-    members, hidden_by = defaultdict(list), {}
-    for tid, ancestors in subtree.items():
-        chain = tuple(a for a in ancestors if a in with_rows)
-        label = f"t{tid}" if tid in with_rows else "c" + "-".join(map(str, chain))
-        members[label].append(tid)
-        hidden_by[label] = chain
-    ids = None if len(subtree) == len(tree.by_id) else list(subtree)
-    return ids, members, hidden_by
-
-
-FIGURES_SQL = """
-SELECT k.year, k.stage, k.domain_id, k.label,
-       SUM(k.women), SUM(k.men), SUM(k.unknown), SUM(k.fictitious)
-FROM (
-    SELECT o.year, o.stage, o.domain_id, {label} AS label,
-           -- a key's yearly row when it has one, else the sum of its monthly rows
-           CASE WHEN MAX(CASE WHEN o.month = 0 THEN 1 ELSE 0 END) = 1
-                THEN SUM(CASE WHEN o.month = 0 THEN o.women ELSE 0 END) ELSE SUM(o.women) END AS women,
-           CASE WHEN MAX(CASE WHEN o.month = 0 THEN 1 ELSE 0 END) = 1
-                THEN SUM(CASE WHEN o.month = 0 THEN o.men ELSE 0 END) ELSE SUM(o.men) END AS men,
-           CASE WHEN MAX(CASE WHEN o.month = 0 THEN 1 ELSE 0 END) = 1
-                THEN SUM(CASE WHEN o.month = 0 THEN o.unknown ELSE 0 END) ELSE SUM(o.unknown) END AS unknown,
-           MAX(CASE WHEN o.is_fictitious THEN 1 ELSE 0 END) AS fictitious
-    FROM {observation} o
-    INNER JOIN {domain} d ON d.id = o.domain_id
-    WHERE d.nomenclature = %s {in_subtree}
-    GROUP BY o.year, o.territory_id, o.domain_id, o.stage
-) k
-GROUP BY k.year, k.stage, k.domain_id, k.label
-"""
-
-
-def figures_for(tree, territory_id, nomenclature):
-    """All years' counts of a territory by (year, stage, domain), in one query of two GROUP BYs.
-
-    The inner GROUP BY applies the yearly-or-monthly rule to each key of each
-    territory; the outer one sums them by label (see _labels). Then a label's sums
-    count for a key unless an ancestor with rows has a row for that key.
-    """
-    ids, members, hidden_by = _labels(tree, territory_id, nomenclature)
-    sql, params = _figures_sql(ids, members, nomenclature)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    present = {(year, stage, domain_id, label) for year, stage, domain_id, label, *_rest in rows}
-    figures = Figures(territories=_territories_with_rows(nomenclature, ids))
-    for year, stage, domain_id, label, women, men, unknown, fictitious in rows:
-        chain = hidden_by.get(label, ())
-        if any((year, stage, domain_id, f"t{a}") in present for a in chain):
-            continue  # an ancestor has its own figure for this key
+def figures_for(territory_id, nomenclature):
+    """All years' figures of a territory by (year, stage, domain), read from the rollup (two queries)."""
+    figures = Figures()
+    rows = Rollup.objects.filter(territory_id=territory_id, nomenclature=nomenclature).values_list(
+        "year", "stage", "domain_id", "women", "men", "unknown", "fictitious"
+    )
+    for year, stage, domain_id, women, men, unknown, fictitious in rows:
         key = (year, stage, domain_id)
-        w, m, u = figures.cells.get(key, (0, 0, 0))
-        figures.cells[key] = (w + int(women), m + int(men), u + int(unknown))
-        figures.fictitious = figures.fictitious or bool(fictitious)
+        figures.cells[key] = (int(women), int(men), int(unknown))
+        if fictitious:
+            figures.fictitious_keys.add(key)
     return figures
 
 
-def _figures_sql(ids, members, nomenclature):
-    """FIGURES_SQL for a subtree (None: every territory) and its labels, with its parameters."""
-    params = []  # in the order of the placeholders: the label's CASE, then the WHERE
-    if len(members) == 1:
-        label = "''"
-    else:
-        whens = []
-        for name, tids in members.items():
-            whens.append(f"WHEN o.territory_id IN ({', '.join(['%s'] * len(tids))}) THEN '{name}'")
-            params += tids
-        label = "CASE " + " ".join(whens) + " ELSE '' END"
-    params.append(nomenclature)
-    in_subtree = ""
-    if ids is not None:
-        in_subtree = f"AND o.territory_id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
-    sql = FIGURES_SQL.format(
-        label=label, observation=Observation._meta.db_table, domain=Domain._meta.db_table, in_subtree=in_subtree
-    )
-    return sql, params
-
-
-def _territories_with_rows(nomenclature, ids):
-    """{year: ids of the territories with rows}, for the coverage line (one DISTINCT query)."""
-    rows = Observation.objects.filter(domain__nomenclature=nomenclature)
-    if ids is not None:
-        rows = rows.filter(territory_id__in=ids)
+def territories_with_rows(tree, territory_id, nomenclature):
+    """{year: ids of the subtree's territories with rows of their own}, for the coverage line (one query)."""
+    subtree = tree.subtree(territory_id)
     found = defaultdict(set)
-    for year, territory_id in rows.order_by().values_list("year", "territory_id").distinct():
-        found[year].add(territory_id)
+    for year, tid in Coverage.objects.filter(nomenclature=nomenclature).values_list("year", "territory_id"):
+        if tid in subtree:
+            found[year].add(tid)
     return {year: frozenset(tids) for year, tids in found.items()}
 
 
@@ -273,29 +169,16 @@ def observations_for_export(tree, territory_id, nomenclature, year, domain_code=
         yield period, territory, nomenclature, domain, stage, women, men, unknown
 
 
-CACHE_SECONDS = 600
-# What an unreachable cache (Redis stopped, a timeout) raises.
-CACHE_ERRORS = (RedisError, OSError)
+CACHE_SECONDS = 24 * 3600
 
 
 def cached_figures(tree, territory_id, nomenclature):
-    """figures_for, kept in the cache until the observations change.
+    """figures_for and its coverage, cached under the rollup's version: an import moves it.
+    With the cache unreachable they are computed without it (caching.cached)."""
 
-    The version is the newest observation and the newest import that wrote one (both
-    read from an index): an import, a demo reload or a generator run moves it. An edit
-    in the admin shows after CACHE_SECONDS at most.
-    """
-    version = Observation.objects.aggregate(last=Max("id"), source=Max("source_id"))
-    key = f"indicators:figures:{territory_id}:{nomenclature}:{version['last']}:{version['source']}"
-    try:
-        figures = cache.get(key)
-    except CACHE_ERRORS as exc:  # fail open: the figures are computed without the cache
-        logger.warning("cache unreachable, figures computed without it: %s", exc)
-        return figures_for(tree, territory_id, nomenclature)
-    if figures is None:
-        figures = figures_for(tree, territory_id, nomenclature)
-        try:
-            cache.set(key, figures, CACHE_SECONDS)
-        except CACHE_ERRORS as exc:
-            logger.warning("cache unreachable, figures not kept: %s", exc)
-    return figures
+    def compute():
+        figures = figures_for(territory_id, nomenclature)
+        figures.territories = territories_with_rows(tree, territory_id, nomenclature)
+        return figures
+
+    return cached(f"indicators:figures:{rollup.version()}:{territory_id}:{nomenclature}", compute, CACHE_SECONDS)

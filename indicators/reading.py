@@ -1,24 +1,30 @@
 """Reading an indicators CSV file: every row checked, or a report of what is wrong (SPEC.md, "CSV import").
 
-`read_file` turns bytes into checked rows or a list of errors (row, column, why, in the
-reader's language); rows whose full ROME codes roll up to the same domain (F1703 and
-F1704 → F) are summed into one observation. `indicators.importing` compares and writes them.
+`check_rows` streams a file into checked rows and a list of errors (row, column, why, in
+the reader's language). `indicators.staging` puts the rows in a table, where the database
+finds duplicate keys, sums full ROME codes of one domain (F1703 and F1704 → F) and
+compares them with the observations; `indicators.importing` chains the steps.
 """
 
+import codecs
 import csv
 import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reference.models import STAGE_ORDER, Domain, Nomenclature, Territory
+from reference.pickers import insee_code
 
 # Canonical column → accepted headers, compared without accents, case or punctuation.
 COLUMNS = {
     "period": ("period", "periode", "annee_mois", "date"),
     "territory": ("territory", "territoire", "code_territoire", "territory_code"),
+    "level": ("niveau", "level", "niveau_territoire", "territory_level"),
     "nomenclature": ("nomenclature",),
     "domain": ("domain", "domaine", "code_domaine", "domain_code", "rome", "code_rome"),
     "stage": ("stage", "etape"),
@@ -31,6 +37,7 @@ REQUIRED = ("period", "territory", "domain", "stage", "women", "men")
 FRENCH_NAMES = {
     "period": "période",
     "territory": "territoire",
+    "level": "niveau",
     "nomenclature": "nomenclature",
     "domain": "domaine",
     "stage": "étape",
@@ -51,6 +58,15 @@ STAGE_ALIASES = {
     "apprenticeship": "alternance",
     "employment": "emploi",
 }
+LEVEL_ALIASES = {
+    "pays": Territory.Level.COUNTRY,
+    "country": Territory.Level.COUNTRY,
+    "region": Territory.Level.REGION,
+    "departement": Territory.Level.DEPARTEMENT,
+    "department": Territory.Level.DEPARTEMENT,
+    "mission_locale": Territory.Level.MISSION_LOCALE,
+    "ml": Territory.Level.MISSION_LOCALE,
+}
 NOMENCLATURE_ALIASES = {"rome": "rome", "fap2009": "fap2009", "fap": "fap2009"}
 PERIOD = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?$")
 ROME_CODE = re.compile(r"^([A-N])(\d{4})?$")
@@ -67,6 +83,11 @@ def normalise(text):
 HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 
 
+MAX_COUNT = 2_147_483_647  # what the database's integer columns hold
+MAX_CELL = 200  # characters: no code, period or count is longer; a longer cell is an error
+ERRORS_KEPT = 200  # errors named in a report; the others are counted
+
+
 @dataclass
 class Row:
     line: int
@@ -79,21 +100,6 @@ class Row:
     men: int
     unknown: int
     code: str = ""  # the domain code as written in the file (F1703), before the roll-up
-    lines: list = field(default_factory=list)  # the file's lines summed into this row
-    previous: tuple | None = None  # (women, men, unknown) in the database, when the plan changes them
-
-    def __post_init__(self):
-        self.lines = self.lines or [self.line]
-
-    @property
-    def key(self):
-        """The observation's key, after the roll-up (F1703 → F)."""
-        return (self.year, self.month, self.territory_id, self.domain_id, self.stage)
-
-    @property
-    def raw_key(self):
-        """The key as written: the same code twice in it is a duplicate, F1703 and F1704 are not."""
-        return (*self.key, self.code)
 
     @property
     def is_detail(self):
@@ -101,30 +107,27 @@ class Row:
         match = ROME_CODE.match(self.code)
         return bool(match and match.group(2))
 
-    def absorb(self, other):
-        """Add the counts of a row that rolls up to the same observation."""
-        self.women += other.women
-        self.men += other.men
-        self.unknown += other.unknown
-        self.lines.extend(other.lines)
-
 
 @dataclass
 class Parsed:
-    rows: list = field(default_factory=list)
+    """What is wrong with a file: the first ERRORS_KEPT errors, and how many there are."""
+
     errors: list = field(default_factory=list)  # (line or None, column or None, message)
+    error_count: int = 0
 
     @property
     def ok(self):
-        return not self.errors
+        return not self.error_count
 
     def error(self, line, column, message):
-        self.errors.append((line, column, message))
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append((line, column, message))
 
     def report(self):
-        """The errors as French sentences, one a line."""
+        """The errors as French sentences, one a line, in the order of the file."""
         lines = []
-        for line, column, message in self.errors:
+        for line, column, message in sorted(self.errors, key=lambda e: e[0] or 0):
             where = []
             if line is not None:
                 where.append(_("line %(line)s") % {"line": line})
@@ -132,17 +135,37 @@ class Parsed:
                 where.append(_("column “%(column)s”") % {"column": FRENCH_NAMES.get(column, column)})
             prefix = ", ".join(where)
             lines.append(f"{prefix[:1].upper()}{prefix[1:]} : {message}" if prefix else message)
+        more = self.error_count - len(self.errors)
+        if more > 0:
+            lines.append(ngettext("… and %(n)s other error.", "… and %(n)s other errors.", more) % {"n": more})
         return lines
 
 
-def decode(data):
-    """UTF-8 with or without BOM, else Windows-1252 (French Excel)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+BOM = b"\xef\xbb\xbf"
+CHUNK = 1 << 20
+
+
+def open_text(binary):
+    """A text stream over a binary file: UTF-8 (BOM or not) when all of it decodes, else Windows-1252.
+
+    One pass over the bytes decides, a chunk at a time; then the file is read again as text.
+    """
+    bom = binary.read(3) == BOM
+    start = 3 if bom else 0
+    binary.seek(start)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8"
     try:
-        return data.decode("utf-8")
+        for chunk in iter(lambda: binary.read(CHUNK), b""):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        encoding = "cp1252"
+    binary.seek(start)
+    head = binary.read(64 * 1024).decode(encoding, errors="replace")
+    binary.seek(start)
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline=""), first
 
 
 def _delimiter(header_line):
@@ -156,26 +179,37 @@ def parse_count(raw):
     if text == "":
         return None, _("the count is missing")
     if re.fullmatch(r"\d+", text):
+        if int(text) > MAX_COUNT:
+            return None, _("the count “%(value)s” is larger than the database holds (%(max)s)") % {
+                "value": raw.strip(),
+                "max": number_format(MAX_COUNT, force_grouping=True),
+            }
         return int(text), None
     if re.fullmatch(r"-\d+([.,]\d+)?", text):
         return None, _("the count “%(value)s” is negative") % {"value": raw.strip()}
     if re.fullmatch(r"\d+[.,]\d+", text):
         # "1,000" may be a thousand or one: a count is written without a decimal mark.
         return None, _("the count “%(value)s” is not a whole number") % {"value": raw.strip()}
-    return None, _("“%(value)s” is not a number") % {"value": raw.strip()}
+    return None, _("“%(value)s” is not a number") % {"value": raw.strip()[:MAX_CELL]}
 
 
 class Lookups:
     """The reference codes, loaded once per file."""
 
     def __init__(self):
-        self.territories = dict(Territory.objects.values_list("code", "id"))
+        rows = list(Territory.objects.values_list("code", "id", "level"))
+        self.territories = {code: pk for code, pk, _level in rows}
+        # With a `niveau` column, a code is read at that level: "53" as a département is Mayenne (D53).
+        self.at_level = {(level, code): pk for code, pk, level in rows}
+        self.at_level.update({(level, insee_code(code, level)): pk for code, pk, level in rows})
         self.domains = {(n, c): pk for n, c, pk in Domain.objects.values_list("nomenclature", "code", "id")}
 
-    def territory(self, raw):
+    def territory(self, raw, level=None):
         code = raw.strip().upper()
         if code.isdigit() and len(code) == 1:  # spreadsheets drop the leading zero
             code = "0" + code
+        if level:
+            return self.at_level.get((level, code))
         return self.territories.get(code)
 
     def domain(self, nomenclature, raw):
@@ -186,33 +220,50 @@ class Lookups:
         return self.domains.get((nomenclature, code))
 
 
-def read_file(data, lookups=None):
-    """Parse and check every row of a CSV file given as bytes."""
-    parsed = Parsed()
-    text = decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+def check_rows(binary, parsed, lookups=None, progress=None):
+    """Yield each good row of a CSV file (a binary file object); errors go to `parsed`.
+
+    The file is streamed: memory does not grow with its size. `progress(rows, bytes)` is
+    called every PROGRESS_EVERY rows. Duplicate keys and the roll-up of full ROME codes
+    are left to indicators.staging, which sees the whole file.
+    """
+    text, first = open_text(binary)
     if not first:
         parsed.error(None, None, _("The file is empty."))
-        return parsed
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+        return
+    reader = csv.reader(text, delimiter=_delimiter(first))
     columns = None
     lookups = lookups or Lookups()
-    seen = {}  # raw key → line
-    merged = {}  # key after the roll-up → Row
-    for record in reader:
+    rows = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # A cell past the csv module's limit (131,072 characters) stops the reader: the rest cannot be read.
+            parsed.error(reader.line_num, None, _("a cell is too long or malformed; the file cannot be read further"))
+            return
         if not any(cell.strip() for cell in record):
             continue
         if columns is None:
             columns = _header(record, reader.line_num, parsed)
             if not parsed.ok:
-                return parsed
+                return
             continue
+        rows += 1
+        if progress is not None and rows % PROGRESS_EVERY == 0:
+            progress(rows, binary.tell())
         row = _check_row(record, reader.line_num, columns, lookups, parsed)
         if row is not None:
-            _merge(row, seen, merged, parsed)
+            yield row
     if columns is None:
         parsed.error(None, None, _("The file is empty."))
-    return parsed
+    if progress is not None:
+        progress(rows, binary.tell())
+
+
+PROGRESS_EVERY = 10_000
 
 
 def _header(record, line, parsed):
@@ -235,41 +286,24 @@ def _header(record, line, parsed):
     return columns
 
 
-def _merge(row, seen, merged, parsed):
-    """Add a checked row: a duplicate key is an error; details of one domain (F1703, F1704) add up."""
-    if row.raw_key in seen:
-        parsed.error(row.line, None, _("the same key already appears on line %(line)s") % {"line": seen[row.raw_key]})
-        return
-    seen[row.raw_key] = row.line
-    other = merged.get(row.key)
-    if other is not None and not (row.is_detail and other.is_detail):
-        # A domain's own total (F) beside its detail (F1703): summing would count twice.
-        parsed.error(
-            row.line,
-            "domain",
-            _(
-                "“%(code)s” and “%(other)s” on line %(line)s count the same people (a domain's total and "
-                "its detail): keep one or the other"
-            )
-            % {"code": row.code, "other": other.code, "line": other.line},
-        )
-    elif other is not None:
-        other.absorb(row)
-    else:
-        merged[row.key] = row
-        parsed.rows.append(row)
-
-
 def _check_row(record, line, columns, lookups, parsed):
     def cell(column):
         index = columns.get(column)
         return record[index].strip() if index is not None and index < len(record) else ""
 
-    errors_before = len(parsed.errors)
+    too_long = [i for i, value in enumerate(record) if len(value) > MAX_CELL]
+    if too_long:
+        names = {i: c for c, i in columns.items()}
+        column = names.get(too_long[0])
+        parsed.error(
+            line,
+            column,
+            _("this cell holds %(n)s characters, more than %(max)s") % {"n": len(record[too_long[0]]), "max": MAX_CELL},
+        )
+        return None
+    errors_before = parsed.error_count
     year, month = _period(cell("period"), line, parsed)
-    territory_id = lookups.territory(cell("territory"))
-    if territory_id is None:
-        parsed.error(line, "territory", _("unknown territory “%(value)s”") % {"value": cell("territory")})
+    territory_id = _territory(cell("territory"), cell("level"), line, lookups, parsed)
     domain_id = _domain(cell("nomenclature"), cell("domain"), line, lookups, parsed)
     stage = STAGE_ALIASES.get(normalise(cell("stage")))
     if stage is None:
@@ -284,9 +318,29 @@ def _check_row(record, line, columns, lookups, parsed):
         if problem:
             parsed.error(line, column, problem)
         counts[column] = value
-    if len(parsed.errors) > errors_before:
+    if parsed.error_count > errors_before:
         return None
     return Row(line, year, month, territory_id, domain_id, stage, **counts, code=cell("domain").upper())
+
+
+def _territory(code, level_cell, line, lookups, parsed):
+    """The territory's id, read at the row's level when the file has a `niveau` column."""
+    level = None
+    if level_cell:
+        level = LEVEL_ALIASES.get(normalise(level_cell))
+        if level is None:
+            parsed.error(line, "level", _("unknown level “%(value)s”") % {"value": level_cell})
+            return None
+    territory_id = lookups.territory(code, level)
+    if territory_id is None and level:
+        parsed.error(
+            line,
+            "territory",
+            _("unknown territory “%(value)s” at the level “%(level)s”") % {"value": code, "level": level_cell},
+        )
+    elif territory_id is None:
+        parsed.error(line, "territory", _("unknown territory “%(value)s”") % {"value": code})
+    return territory_id
 
 
 def _period(value, line, parsed):

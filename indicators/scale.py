@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from reference.models import STAGE_ORDER, Domain, Territory
 
+from . import rollup
 from .models import Observation
 
 MISSIONS_LOCALES = 430
@@ -107,4 +108,5 @@ def generate_observations(count, *, seed=0):
                     batch = []
             Observation.objects.bulk_create(batch)
             made += len(batch)
+        rollup.refresh()
     return made

@@ -71,22 +71,34 @@ def _counts(women, men, unknown, withhold):
 
 
 class _Cells:
-    """A selection's counts, summed over domains: all of them, or those shown."""
+    """A selection's counts, summed over domains: all of them, or those shown. A key without a
+    row is missing (None), never zero."""
 
     def __init__(self, figures, domains, shown_ids):
         self.cells, self.domains, self.shown_ids = figures.cells, domains, shown_ids
+        self.fictitious_keys = figures.fictitious_keys
 
     def of(self, year, stage, domain_id):
-        return self.cells.get((year, stage, domain_id), (0, 0, 0))
+        return self.cells.get((year, stage, domain_id))
 
-    def totals(self, year, stage, shown_only=False):
-        w = m = u = 0
-        for d in self.domains:
-            if shown_only and d.id not in self.shown_ids:
-                continue
-            cw, cm, cu = self.of(year, stage, d.id)
-            w, m, u = w + cw, m + cm, u + cu
-        return w, m, u
+    def observed_ids(self, year, stage, shown_only=False):
+        """Ids of the domains with a figure for this year and stage."""
+        ids = self.shown_ids if shown_only else {d.id for d in self.domains}
+        return {i for i in ids if (year, stage, i) in self.cells}
+
+    def totals(self, year, stage, shown_only=False, among=None):
+        """(women, men, unknown) summed over the domains with a figure, or None when none has one."""
+        ids = self.observed_ids(year, stage, shown_only) if among is None else among
+        if not ids:
+            return None
+        cells = [self.cells[(year, stage, i)] for i in ids if (year, stage, i) in self.cells]
+        return tuple(sum(c[k] for c in cells) for k in range(3))
+
+    def fictitious(self, year, stages):
+        return any((year, stage, i) in self.fictitious_keys for stage in stages for i in self.shown_ids)
+
+
+MISSING = {"women": None, "men": None, "unknown": None, "share_women": None, "suppressed": False}
 
 
 def build_summary(figures, selection, domains, *, sees_small_cells):
@@ -98,10 +110,16 @@ def build_summary(figures, selection, domains, *, sees_small_cells):
     domains = list(domains)
     shown_ids = {d.id for d in domains if not selection.domain or d.code == selection.domain}
     cells = _Cells(figures, domains, shown_ids)
-    stages_out = [_stage_block(cells, stage, year, previous_year, selection.rule, withhold) for stage in STAGE_ORDER]
-    true_totals = {stage: cells.totals(year, stage, shown_only=True)[:2] for stage in STAGE_ORDER}
+    same_territories = previous_year is not None and figures.territories.get(year) == figures.territories.get(
+        previous_year
+    )
+    context = (cells, year, previous_year, selection.rule, withhold, same_territories)
+    stages_out = [_stage_block(context, stage) for stage in STAGE_ORDER]
+    true_totals = {stage: cells.totals(year, stage, shown_only=True) for stage in STAGE_ORDER}
     if selection.stage:
         stages_out = [s for s in stages_out if s["stage"] == selection.stage]
+    shown_stages = [s["stage"] for s in stages_out]
+    fictitious = year is not None and cells.fictitious(year, shown_stages)
     return {
         "year": year,
         "previous_year": previous_year,
@@ -112,7 +130,13 @@ def build_summary(figures, selection, domains, *, sees_small_cells):
         "domain": selection.domain or None,
         "stage": selection.stage or None,
         "rule": selection.rule,
-        "is_fictitious": figures.fictitious,
+        "fictitious": fictitious,
+        "is_fictitious": fictitious,  # the name before SPEC's "fictitious"; kept for readers of the old one
+        "fictitious_years": [y for y in years if cells.fictitious(y, shown_stages)],
+        "observed_stages": [s["stage"] for s in stages_out if s["observed"]],
+        "observed_domains": sorted(
+            {d.code for d in domains for s in shown_stages if d.id in cells.observed_ids(year, s, shown_only=True)}
+        ),
         "small_cells_withheld": withhold.active,
         "stages": stages_out,
         "path": _path(true_totals, withhold),
@@ -120,45 +144,78 @@ def build_summary(figures, selection, domains, *, sees_small_cells):
     }
 
 
-def _stage_block(cells, stage, year, previous_year, rule, withhold):
+def _stage_block(context, stage):
     """One stage of the path: its counts and share, Duncan index, classes, domains and change."""
-    all_w, all_m, _all_u = cells.totals(year, stage)
-    w, m, u = cells.totals(year, stage, shown_only=True)
+    cells, year, _previous_year, rule, withhold, _same = context
+    everything = cells.totals(year, stage)  # every domain: the dares15 reference, whatever the filter
+    shown = cells.totals(year, stage, shown_only=True)
+    all_w, all_m, _all_u = everything or (0, 0, 0)
     overall = metrics.share_of_women(all_w, all_m)
     domain_rows, classes, pairs = _domain_rows(cells, stage, year, rule, overall, withhold)
-    duncan = metrics.duncan_index(pairs)
-    block = {
-        "stage": stage,
-        "label": str(Stage(stage).label),
-        **_counts(w, m, u, withhold),
-        "duncan_index": _round(duncan, 1) if withhold.index_shown(all_w, all_m) else None,
-        "overall_share_women": _round(overall, 4) if withhold.share_shown(all_w, all_m) else None,
-        "classes": classes,
-        "domains": domain_rows,
-    }
-    previous = change = None
-    if previous_year is not None:
-        pw, pm, pu = cells.totals(previous_year, stage, shown_only=True)
-        previous = _counts(pw, pm, pu, withhold)
-        if block["share_women"] is not None and previous["share_women"] is not None:
-            change = metrics.change(metrics.share_of_women(w, m), metrics.share_of_women(pw, pm))
-    block["previous"] = previous
-    block["change_share_women"] = _round(change, 4)
+    block = {"stage": stage, "label": str(Stage(stage).label), "observed": shown is not None}
+    if shown is None:
+        block.update(MISSING, duncan_index=None, overall_share_women=None)
+    else:
+        duncan = metrics.duncan_index(pairs)
+        block.update(
+            _counts(*shown, withhold),
+            duncan_index=_round(duncan, 1) if withhold.index_shown(all_w, all_m) else None,
+            overall_share_women=_round(overall, 4) if withhold.share_shown(all_w, all_m) else None,
+        )
+    block["classes"] = classes
+    block["domains"] = domain_rows
+    block.update(_change(context, stage))
     return block
+
+
+def _change(context, stage):
+    """The change of the share of women against the previous year, on the keys present in both years.
+
+    Returns previous (the previous year's counts on those keys), change_share_women, and
+    change_domains / change_note: how many domains the change compares, or why there is none.
+    """
+    cells, year, previous_year, _rule, withhold, same_territories = context
+    out = {"previous": None, "change_share_women": None, "change_domains": None, "change_note": None}
+    if previous_year is None:
+        return out
+    now, before = cells.observed_ids(year, stage, shown_only=True), cells.observed_ids(previous_year, stage, True)
+    common = now & before
+    if not common:
+        out["change_note"] = "no_common_domains"
+        return out
+    if not same_territories:
+        out["change_note"] = "territories_differ"
+        return out
+    w, m, _u = cells.totals(year, stage, among=common)
+    pw, pm, pu = cells.totals(previous_year, stage, among=common)
+    out["previous"] = _counts(pw, pm, pu, withhold)
+    out["change_domains"] = len(common)
+    if common != now or common != before:
+        out["change_note"] = "common_domains_only"
+    if withhold.share_shown(w, m) and out["previous"]["share_women"] is not None:
+        change = metrics.change(metrics.share_of_women(w, m), metrics.share_of_women(pw, pm))
+        out["change_share_women"] = _round(change, 4)
+    return out
 
 
 def _domain_rows(cells, stage, year, rule, overall, withhold):
     """(rows of the domains shown, class counts over all domains, (women, men) pairs for the index)."""
     rows, classes, pairs = [], dict.fromkeys(metrics.CLASSES, 0), []
     for d in cells.domains:
-        dw, dm, du = cells.of(year, stage, d.id)
-        pairs.append((dw, dm))
-        klass = metrics.mixite_class(metrics.share_of_women(dw, dm), rule=rule, overall_share=overall)
-        if klass:
-            classes[klass] += 1
+        cell = cells.of(year, stage, d.id)
+        klass = None
+        if cell is not None:
+            dw, dm, du = cell
+            pairs.append((dw, dm))
+            klass = metrics.mixite_class(metrics.share_of_women(dw, dm), rule=rule, overall_share=overall)
+            if klass:
+                classes[klass] += 1
         if d.id not in cells.shown_ids:
             continue
-        row = {"code": d.code, "label": d.label, **_counts(dw, dm, du, withhold)}
+        if cell is None:
+            rows.append({"code": d.code, "label": d.label, "observed": False, **MISSING, "class": None})
+            continue
+        row = {"code": d.code, "label": d.label, "observed": True, **_counts(dw, dm, du, withhold)}
         # A class tells a share roughly: it goes with the denominator rule.
         hide_class = withhold.active and dw + dm < withhold.min_denominator
         row["class"] = None if hide_class else klass
@@ -167,39 +224,49 @@ def _domain_rows(cells, stage, year, rule, overall, withhold):
 
 
 def _path(true_totals, withhold):
-    """Each stage's count over the previous stage's, for girls and for boys."""
+    """Each stage's count over the previous stage's, for girls and for boys; only between stages
+    that both have figures (no leak towards a missing stage)."""
     path = []
-    for step in metrics.path_by_sex([(s, *true_totals[s]) for s in STAGE_ORDER]):
-        pw, pm = true_totals[step.previous]
-        w, m = true_totals[step.stage]
-        girls = step.girls_ratio if withhold.ratio_shown(w, pw) else None
-        boys = step.boys_ratio if withhold.ratio_shown(m, pm) else None
-        gap = None if girls is None or boys is None else step.gap
+    for previous, stage in zip(STAGE_ORDER, STAGE_ORDER[1:], strict=False):
+        before, now = true_totals[previous], true_totals[stage]
+        observed = before is not None and now is not None
+        girls = boys = None
+        suppressed = False
+        if observed:
+            (step,) = metrics.path_by_sex([(previous, *before[:2]), (stage, *now[:2])])
+            (pw, pm), (w, m) = before[:2], now[:2]
+            girls = step.girls_ratio if withhold.ratio_shown(w, pw) else None
+            boys = step.boys_ratio if withhold.ratio_shown(m, pm) else None
+            suppressed = (girls is None and pw > 0) or (boys is None and pm > 0)
+        gap = None if girls is None or boys is None else girls - boys
         path.append(
             {
-                "stage": step.stage,
-                "label": str(Stage(step.stage).label),
-                "previous_stage": step.previous,
-                "previous_label": str(Stage(step.previous).label),
+                "stage": stage,
+                "label": str(Stage(stage).label),
+                "previous_stage": previous,
+                "previous_label": str(Stage(previous).label),
+                "observed": observed,
                 "girls_ratio": _round(girls, 4),
                 "boys_ratio": _round(boys, 4),
                 "gap": _round(gap, 4),
-                "suppressed": (girls is None and pw > 0) or (boys is None and pm > 0),
+                "suppressed": suppressed,
             }
         )
     return path
 
 
 def _trend(cells, years, withhold):
-    """The share of women at each stage, year by year."""
+    """The share of women at each stage, year by year (None where missing or withheld)."""
     trend = []
     for y in years:
-        shares = {}
+        shares, observed = {}, {}
         for stage in STAGE_ORDER:
-            w, m, _u = cells.totals(y, stage, shown_only=True)
+            totals = cells.totals(y, stage, shown_only=True)
+            observed[stage] = totals is not None
+            w, m, _u = totals or (0, 0, 0)
             share = metrics.share_of_women(w, m)
-            shares[stage] = _round(share, 4) if withhold.share_shown(w, m) else None
-        trend.append({"year": y, "share_women": shares})
+            shares[stage] = _round(share, 4) if totals and withhold.share_shown(w, m) else None
+        trend.append({"year": y, "share_women": shares, "observed": observed})
     return trend
 
 

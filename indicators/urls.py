@@ -10,4 +10,6 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export"),
     path("observations.csv", views.export_observations, name="export_observations"),
     path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/decide/", views.import_decide, name="import_decide"),
 ]

@@ -1,43 +1,38 @@
 import csv
-import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from groups import access
-from meetings import selectors
-from meetings.models import Lever
+from groups.models import WorkingGroup
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 
-from . import charts, importing, reading
+from . import charts, importing, uploads
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
-from .models import IndicatorImport
+from .models import ImportStatus, IndicatorImport
 from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
 from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
 from .templatetags.indicators_tags import class_label
-
-UPLOAD_DIR = "indicator-imports"
-UPLOAD_SALT = "indicators.import"
+from .timeline import timeline, trend_on
 
 
-def _summary(request):
+def _summary(request, *, groups=()):
     """The filters of the request and the figures they select: territories, domains, figures."""
     tree = TerritoryTree.load()
     nomenclature = request.GET.get("nomenclature") or Nomenclature.ROME
     if nomenclature not in Nomenclature.values:
         nomenclature = Nomenclature.ROME
     domains = list(domains_of(nomenclature))
-    form = DashboardFilters(request.GET, tree=tree, domains=domains)
+    form = DashboardFilters(request.GET, tree=tree, domains=domains, groups=groups)
     values = form.cleaned_or_default()
     selection = Selection(
         territory=values["territory"],
@@ -60,16 +55,28 @@ def _summary(request):
     return form, summary
 
 
+def _groups(request):
+    """The groups one may pick on the dashboard: one's own; an admin may name any in the query string."""
+    groups = WorkingGroup.objects.order_by("name")
+    if request.roles.is_admin and request.GET.get("group"):
+        return list(groups.filter(Q(pk__in=request.roles.member_group_ids) | Q(slug=request.GET["group"])))
+    return list(groups.filter(pk__in=request.roles.member_group_ids))
+
+
 @login_required
 def dashboard(request):
-    form, summary = _summary(request)
+    form, summary = _summary(request, groups=_groups(request))
     summary["stage_labels"] = [(s["stage"], s["label"]) for s in summary["stages"]]
-    years = summary["years"]
-    levers = [(code, str(label)) for code, label in Lever.choices]
-    counts = selectors.actions_by_year_and_lever(request.roles, years)
-    focus = next((s for s in summary["stages"] if s["stage"] == Stage.FORMATION), summary["stages"][0])
-    if summary["stage"]:
-        focus = summary["stages"][0]
+    territory = form.chosen_territory
+    is_root = territory is None or territory.get("parent_id") is None
+    work = timeline(
+        request.roles,
+        summary["years"],
+        territory_id=None if is_root else territory["id"],
+        group=form.chosen_group,
+    )
+    summary["axis_trend"] = trend_on(work.axis, summary["trend"], STAGE_ORDER)
+    focus = _focus(summary)
     context = {
         "form": form,
         "summary": summary,
@@ -77,18 +84,10 @@ def dashboard(request):
         "focus": focus,
         "domain_rows": _domain_rows(summary),
         "biggest_leak": _biggest_leak(summary["path"]),
-        "levers": levers,
-        "action_rows": [(y, [counts.get((y, code), 0) for code, _label in levers]) for y in years],
-        "has_actions": bool(counts),
-        "trend_rows": [(t["year"], [t["share_women"][code] for code in STAGE_ORDER]) for t in summary["trend"]],
-        "charts": {
-            "shares": charts.shares_by_stage(summary),
-            "path": charts.path_by_sex(summary),
-            "domains": charts.domains(focus),
-            "trend": charts.trend(summary),
-            "segregation": charts.segregation(summary),
-            "actions": charts.actions(years, levers, counts),
-        },
+        "work": work,
+        "chosen_group": form.chosen_group,
+        "trend_rows": _trend_rows(summary["axis_trend"]),
+        "charts": _charts(summary, focus, work),
         "can_import": request.roles.can_import_indicators,
         "small_cell_max": settings.INDICATORS_SMALL_CELL_MAX,
         "withheld_label": withheld_label(),
@@ -96,6 +95,36 @@ def dashboard(request):
         "query_string": request.GET.urlencode(),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _charts(summary, focus, work):
+    """The dashboard's pictures, each cached under a digest of what it shows."""
+    trend = {"trend": summary["axis_trend"], "stage_labels": summary["stage_labels"]}
+    shares = [summary["year"], summary["previous_year"], summary["stages"]]
+    counts = sorted(work.counts.items())
+    return {
+        "shares": charts.cached("shares", shares, lambda: charts.shares_by_stage(summary)),
+        "path": charts.cached("path", summary["path"], lambda: charts.path_by_sex(summary)),
+        "domains": charts.cached("domains", focus, lambda: charts.domains(focus)),
+        "trend": charts.cached("trend", trend, lambda: charts.trend(trend)),
+        "segregation": charts.cached("segregation", summary["stages"], lambda: charts.segregation(summary)),
+        "actions": charts.cached(
+            "actions", [work.axis, work.levers, counts], lambda: charts.actions(work.axis, work.levers, work.counts)
+        ),
+        "reach": charts.cached("reach", [work.axis, sorted(work.reach.items())], lambda: charts.reach(work)),
+    }
+
+
+def _trend_rows(trend):
+    """(year, [(share, observed) for each stage]) for the trend's table."""
+    return [(t["year"], [(t["share_women"][c], t["observed"][c]) for c in STAGE_ORDER]) for t in trend]
+
+
+def _focus(summary):
+    """The stage whose domains are charted: training when it has figures, else the first that has."""
+    stages = summary["stages"]
+    observed = [s for s in stages if s["observed"]] or stages
+    return next((s for s in observed if s["stage"] == Stage.FORMATION), observed[0])
 
 
 def _domain_rows(summary):
@@ -216,67 +245,85 @@ def export_observations(request):
     return response
 
 
+class _SizeLimit(FileUploadHandler):
+    """Stops reading an upload past the setting's size: the rest of the body is read and dropped."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.INDICATORS_UPLOAD_MAX_BYTES:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the token is checked below, once the size limit is in place (Django's upload handler docs)
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """Upload a CSV, see what it would change, then confirm."""
+    """Upload a CSV: it is checked by a task, whose page shows the preview to confirm."""
     access.require(request.roles.can_import_indicators)
-    if request.method == "POST" and "token" in request.POST:
-        return _import_confirm(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "imports": IndicatorImport.objects.select_related("imported_by")[:10]}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        parsed = reading.read_file(data)
-        context["file_name"] = upload.name
-        if not parsed.ok:
-            context["report"] = parsed.report()
-            return render(request, "indicators/import.html", context, status=400)
-        plan = importing.plan(parsed.rows)
-        _delete_abandoned_previews()
-        stored = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
-        context["plan"] = plan
-        context["changes"] = importing.described_changes(plan)
-        context["more_changes"] = max(0, len(plan.changed) - importing.CHANGES_SHOWN)
-        context["token"] = signing.dumps(
-            {"path": stored, "name": upload.name, "user": request.user.pk}, salt=UPLOAD_SALT
-        )
-    return render(request, "indicators/import.html", context)
+    limit = _SizeLimit(request)
+    request.upload_handlers.insert(0, limit)
+    return _import_upload(request, limit)
 
 
-def _delete_abandoned_previews(max_age=timedelta(days=1)):
-    """Previews never confirmed leave their file behind: delete those older than a day."""
-    try:
-        _dirs, files = default_storage.listdir(UPLOAD_DIR)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - max_age
-    for name in files:
-        path = f"{UPLOAD_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            pass  # confirmed or cleaned by another request meanwhile
+@csrf_protect
+def _import_upload(request, limit):
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES, too_big=limit.exceeded) if posted else ImportForm()
+    if posted and form.is_valid():
+        record = uploads.upload(form.cleaned_data["file"], user=request.user)
+        return redirect(record)
+    context = {
+        "form": form,
+        "imports": IndicatorImport.objects.select_related("imported_by")[:HISTORY],
+        "max_megabytes": f"{settings.INDICATORS_UPLOAD_MAX_BYTES / (1024 * 1024):g}".replace(".", ","),
+    }
+    return render(request, "indicators/import.html", context, status=413 if limit.exceeded else 200)
 
 
-def _import_confirm(request):
-    try:
-        ticket = signing.loads(request.POST["token"], salt=UPLOAD_SALT, max_age=3600)
-    except signing.BadSignature:
-        ticket = None
-    if not ticket or ticket["user"] != request.user.pk or not default_storage.exists(ticket["path"]):
-        messages.error(request, _("This preview has expired: please upload the file again."))
-        return redirect("indicators:import")
-    with default_storage.open(ticket["path"], "rb") as f:
-        data = f.read()
-    # The database may have changed since the preview: check and compare again.
-    parsed, plan, record = importing.import_file(data, file_name=ticket["name"], user=request.user)
-    default_storage.delete(ticket["path"])
-    if not parsed.ok:
-        context = {"form": ImportForm(), "report": parsed.report(), "file_name": ticket["name"]}
-        return render(request, "indicators/import.html", context, status=400)
-    counts = importing.counts_text(record.rows_added, record.rows_changed, record.rows_unchanged)
-    messages.success(request, _("Imported %(name)s: %(counts)s.") % {"name": ticket["name"], "counts": counts})
-    return redirect("indicators:import")
+HISTORY = 20
+
+
+def _import_for(request, pk):
+    """An import's page: for those who may import (404 for the others)."""
+    access.require(request.roles.can_import_indicators)
+    return get_object_or_404(IndicatorImport.objects.select_related("imported_by"), pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    """An import's progress, its report or its preview, its outcome: a page one may leave and come back to."""
+    record = _import_for(request, pk)
+    preview = record.preview or {}
+    context = {
+        "record": record,
+        "statuses": ImportStatus,
+        "can_decide": record.imported_by_id == request.user.pk or request.roles.is_admin,
+        "more_changes": max(0, preview.get("changed", 0) - len(preview.get("changes", []))),
+        "done_counts": importing.counts_text(record.rows_added, record.rows_changed, record.rows_unchanged),
+    }
+    return render(request, "indicators/import_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_decide(request, pk):
+    """Confirm or cancel a checked import (its uploader, or an admin)."""
+    record = _import_for(request, pk)
+    if record.imported_by_id != request.user.pk and not request.roles.is_admin:
+        raise PermissionDenied
+    if "cancel" in request.POST:
+        if uploads.cancel(record):
+            messages.info(request, _("Import cancelled: nothing was written."))
+    elif not uploads.confirm(record):
+        messages.error(request, _("This import cannot be confirmed any more."))
+    return redirect(record)

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from groups.models import Membership
+from reference.models import Stage
 from stakeholders.models import Contact
 
 from .models import Lever
@@ -70,3 +72,22 @@ class GroupLevers:
             cleaned["lever"] = Lever.AUTRE if own else cleaned["lever"]
             self.instance.lever_name = cleaned["lever_name"]  # not a field of the form: saved with it all the same
         return cleaned
+
+
+def reach_help(fields):
+    """The reach fields of an action or event form: whole numbers, empty when not counted."""
+    for name in ("reached_women", "reached_men", "reached_unknown"):
+        if name in fields:
+            fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+            fields[name].help_text = _("Leave empty when not counted (empty is not zero).")
+    if "reached_stage" in fields:
+        # Optional in the form: forms posted without it (older pages, scripts) keep the default.
+        field = fields["reached_stage"]
+        fields["reached_stage"] = forms.TypedChoiceField(
+            label=field.label,
+            choices=Stage.choices,
+            required=False,
+            empty_value=Stage.SENSIBILISES,
+            initial=Stage.SENSIBILISES,
+            help_text=_("The stage of the path these young people count toward."),
+        )

@@ -6,11 +6,12 @@ here rather than reaching meetings through a group's relations.
 
 import datetime as dt
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from groups.models import Membership
+from reference.models import within
 from reference.timezones import PARIS
 
 from .attendance.services import meeting_day
@@ -122,13 +123,14 @@ def my_agenda(contact, group_ids, now):
     return meetings
 
 
-def actions_by_year_and_lever(roles, years):
+def actions_by_year_and_lever(roles, years, *, territory=None, group=None):
     """The indicators dashboard: {(year, lever): count} of the actions these roles may see
-    (dropped ones left out), dated by their due date, else their creation date."""
+    (dropped ones left out), dated by their due date, else their creation date; of the groups
+    of `territory` (and those under it), or of one group."""
     if not years:
         return {}
     rows = (
-        Action.objects.visible_to(roles)
+        _of(Action.objects.visible_to(roles), territory, group)
         .exclude(status=Action.Status.DROPPED)
         .annotate(action_year=Coalesce(ExtractYear("due_date"), ExtractYear("created_at")))
         .filter(action_year__gte=min(years), action_year__lte=max(years))
@@ -137,3 +139,43 @@ def actions_by_year_and_lever(roles, years):
         .annotate(n=Count("id"))
     )
     return {(row["action_year"], row["lever"]): row["n"] for row in rows}
+
+
+def _of(rows, territory, group):
+    if group is not None:
+        rows = rows.filter(group=group)
+    if territory is not None:
+        rows = rows.filter(within("group__territory", territory))
+    return rows
+
+
+REACHED = {"women": Sum("reached_women"), "men": Sum("reached_men"), "unknown": Sum("reached_unknown")}
+
+
+def reach_by_year(roles, years, *, territory=None, group=None):
+    """The indicators dashboard: {year: {"women", "men", "unknown"}} of the young people the actions
+    and events of these roles' groups reached (two queries). A year without any count recorded is
+    absent, and a sex never recorded is None: missing is not zero."""
+    if not years:
+        return {}
+    actions = (
+        _of(Action.objects.visible_to(roles), territory, group)
+        .exclude(status=Action.Status.DROPPED)
+        .annotate(year=Coalesce(ExtractYear("due_date"), ExtractYear("created_at")))
+    )
+    events = (
+        _of(Meeting.objects.visible_to(roles), territory, group)
+        .filter(kind=Meeting.Kind.EVENT)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .annotate(year=ExtractYear("starts_at", tzinfo=PARIS))
+    )
+    out = {}
+    for rows in (actions, events):
+        recorded = Q(reached_women__isnull=False) | Q(reached_men__isnull=False) | Q(reached_unknown__isnull=False)
+        rows = rows.filter(recorded, year__gte=min(years), year__lte=max(years))
+        for row in rows.order_by().values("year").annotate(**REACHED):
+            into = out.setdefault(row["year"], dict.fromkeys(REACHED))
+            for sex in REACHED:
+                if row[sex] is not None:
+                    into[sex] = (into[sex] or 0) + row[sex]
+    return out

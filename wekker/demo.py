@@ -27,6 +27,7 @@ from .demo_data import (
     MINUTES_DECISIONS,
     MIXITE_ACTIONS,
     MIXITE_AGENDA,
+    MIXITE_REACH,
     ORGANISATIONS,
     PEOPLE,
 )
@@ -290,6 +291,11 @@ def _seed_other_groups(groups, today):
             )
 
 
+def _reach(title):
+    reach = MIXITE_REACH.get(title, (None, None, None))
+    return dict(zip(("reached_women", "reached_men", "reached_unknown"), reach, strict=True))
+
+
 def _seed_actions(group, people, meetings, today):
     deciding = [m for m in meetings if m.status == Meeting.Status.HELD]
     for title, lever, owner, due_in, status, kind in MIXITE_ACTIONS:
@@ -306,6 +312,7 @@ def _seed_actions(group, people, meetings, today):
                 "status": status,
                 "kind": kind,
                 "meeting": earlier[-1] if earlier else None,
+                **_reach(title),
             },
         )
     # The Semaine de la mixité des métiers is also a meeting of kind "event".

@@ -203,6 +203,15 @@ MIXITE_ACTIONS = [
 ]
 
 
+# The young people each edition of the Semaine de la mixité reached (women, men, not recorded):
+# a few hundred, more each year.
+MIXITE_REACH = {
+    "Semaine de la mixité des métiers, première édition": (96, 84, 6),
+    "Semaine de la mixité des métiers, deuxième édition": (151, 118, 9),
+    "Semaine de la mixité des métiers, troisième édition": (214, 163, 11),
+    "Diffuser la plaquette « Les métiers n'ont pas de sexe »": (58, 41, None),
+}
+
 MINUTES_DECISIONS = [
     [
         "La Semaine de la mixité des métiers aura lieu en mars.",

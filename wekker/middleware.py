@@ -23,17 +23,18 @@ class RefuseNulMiddleware:
     """A NUL character in the path, a query parameter or a form field is refused with a 400.
 
     No text a person types contains one, and PostgreSQL cannot store or compare it (a
-    DataError, a 500, wherever a parameter reached the ORM). The fields of a multipart body
-    are checked too (the CSRF check reads them anyway), when the body is within Django's
-    upload limit; uploaded files are not: their readers check what they read. Form text
-    fields refuse NUL themselves too (ProhibitNullCharactersValidator).
+    DataError, a 500, wherever a parameter reached the ORM). A form-encoded body is checked
+    too, when it is within Django's limit. A multipart body is left to its view: reading it
+    here would fix its upload handlers before the view sets them (the indicators import
+    streams its file), and its text fields refuse NUL themselves (ProhibitNullCharactersValidator).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        body_has_nul = request.method == "POST" and _small(request) and _has_nul(request.POST)
+        form_encoded = request.content_type == "application/x-www-form-urlencoded"
+        body_has_nul = request.method == "POST" and form_encoded and _small(request) and _has_nul(request.POST)
         if "\x00" in request.path_info or _has_nul(request.GET) or body_has_nul:
             raise BadRequest(_("The request contains a NUL character."))
         return self.get_response(request)

@@ -199,7 +199,7 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.getenv("WEKKER_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Meeting documents go through Django's storage API: files under var/media/ by default; an
 # S3-compatible bucket when MEDIA_S3_BUCKET is set (django-storages; credentials from boto3's own
@@ -342,6 +342,8 @@ REMINDER_DISPATCH_INTERVAL = env_int("REMINDER_DISPATCH_INTERVAL", 120)
 # Indicators: counts from 1 to this threshold are withheld from non-admins.
 INDICATORS_SMALL_CELL_MAX = env_int("INDICATORS_SMALL_CELL_MAX", 10)
 INDICATORS_MIN_SHARE_DENOMINATOR = env_int("INDICATORS_MIN_SHARE_DENOMINATOR", 30)
+# The largest CSV file the import page accepts (bytes); the command line has no limit.
+INDICATORS_UPLOAD_MAX_BYTES = env_int("INDICATORS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
 # Security: Django's protections, turned fully on outside development.
 SESSION_COOKIE_HTTPONLY = True

@@ -1,9 +1,11 @@
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
 from indicators.demo import seed_demo_indicators
+from meetings.tests.factories import ActionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,8 +54,21 @@ def _shoot(page, name):
         sections.nth(i).screenshot(path=str(SHOTS / f"{name}-section{i}.png"))
 
 
-def test_it_shows_every_stage_column_at_1280_px(page, membre, browser_login, axe):
+def with_reach(group):
+    """The group's Semaine de la mixité, two editions, with the young people they reached."""
+    for year, women, men in ((2024, 151, 118), (2025, 214, 163)):
+        ActionFactory(
+            group=group, lever="sensibiliser", kind="event", title=f"Semaine {year}", status="done",
+            due_date=dt.date(year, 3, 15), reached_women=women, reached_men=men, reached_unknown=9,
+        )  # fmt: skip
+
+
+REACH_CAPTION = "Actions par levier et par année, et jeunes touchés"
+
+
+def test_it_shows_every_stage_column_at_1280_px(page, membre, mixite, browser_login, axe):
     seed_demo_indicators()
+    with_reach(mixite)
     page.set_viewport_size({"width": 1280, "height": 900})
     browser_login(page, membre)
     page.goto("/indicators/")
@@ -74,6 +89,14 @@ def test_it_shows_every_stage_column_at_1280_px(page, membre, browser_login, axe
         assert table.evaluate(
             "t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth + 1"
         )
+    # The reach sits in the trend's section, on its years, and its table fits.
+    trend = page.locator("section", has=page.locator("#trend-title"))
+    assert trend.locator("figure img").count() == 3  # the trend, the actions, the reach
+    work = page.locator("table", has=page.locator("caption", has_text=REACH_CAPTION))
+    assert work.locator("tbody th").all_inner_texts()[:5] == ["2021", "2022", "2023", "2024", "2025"]
+    assert work.evaluate(
+        "t => t.closest('.table-responsive').scrollWidth <= t.closest('.table-responsive').clientWidth + 1"
+    )
     # The wide charts (720 px, or 600 px beside their table) are shown at 85 % of that or more.
     for width in page.locator("figure img").evaluate_all("imgs => imgs.map(i => i.clientWidth / i.naturalWidth)"):
         assert width >= 0.85
@@ -81,8 +104,9 @@ def test_it_shows_every_stage_column_at_1280_px(page, membre, browser_login, axe
     axe(page)
 
 
-def test_it_fits_the_dashboard_on_a_phone(phone_page, membre, browser_login, axe):
+def test_it_fits_the_dashboard_on_a_phone(phone_page, membre, mixite, browser_login, axe):
     seed_demo_indicators()
+    with_reach(mixite)
     browser_login(phone_page, membre)
     phone_page.goto("/indicators/?territory=53")
     assert phone_page.evaluate(NO_PAGE_OVERFLOW)
@@ -91,14 +115,15 @@ def test_it_fits_the_dashboard_on_a_phone(phone_page, membre, browser_login, axe
     assert all(b["caption"] for b in boxes)
     # The narrow pictures are shown: text drawn at 16 px in a 400 px picture reads at 12 px or more.
     images = phone_page.locator("figure img")
-    assert images.count() == 5
+    assert images.count() == 7  # with the actions and the reach on the trend's years
+    assert phone_page.get_by_text("Jeunes femmes touchées").count() == 1
     for shown, natural in images.evaluate_all("imgs => imgs.map(i => [i.clientWidth, i.naturalWidth])"):
         assert natural == 400 and 16 * shown / natural >= 12
     _shoot(phone_page, "dashboard-375")
     axe(phone_page)
 
 
-def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, browser_login, axe, tmp_path):
+def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, browser_login, axe, tmp_path, eager_tasks):
     from indicators.tests.test_dashboard import obs
 
     obs("35", "F", "formation", 40, 60)
@@ -108,9 +133,22 @@ def test_it_shows_the_import_preview_on_a_phone(phone_page, coordinatrice, brows
     phone_page.goto("/indicators/import/")
     phone_page.get_by_label("Fichier CSV").set_input_files(str(path))
     phone_page.get_by_role("button", name="Aperçu").click()
+    assert phone_page.get_by_text("Statut : Vérifié : en attente de confirmation").is_visible()
     assert phone_page.get_by_text("Lignes dont les effectifs changent : ancien → nouveau").is_visible()
     assert phone_page.evaluate(NO_PAGE_OVERFLOW)
     boxes = phone_page.evaluate(TABLE_BOXES)
     assert all(b["boxed"] and b["caption"] for b in boxes)
     _shoot(phone_page, "import-preview-375")
     axe(phone_page)
+
+
+def test_it_searches_the_long_territory_picker(page, membre, browser_login, axe):
+    browser_login(page, membre)
+    page.goto("/indicators/")
+    search = page.get_by_role("searchbox", name="Rechercher dans la liste : Territoire")
+    search.fill("mayen")
+    visible = page.locator("#id_territory option:not([hidden])").all_inner_texts()
+    assert visible == ["Mayenne (53)"]
+    hidden = page.locator("#id_territory optgroup").evaluate_all("gs => gs.map(g => [g.label, g.hidden])")
+    assert hidden == [["Pays", True], ["Régions", True], ["Départements", False]]
+    axe(page)

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.template import Context, Template
@@ -93,6 +94,7 @@ def test_it_withholds_small_cells_from_members_not_from_admins(client, membre, a
     assert domains["F"] == {
         "code": "F",
         "label": "Construction, Bâtiment et Travaux publics",
+        "observed": True,
         "women": None,
         "men": 301,
         "unknown": 0,
@@ -148,8 +150,8 @@ def test_it_shows_actions_by_lever_on_the_same_years(client, membre, mixite, sen
     client.force_login(membre)
     response = client.get("/indicators/")
     html = response.content.decode()
-    assert "Actions par levier et par année" in html
-    assert response.context["action_rows"][3] == (2024, [0, 1, 0, 0])
+    assert "Actions par levier et par année, et jeunes touchés" in html
+    assert response.context["work"].rows()[3] == (2024, [0, 1, 0, 0], None)
 
 
 def test_it_resets_bad_filters_with_a_message(client, membre, demo):
@@ -182,10 +184,10 @@ def _make_data(n_years):
 def test_it_keeps_queries_constant(client, membre, django_assert_num_queries, url, n_years):
     _make_data(n_years)
     client.force_login(membre)
-    # session, user, territories, domains, data version, inner territories with rows,
-    # the GROUP BY, territories with rows by year (coverage), (dashboard: memberships,
-    # actions by lever)
-    expected = 10 if url == "/indicators/" else 8
+    # session, user, territories, domains, rollup version, the territory's rollup rows,
+    # territories with rows by year (coverage), (dashboard: memberships, the groups to pick,
+    # actions by lever, reach of the actions, reach of the events)
+    expected = 12 if url == "/indicators/" else 7
     with django_assert_num_queries(expected):
         response = client.get(url + "?territory=53")
     assert response.status_code == 200
@@ -271,13 +273,19 @@ def test_it_says_so_when_a_region_has_figures_from_part_of_its_departements(clie
     assert "pour Bretagne, seul 1 des 4 territoires a des chiffres" in html
 
 
-def test_it_names_territories_with_their_level(client, membre):
+def test_it_groups_the_territory_picker_by_level_sorted_by_name(client, membre):
     client.force_login(membre)
     html = client.get("/indicators/").content.decode()
-    assert "Paris (département, D75)</option>" in html
-    assert "Nouvelle-Aquitaine (région, 75)</option>" in html
-    assert "Guadeloupe (région, 01)</option>" in html
-    assert "Guadeloupe (département, 971)</option>" in html
+    select = html.split('name="territory"')[1].split("</select>")[0]
+    assert "data-searchable" in html.split('name="territory"')[0].rsplit("<select", 1)[1] + select[:200]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert [label for label, _body in groups] == ["Pays", "Régions", "Départements"]
+    regions = re.findall(r">([^<]+)</option>", groups[1][1])
+    assert regions[:3] == ["Auvergne-Rhône-Alpes (84)", "Bourgogne-Franche-Comté (27)", "Bretagne (53)"]
+    departements = dict(re.findall(r'value="([^"]+)"[^>]*>([^<]+)</option>', groups[2][1]))
+    assert departements["D53"] == "Mayenne (53)" and departements["D75"] == "Paris (75)"
+    names = list(departements.values())
+    assert names == sorted(names, key=str.casefold)
 
 
 def test_it_resets_a_domain_of_the_other_nomenclature_without_an_error(client, membre):

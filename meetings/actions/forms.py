@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import ContactChoiceField, DateInput, GroupLevers, group_contacts
+from ..fields import ContactChoiceField, DateInput, GroupLevers, group_contacts, reach_help
 from ..models import Action
 
 
 class ActionForm(GroupLevers, forms.ModelForm):
     class Meta:
         model = Action
-        fields = ["title", "kind", "owner", "due_date", "lever", "status", "description", "progress"]
+        fields = [
+            "title", "kind", "owner", "due_date", "lever", "status", "description", "progress", *Action.REACH_FIELDS
+        ]  # fmt: skip
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -25,6 +27,7 @@ class ActionForm(GroupLevers, forms.ModelForm):
         self.use_group_levers(group)
         if self.instance.pk is None:
             del self.fields["progress"]  # nothing to report on an action just decided
+        reach_help(self.fields)
 
 
 class ActionProgressForm(forms.ModelForm):

@@ -18,8 +18,9 @@ def create_action(
     lever_name="",
     kind=Action.Kind.ACTION,
     status=Action.Status.TODO,
+    **reach,
 ):
-    """A decision becomes an action, owned by one contact."""
+    """A decision becomes an action, owned by one contact; `reach` (Action.REACH_FIELDS) when recorded."""
     if owner is None:
         raise ValidationError(_("An action needs an owner."))
     if meeting is not None and meeting.group_id != group.pk:
@@ -34,6 +35,7 @@ def create_action(
         lever=lever,
         lever_name=lever_name,
         kind=kind,
+        **reach,
         status=status,
     )
 

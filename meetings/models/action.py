@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .meeting import GroupContentQuerySet, Lever, Meeting
+from .meeting import GroupContentQuerySet, Lever, Meeting, Reach
 
 OPEN_STATUSES = ("todo", "in_progress")
 
@@ -38,7 +38,7 @@ class ActionQuerySet(GroupContentQuerySet):
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
 
-class Action(models.Model):
+class Action(Reach):
     """Something a group decided to do, owned by one contact."""
 
     class Status(models.TextChoices):

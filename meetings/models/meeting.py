@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reference.models import Stage
 from reference.timezones import PARIS
 
 
@@ -23,6 +24,29 @@ class Lever(models.TextChoices):
     FORMER = "former", _("Train")
     ROLES_MODELES = "roles_modeles", _("Role models")
     AUTRE = "autre", _("Other")
+
+
+class Reach(models.Model):
+    """The young people an action or an event reached, by sex, and the stage of the path they count
+    toward (SPEC.md, "Indicators"). Empty when not recorded: missing is not zero."""
+
+    reached_women = models.PositiveIntegerField(_("young women reached"), null=True, blank=True)
+    reached_men = models.PositiveIntegerField(_("young men reached"), null=True, blank=True)
+    reached_unknown = models.PositiveIntegerField(_("young people reached, sex not recorded"), null=True, blank=True)
+    reached_stage = models.CharField(
+        _("stage they count toward"), max_length=20, choices=Stage.choices, default=Stage.SENSIBILISES
+    )
+
+    REACH_FIELDS = ("reached_women", "reached_men", "reached_unknown", "reached_stage")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reached(self):
+        """How many were reached in all, or None when nothing was recorded."""
+        counts = [self.reached_women, self.reached_men, self.reached_unknown]
+        return None if all(n is None for n in counts) else sum(n or 0 for n in counts)
 
 
 class GroupContentQuerySet(models.QuerySet):
@@ -44,7 +68,7 @@ class MeetingQuerySet(GroupContentQuerySet):
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
 
 
-class Meeting(models.Model):
+class Meeting(Reach):
     """A meeting (or an event such as the Semaine de la mixité) of a working group."""
 
     class Kind(models.TextChoices):

@@ -6,7 +6,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..fields import DateInput, TimeInput
+from ..fields import DateInput, TimeInput, reach_help
 from ..models import Meeting
 from . import services, timing
 
@@ -44,11 +44,19 @@ class MeetingForm(forms.Form):
         choices=[c for c in Meeting.Status.choices if c[0] != Meeting.Status.CANCELLED],
         initial=Meeting.Status.PLANNED,
     )
+    reached_women = Meeting._meta.get_field("reached_women").formfield()
+    reached_men = Meeting._meta.get_field("reached_men").formfield()
+    reached_unknown = Meeting._meta.get_field("reached_unknown").formfield()
+    reached_stage = Meeting._meta.get_field("reached_stage").formfield()
 
     def __init__(self, *args, meeting=None, **kwargs):
         self.meeting = meeting
         self.notes = []  # what the form decided on its own (an ambiguous time), to be said
         super().__init__(*args, **kwargs)
+        reach_help(self.fields)
+
+    def reach(self):
+        return {name: self.cleaned_data[name] for name in Meeting.REACH_FIELDS}
 
     def clean(self):
         cleaned = super().clean()
@@ -77,6 +85,7 @@ class MeetingForm(forms.Form):
             "place": meeting.place,
             "video_url": meeting.video_url,
             "status": meeting.status,
+            **{name: getattr(meeting, name) for name in Meeting.REACH_FIELDS},
         }
 
 

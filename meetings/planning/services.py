@@ -278,3 +278,14 @@ def cancel(meeting, *, by=None):
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     meeting.refresh_from_db()
     return meeting
+
+
+def record_reach(meeting, **reach):
+    """The young people an event reached (Meeting.REACH_FIELDS), as its form gives them; a form
+    saved unchanged writes nothing."""
+    changed = {name: value for name, value in reach.items() if getattr(meeting, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(meeting, name, value)
+        meeting.save(update_fields=[*changed, "updated_at"])
+    return meeting

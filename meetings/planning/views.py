@@ -79,6 +79,7 @@ def meeting_new(request, slug):
             kind=data["kind"],
             all_day=data["all_day"],
         )
+        services.record_reach(meeting, **form.reach())
         _say_notes(request, form)
         messages.success(request, _("Meeting created."))
         return redirect(meeting)
@@ -107,6 +108,7 @@ def edit(request, pk):
             status=data["status"],
             by=request.user,
         )
+        services.record_reach(meeting, **form.reach())
         _say_notes(request, form)
         if (meeting.sequence, meeting.updated_at) == before:
             messages.info(request, _("Nothing changed: nothing was saved or sent."))

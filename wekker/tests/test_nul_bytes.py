@@ -79,9 +79,10 @@ def test_it_says_so_in_french_and_changes_nothing(client, pages, mixite):
     body = urlencode({"name": "Nouveau\x00nom"})
     response = client.post(url, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400 and "Requête incorrecte" in response.content.decode()
-    response = client.post(url, {"name": "Nouveau\x00nom"})  # multipart
-    assert response.status_code == 400
-    assert client.post("/indicators/import/", {"token": "a\x00b"}).status_code == 400
+    # Multipart bodies are left to their views (an upload sets its own handlers): the form's
+    # text fields refuse NUL themselves, in French.
+    response = client.post(url, {"name": "Nouveau\x00nom"})
+    assert response.status_code == 200 and "Le caractère nul n’est pas autorisé" in response.content.decode()
     mixite.refresh_from_db()
     assert mixite.name == name
 

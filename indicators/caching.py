@@ -1,0 +1,28 @@
+"""The observatory's cache fails open: with the cache unreachable (Redis stopped, a timeout)
+the figures and charts are computed without it, a warning logged, never a 500."""
+
+import logging
+
+from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What an unreachable cache raises.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def cached(key, compute, seconds):
+    """The value under `key`, or compute() kept there for `seconds`."""
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unreachable, %s computed without it: %s", key, exc)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, seconds)
+        except CACHE_ERRORS as exc:
+            logger.warning("cache unreachable, %s not kept: %s", key, exc)
+    return value
