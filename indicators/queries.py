@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from reference.models import Territory
+from reference.models import Domain, Territory
 from reference.pickers import grouped
 
 from . import rollup
@@ -171,11 +171,23 @@ def observations_for_export(tree, territory_id, nomenclature, year, domain_code=
 
 
 CACHE_SECONDS = 24 * 3600
+REFERENCE_SECONDS = 300  # territories and domains change in the admin only: seen within five minutes
 
 
-def cached_figures(tree, territory_id, nomenclature):
+def cached_reference(version, nomenclature):
+    """(TerritoryTree, the nomenclature's domains), kept a few minutes under the rollup's version."""
+    key = f"indicators:reference:{version}:{nomenclature}"
+    found = cache.get(key)
+    if found is None:
+        found = (TerritoryTree.load(), list(Domain.objects.filter(nomenclature=nomenclature).order_by("code")))
+        cache.set(key, found, REFERENCE_SECONDS)
+    return found
+
+
+def cached_figures(tree, territory_id, nomenclature, version=None):
     """figures_for and its coverage, cached under the rollup's version: an import moves it."""
-    key = f"indicators:figures:{rollup.version()}:{territory_id}:{nomenclature}"
+    version = rollup.version() if version is None else version
+    key = f"indicators:figures:{version}:{territory_id}:{nomenclature}"
     figures = cache.get(key)
     if figures is None:
         figures = figures_for(territory_id, nomenclature)

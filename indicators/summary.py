@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from reference.models import STAGE_ORDER, Domain, Stage
+from reference.models import STAGE_ORDER, Stage
 
 from . import metrics
 
@@ -268,7 +268,3 @@ def _trend(cells, years, withhold):
             shares[stage] = _round(share, 4) if totals and withhold.share_shown(w, m) else None
         trend.append({"year": y, "share_women": shares, "observed": observed})
     return trend
-
-
-def domains_of(nomenclature):
-    return Domain.objects.filter(nomenclature=nomenclature).order_by("code")

@@ -16,22 +16,22 @@ from groups import access
 from groups.models import WorkingGroup
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 
-from . import charts, importing, uploads
+from . import charts, importing, rollup, uploads
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import ImportStatus, IndicatorImport
-from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
-from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
+from .queries import Figures, TerritoryTree, cached_figures, cached_reference, coverage, observations_for_export
+from .summary import Selection, Withholding, build_summary, withheld_label
 from .templatetags.indicators_tags import class_label
 from .timeline import timeline, trend_on
 
 
 def _summary(request, *, groups=()):
     """The filters of the request and the figures they select: territories, domains, figures."""
-    tree = TerritoryTree.load()
     nomenclature = request.GET.get("nomenclature") or Nomenclature.ROME
     if nomenclature not in Nomenclature.values:
         nomenclature = Nomenclature.ROME
-    domains = list(domains_of(nomenclature))
+    version = rollup.version()
+    tree, domains = cached_reference(version, nomenclature)
     form = DashboardFilters(request.GET, tree=tree, domains=domains, groups=groups)
     values = form.cleaned_or_default()
     selection = Selection(
@@ -46,7 +46,7 @@ def _summary(request, *, groups=()):
         figures = Figures()
         selection = Selection(territory={"code": "", "name": ""}, nomenclature=nomenclature)
     else:
-        figures = cached_figures(tree, selection.territory["id"], nomenclature)
+        figures = cached_figures(tree, selection.territory["id"], nomenclature, version)
     summary = build_summary(figures, selection, domains, sees_small_cells=request.roles.sees_small_cells)
     summary["coverage"] = None
     if selection.territory.get("id") is not None:
