@@ -324,6 +324,18 @@ def web_import(port, cookie, tmp):
     }  # fmt: skip
 
 
+def under_load(port, cookie):
+    print(f"\nUnder load: gunicorn, 2 sync workers, {CLIENTS} clients, {SECONDS:.0f} s per URL\n")
+    print("| url | requests | errors | req/s | p50 ms | p95 ms |\n| --- | --- | --- | --- | --- | --- |")
+    results = {}
+    for url in ("/bench/trivial/", *URLS):
+        load(port, cookie, url, seconds=2)  # each worker warms its cache
+        results[url] = load(port, cookie, url)
+        n, errors, rps, p50, p95_ = results[url]
+        print(f"| `{url}` | {n:,} | {errors} | {rps:.0f} | {p50:.1f} | {p95_:.1f} |")
+    return results
+
+
 def free_port():
     import socket
 
@@ -351,14 +363,7 @@ def main():
     server = start_gunicorn(port)
     cookie = session_for(admin)
     try:
-        print(f"\nUnder load: gunicorn, 2 sync workers, {CLIENTS} clients, {SECONDS:.0f} s per URL\n")
-        print("| url | requests | errors | req/s | p50 ms | p95 ms |\n| --- | --- | --- | --- | --- | --- |")
-        results = {}
-        for url in ("/bench/trivial/", *URLS):
-            load(port, cookie, url, seconds=2)  # each worker warms its cache
-            results[url] = load(port, cookie, url)
-            n, errors, rps, p50, p95_ = results[url]
-            print(f"| `{url}` | {n:,} | {errors} | {rps:.0f} | {p50:.1f} | {p95_:.1f} |")
+        results = under_load(port, cookie)
         trivial = results["/bench/trivial/"]
         for url in URLS:
             print(f"\n`{url}` against the trivial view: {results[url][3] / trivial[3]:.1f}× its p50 latency, "
