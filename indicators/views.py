@@ -1,13 +1,18 @@
 import csv
+import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -19,18 +24,26 @@ from reference.models import STAGE_ORDER, Nomenclature, Stage
 from . import charts, importing, rollup, uploads
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import ImportStatus, IndicatorImport
-from .queries import Figures, TerritoryTree, cached_figures, cached_reference, coverage, observations_for_export
+from .queries import (
+    CACHE_SECONDS,
+    Figures,
+    TerritoryTree,
+    cached_figures,
+    cached_reference,
+    coverage,
+    observations_for_export,
+)
 from .summary import Selection, Withholding, build_summary, withheld_label
 from .templatetags.indicators_tags import class_label
 from .timeline import timeline, trend_on
 
 
-def _summary(request, *, groups=()):
+def _summary(request, *, groups=(), version=None):
     """The filters of the request and the figures they select: territories, domains, figures."""
     nomenclature = request.GET.get("nomenclature") or Nomenclature.ROME
     if nomenclature not in Nomenclature.values:
         nomenclature = Nomenclature.ROME
-    version = rollup.version()
+    version = rollup.version() if version is None else version
     tree, domains = cached_reference(version, nomenclature)
     form = DashboardFilters(request.GET, tree=tree, domains=domains, groups=groups)
     values = form.cleaned_or_default()
@@ -143,8 +156,16 @@ def _biggest_leak(path):
 
 @login_required
 def summary_json(request):
-    _form, summary = _summary(request)
-    return JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
+    """The figures as JSON; the same question on the same rollup version is answered from the cache."""
+    query = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:32]
+    version = rollup.version()
+    key = f"indicators:json:{version}:{request.roles.sees_small_cells}:{get_language()}:{query}"
+    body = cache.get(key)
+    if body is None:
+        _form, summary = _summary(request, version=version)
+        body = json.dumps(summary, cls=DjangoJSONEncoder, ensure_ascii=False)
+        cache.set(key, body, CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "\n")
