@@ -78,7 +78,8 @@ def _groups(request):
 
 @login_required
 def dashboard(request):
-    form, summary = _summary(request, groups=_groups(request))
+    version = rollup.version()
+    form, summary = _summary(request, groups=_groups(request), version=version)
     summary["stage_labels"] = [(s["stage"], s["label"]) for s in summary["stages"]]
     territory = form.chosen_territory
     is_root = territory is None or territory.get("parent_id") is None
@@ -106,8 +107,21 @@ def dashboard(request):
         "withheld_label": withheld_label(),
         "min_share_denominator": settings.INDICATORS_MIN_SHARE_DENOMINATOR,
         "query_string": request.GET.urlencode(),
+        "fragment_key": _question_key(request, version),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _question_key(request, version):
+    """What the figures shown depend on: the rollup's version, the filters and the small-cell rule."""
+    query = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:32]
+    sees, small, least = (
+        request.roles.sees_small_cells,
+        settings.INDICATORS_SMALL_CELL_MAX,
+        settings.INDICATORS_MIN_SHARE_DENOMINATOR,
+    )
+    rule = (sees, small, least)
+    return f"{version}:{':'.join(map(str, rule))}:{query}"
 
 
 def _charts(summary, focus, work):
@@ -157,9 +171,8 @@ def _biggest_leak(path):
 @login_required
 def summary_json(request):
     """The figures as JSON; the same question on the same rollup version is answered from the cache."""
-    query = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:32]
     version = rollup.version()
-    key = f"indicators:json:{version}:{request.roles.sees_small_cells}:{get_language()}:{query}"
+    key = f"indicators:json:{get_language()}:{_question_key(request, version)}"
     body = cache.get(key)
     if body is None:
         _form, summary = _summary(request, version=version)
