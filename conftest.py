@@ -109,9 +109,12 @@ def _fast_settings(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Never the broker's Redis: clearing the cache between tests must not touch queued tasks.
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "fallback": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"},
+        "default": local,
+        "fallback": {**local, "LOCATION": "fallback"},
+        "pages": local,  # the same store as "default", as in production
+        "template_fragments": local,
     }
 
 
@@ -141,14 +144,13 @@ def closed_port():
 @pytest.fixture
 def redis_down(settings):
     """The shared cache on a Redis at a port where nothing answers: Redis stopped."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
-        },
+    down = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
     }
+    pages = {**down, "BACKEND": "wekker.cache.FailOpenRedisCache"}
+    settings.CACHES = {**settings.CACHES, "default": down, "pages": pages, "template_fragments": pages}
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ No page sums raw observations: the rollup is refreshed by each import.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from reference.models import Territory
+from reference.models import Domain, Territory
 from reference.pickers import grouped
 
 from . import rollup
@@ -170,15 +170,26 @@ def observations_for_export(tree, territory_id, nomenclature, year, domain_code=
 
 
 CACHE_SECONDS = 24 * 3600
+REFERENCE_SECONDS = 300  # territories and domains change in the admin only: seen within five minutes
 
 
-def cached_figures(tree, territory_id, nomenclature):
+def cached_reference(version, nomenclature):
+    """(TerritoryTree, the nomenclature's domains), kept a few minutes under the rollup's version."""
+    return cached(
+        f"indicators:reference:{version}:{nomenclature}",
+        lambda: (TerritoryTree.load(), list(Domain.objects.filter(nomenclature=nomenclature).order_by("code"))),
+        REFERENCE_SECONDS,
+    )
+
+
+def cached_figures(tree, territory_id, nomenclature, version=None):
     """figures_for and its coverage, cached under the rollup's version: an import moves it.
     With the cache unreachable they are computed without it (caching.cached)."""
+    version = rollup.version() if version is None else version
 
     def compute():
         figures = figures_for(territory_id, nomenclature)
         figures.territories = territories_with_rows(tree, territory_id, nomenclature)
         return figures
 
-    return cached(f"indicators:figures:{rollup.version()}:{territory_id}:{nomenclature}", compute, CACHE_SECONDS)
+    return cached(f"indicators:figures:{version}:{territory_id}:{nomenclature}", compute, CACHE_SECONDS)

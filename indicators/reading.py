@@ -235,17 +235,7 @@ def check_rows(binary, parsed, lookups=None, progress=None):
     columns = None
     lookups = lookups or Lookups()
     rows = 0
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            # A cell past the csv module's limit (131,072 characters) stops the reader: the rest cannot be read.
-            parsed.error(reader.line_num, None, _("a cell is too long or malformed; the file cannot be read further"))
-            return
-        if not any(cell.strip() for cell in record):
-            continue
+    for record in _records(reader, parsed):
         if columns is None:
             columns = _header(record, reader.line_num, parsed)
             if not parsed.ok:
@@ -264,6 +254,21 @@ def check_rows(binary, parsed, lookups=None, progress=None):
 
 
 PROGRESS_EVERY = 10_000
+
+
+def _records(reader, parsed):
+    """The file's non-blank records; a cell past the csv module's limit (131,072 characters)
+    stops the reader with a row error: the rest cannot be read."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            parsed.error(reader.line_num, None, _("a cell is too long or malformed; the file cannot be read further"))
+            return
+        if any(cell.strip() for cell in record):
+            yield record
 
 
 def _header(record, line, parsed):

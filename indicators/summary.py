@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from reference.models import STAGE_ORDER, Domain, Stage
+from reference.models import STAGE_ORDER, Stage
 
 from . import metrics
 
@@ -110,9 +110,8 @@ def build_summary(figures, selection, domains, *, sees_small_cells):
     domains = list(domains)
     shown_ids = {d.id for d in domains if not selection.domain or d.code == selection.domain}
     cells = _Cells(figures, domains, shown_ids)
-    same_territories = previous_year is not None and figures.territories.get(year) == figures.territories.get(
-        previous_year
-    )
+    territories = figures.territories
+    same_territories = previous_year is not None and territories.get(year) == territories.get(previous_year)
     context = (cells, year, previous_year, selection.rule, withhold, same_territories)
     stages_out = [_stage_block(context, stage) for stage in STAGE_ORDER]
     true_totals = {stage: cells.totals(year, stage, shown_only=True) for stage in STAGE_ORDER}
@@ -268,7 +267,3 @@ def _trend(cells, years, withhold):
             shares[stage] = _round(share, 4) if totals and withhold.share_shown(w, m) else None
         trend.append({"year": y, "share_women": shares, "observed": observed})
     return trend
-
-
-def domains_of(nomenclature):
-    return Domain.objects.filter(nomenclature=nomenclature).order_by("code")

@@ -1,13 +1,17 @@
 import csv
+import hashlib
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -16,22 +20,30 @@ from groups import access
 from groups.models import WorkingGroup
 from reference.models import STAGE_ORDER, Nomenclature, Stage
 
-from . import charts, importing, uploads
+from . import caching, charts, importing, rollup, uploads
 from .forms import RULE_CHOICES, DashboardFilters, ImportForm
 from .models import ImportStatus, IndicatorImport
-from .queries import Figures, TerritoryTree, cached_figures, coverage, observations_for_export
-from .summary import Selection, Withholding, build_summary, domains_of, withheld_label
+from .queries import (
+    CACHE_SECONDS,
+    Figures,
+    TerritoryTree,
+    cached_figures,
+    cached_reference,
+    coverage,
+    observations_for_export,
+)
+from .summary import Selection, Withholding, build_summary, withheld_label
 from .templatetags.indicators_tags import class_label
 from .timeline import timeline, trend_on
 
 
-def _summary(request, *, groups=()):
+def _summary(request, *, groups=(), version=None):
     """The filters of the request and the figures they select: territories, domains, figures."""
-    tree = TerritoryTree.load()
     nomenclature = request.GET.get("nomenclature") or Nomenclature.ROME
     if nomenclature not in Nomenclature.values:
         nomenclature = Nomenclature.ROME
-    domains = list(domains_of(nomenclature))
+    version = rollup.version() if version is None else version
+    tree, domains = cached_reference(version, nomenclature)
     form = DashboardFilters(request.GET, tree=tree, domains=domains, groups=groups)
     values = form.cleaned_or_default()
     selection = Selection(
@@ -46,7 +58,7 @@ def _summary(request, *, groups=()):
         figures = Figures()
         selection = Selection(territory={"code": "", "name": ""}, nomenclature=nomenclature)
     else:
-        figures = cached_figures(tree, selection.territory["id"], nomenclature)
+        figures = cached_figures(tree, selection.territory["id"], nomenclature, version)
     summary = build_summary(figures, selection, domains, sees_small_cells=request.roles.sees_small_cells)
     summary["coverage"] = None
     if selection.territory.get("id") is not None:
@@ -65,7 +77,8 @@ def _groups(request):
 
 @login_required
 def dashboard(request):
-    form, summary = _summary(request, groups=_groups(request))
+    version = rollup.version()
+    form, summary = _summary(request, groups=_groups(request), version=version)
     summary["stage_labels"] = [(s["stage"], s["label"]) for s in summary["stages"]]
     territory = form.chosen_territory
     is_root = territory is None or territory.get("parent_id") is None
@@ -93,8 +106,21 @@ def dashboard(request):
         "withheld_label": withheld_label(),
         "min_share_denominator": settings.INDICATORS_MIN_SHARE_DENOMINATOR,
         "query_string": request.GET.urlencode(),
+        "fragment_key": _question_key(request, version),
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+def _question_key(request, version):
+    """What the figures shown depend on: the rollup's version, the filters and the small-cell rule."""
+    query = hashlib.sha256(repr(sorted(request.GET.lists())).encode()).hexdigest()[:32]
+    sees, small, least = (
+        request.roles.sees_small_cells,
+        settings.INDICATORS_SMALL_CELL_MAX,
+        settings.INDICATORS_MIN_SHARE_DENOMINATOR,
+    )
+    rule = (sees, small, least)
+    return f"{version}:{':'.join(map(str, rule))}:{query}"
 
 
 def _charts(summary, focus, work):
@@ -143,8 +169,15 @@ def _biggest_leak(path):
 
 @login_required
 def summary_json(request):
-    _form, summary = _summary(request)
-    return JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
+    """The figures as JSON; the same question on the same rollup version is answered from the cache."""
+    version = rollup.version()
+    key = f"indicators:json:{get_language()}:{_question_key(request, version)}"
+
+    def compute():
+        _form, summary = _summary(request, version=version)
+        return json.dumps(summary, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    return HttpResponse(caching.cached(key, compute, CACHE_SECONDS), content_type="application/json")
 
 
 FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "\n")

@@ -261,6 +261,12 @@ elif CACHE_URL in ("", "locmem://"):
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, not {CACHE_URL!r}")
 CACHES["fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"}
+# What pages keep (the observatory's figures and charts, template fragments): the same store,
+# but with Redis down a miss, not an error (wekker/cache.py): the page is computed.
+CACHES["pages"] = dict(CACHES["default"])
+if CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+    CACHES["pages"]["BACKEND"] = "wekker.cache.FailOpenRedisCache"
+CACHES["template_fragments"] = CACHES["pages"]
 
 
 # Mail: EMAIL_URL (smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…,

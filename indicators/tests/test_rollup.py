@@ -72,3 +72,13 @@ def test_it_gives_the_national_statistics_as_before(client, admin_user):
         assert domain["share_women"] == round(w / (w + m), 4)
         assert domain["class"] == metrics.mixite_class(w / (w + m), overall_share=overall)
     assert Rollup.objects.filter(territory__code="FR", nomenclature="fap2009").count() == 87
+
+
+def test_it_shows_new_figures_on_the_cached_page_after_an_import(client, membre):
+    obs("35", "F", "formation", 40, 60)
+    client.force_login(membre)
+    assert "40,0 %" in client.get("/indicators/?territory=35").content.decode()
+    assert "40,0 %" in client.get("/indicators/?territory=35").content.decode()
+    import_file(b"period,territory,domain,stage,women,men\n2024,35,F,formation,45,55\n", file_name="maj.csv")
+    html = client.get("/indicators/?territory=35").content.decode()
+    assert "45,0 %" in html and "40,0 %" not in html

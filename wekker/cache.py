@@ -1,0 +1,37 @@
+"""A Redis cache whose outage reads as a miss: for what pages keep (figures, charts, fragments).
+
+The login throttle keeps its counters in the "default" cache, which raises when Redis is down
+so that the throttle can fall back and keep limiting (wekker/throttle.py). What pages keep
+only saves work: there an unreachable Redis is a miss, a warning in the log, and the page is
+computed, never a 500.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+ERRORS = (RedisError, OSError)
+
+
+class FailOpenRedisCache(RedisCache):
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except ERRORS as exc:
+            logger.warning("cache unreachable, read as a miss: %s", exc)
+            return default
+
+    def set(self, key, value, timeout=None, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except ERRORS as exc:
+            logger.warning("cache unreachable, nothing kept: %s", exc)
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except ERRORS as exc:
+            logger.warning("cache unreachable, read as misses: %s", exc)
+            return {}
