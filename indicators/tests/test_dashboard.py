@@ -306,3 +306,13 @@ def test_it_computes_the_figures_without_the_cache_when_redis_is_down(client, me
     client.force_login(membre)
     response = client.get(url, {"territory": "53", "year": "2024"})
     assert response.status_code == 200
+
+
+def test_it_keeps_each_language_s_figures_apart_in_the_cache(client, membre, demo):
+    """The cached sections are per language: a page asked in English first stays French in French."""
+    client.force_login(membre)
+    english = client.get("/indicators/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Share of women at each stage" in english
+    french = client.get("/indicators/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Share of women at each stage" not in french
+    assert "Part de femmes à chaque étape" in french
