@@ -296,6 +296,10 @@ def _check_row(record, line, columns, lookups, parsed):
         index = columns.get(column)
         return record[index].strip() if index is not None and index < len(record) else ""
 
+    with_nul = [i for i, value in enumerate(record) if "\x00" in value]
+    if with_nul:  # no database stores it (PostgreSQL refuses it outright)
+        parsed.error(line, {i: c for c, i in columns.items()}.get(with_nul[0]), _("this cell holds a NUL character"))
+        return None
     too_long = [i for i, value in enumerate(record) if len(value) > MAX_CELL]
     if too_long:
         names = {i: c for c, i in columns.items()}

@@ -35,6 +35,8 @@ def edit_data(meeting, **changes):
             value = value.strftime("%H:%M")
         elif isinstance(value, bool):
             value = "on" if value else ""
+        elif value is None:
+            value = ""  # an empty field (the reach not counted)
         data[name] = value
     data.update(changes)
     return {name: value for name, value in data.items() if value != "" or name in ("title", "place", "video_url")}
