@@ -32,6 +32,7 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from groups.models import Membership
@@ -116,6 +117,28 @@ def insert(deliveries):
     if deliveries:
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
     return len(deliveries)
+
+
+def due_chunks(now, size=None):
+    """The ids of the pending deliveries due at `now`, oldest due first, in lists of `size`
+    (settings.DELIVERY_CHUNK_SIZE): what a pass fans out, one chunk task each. Nothing is
+    claimed here: each chunk claims its own rows when it runs (`send_chunk`), and a row
+    another chunk holds (its lease ends later than `now`) is not listed."""
+    size = size or settings.DELIVERY_CHUNK_SIZE
+    pks = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return [pks[start : start + size] for start in range(0, len(pks), size)]
+
+
+def send_chunk(pks, now=None, *, clock=wall_clock):
+    """Claim these deliveries (those still pending, due and free: SKIP LOCKED) and send them,
+    on one SMTP connection. A row another chunk took, or sent, meanwhile is skipped."""
+    now = now or clock()
+    claimed = lease.claim(now, len(pks), clock=clock, pks=pks)
+    return send_claimed(claimed, now, clock=clock)
 
 
 def claim_batch(now, size=BATCH_SIZE, *, clock=wall_clock):
