@@ -203,15 +203,16 @@ def send_claimed(claimed, now, result=None, *, clock=wall_clock):
         return result
     batch = Batch(deliveries, now.astimezone(PARIS).date())
     smtp = mail.get_connection()
-    try:
-        for delivery in deliveries:
-            at = clock()
-            claimed.renew_if_due(at)
-            if delivery.pk not in claimed or not claimed.holds(delivery.pk):
-                continue  # taken over by another dispatcher after this lease ran out
-            _send_one(delivery, claimed, batch, smtp, result, at)
-    finally:
-        _close_quietly(smtp)
+    with lease.quick_commits():
+        try:
+            for delivery in deliveries:
+                at = clock()
+                claimed.renew_if_due(at)
+                if not claimed.holds(delivery.pk, at):
+                    continue  # taken over by another dispatcher after this lease ran out
+                _send_one(delivery, claimed, batch, smtp, result, at)
+        finally:
+            _close_quietly(smtp)
     return result
 
 

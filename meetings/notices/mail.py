@@ -111,17 +111,41 @@ def _address(name, email):
 def meeting_context(delivery, batch, now):
     """What every mail about a meeting shows: the meeting, its published agenda, my actions in its group."""
     meeting = delivery.meeting
-    meeting_url = absolute_url(meeting.get_absolute_url())
-    return {
+    context = {
         "meeting": meeting,
         "group": meeting.group,
         "agenda_published": meeting.agenda_published_at is not None,
         "agenda": batch.agendas.get(meeting.pk, []),
-        "meeting_url": meeting_url,
-        "group_actions": [a for a in batch.actions.get(delivery.contact_id, []) if a.group_id == meeting.group_id],
-        "days_ahead": days_ahead(meeting.starts_at, now),
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
         "documents": mail_documents(batch, meeting),
     }
+    return {
+        **context,
+        **shared_parts(batch, context),
+        "group_actions": [a for a in batch.actions.get(delivery.contact_id, []) if a.group_id == meeting.group_id],
+        "days_ahead": days_ahead(meeting.starts_at, now),
+    }
+
+
+# The blocks every recipient of a meeting reads alike, by context name.
+SHARED_PARTS = {
+    "meeting_html": "meetings/emails/_meeting.html",
+    "meeting_txt": "meetings/emails/_meeting.txt",
+    "agenda_html": "meetings/emails/_agenda.html",
+    "agenda_txt": "meetings/emails/_agenda.txt",
+}
+
+
+def shared_parts(batch, context):
+    """The meeting, its documents and its agenda, rendered once per meeting of a batch (then
+    inserted as they are in each recipient's mail), from `context`, which says nothing of the
+    recipient."""
+    meeting = context["meeting"]
+    known = vars(batch).setdefault("shared_parts", {})
+    key = (meeting.pk, meeting.sequence)
+    if key not in known:
+        known[key] = {name: render_to_string(template, context) for name, template in SHARED_PARTS.items()}
+    return known[key]
 
 
 def mail_documents(batch, meeting):

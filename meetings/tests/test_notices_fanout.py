@@ -90,3 +90,30 @@ def test_the_pass_sends_a_chunk_itself_when_the_broker_fails_mid_pass(monkeypatc
     make_meeting(group, timezone.now() + dt.timedelta(hours=3))
     assert tasks.dispatch_reminders.apply().get()["sent"] == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_chunk_renders_what_a_meetings_recipients_share_once(settings, queued):
+    """The meeting, its documents and agenda: rendered once per meeting, in every recipient's mail."""
+    from django.test.signals import template_rendered
+
+    group, people = make_group(members=5, coordinators=1, offsets=[1])
+    meeting = make_meeting(group, timezone.now() + dt.timedelta(hours=3), title="Forum des métiers")
+    rendered = []
+
+    def count(sender, template, context, **kwargs):
+        rendered.append(template.name)
+
+    tasks.dispatch_reminders.apply()
+    ((pks, now),) = queued
+    template_rendered.connect(count)
+    try:
+        assert tasks.send_chunk.run(pks, now)["sent"] == 6
+    finally:
+        template_rendered.disconnect(count)
+    assert rendered.count("meetings/emails/_meeting.html") == 1
+    assert rendered.count("meetings/emails/_agenda.txt") == 1
+    assert rendered.count("meetings/emails/reminder.html") == 6
+    for message in mail.outbox:
+        html = message.alternatives[0][0]
+        assert f"{group.name} – Forum des métiers</h1>" in html
+        assert meeting.get_absolute_url() in html and meeting.get_absolute_url() in message.body
