@@ -263,14 +263,13 @@ def main():
 
 def report(rows, idle, due):
     print(f"\n{due} reminders due, chunks of {settings.DELIVERY_CHUNK_SIZE}, SMTP sink delay {DELAY * 1000:.0f} ms")
-    print(
-        f"{'workers':<38} {'seconds':>8} {'mails/s':>8} {'ms/mail':>8} {'sent':>6} {'dup':>4} {'lost':>5} {'killed at':>9}"
-    )
+    columns = ("seconds", "mails/s", "ms/mail", "sent", "dup", "lost", "killed at")
+    print(f"{'workers':<38} " + " ".join(f"{c:>9}" for c in columns))
     for label, seconds, sent, killed_at, received, duplicates, losses in rows:
         killed = f"{killed_at:.1f} s" if killed_at is not None else "–"
         print(
-            f"{label:<38} {seconds:>8.1f} {sent / seconds:>8.0f} {1000 * seconds / sent:>8.2f} {received:>6} "
-            f"{duplicates:>4} {losses:>5} {killed:>9}"
+            f"{label:<38} {seconds:>9.1f} {sent / seconds:>9.0f} {1000 * seconds / sent:>9.2f} {received:>9} "
+            f"{duplicates:>9} {losses:>9} {killed:>9}"
         )
     one, two = rows[0][1], rows[1][1]
     print(f"two workers / one: {two / one:.2f}×")
