@@ -21,6 +21,7 @@ BENCH_SMTP_DELAY_MS (a relay's latency). `BENCH_REUSE=1` keeps the data of a pre
 """
 
 import collections
+import contextlib
 import logging
 import os
 import signal
@@ -222,11 +223,36 @@ def profile(size=1000):
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
 
-def main():
+@contextlib.contextmanager
+def sink_running():
+    """The SMTP sink on a free port, and the environment of workers that send to it."""
     from aiosmtpd.controller import Controller
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
+    sink, port = Sink(), benchutil.free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, worker_env(port)
+    finally:
+        controller.stop()
+        purge()
 
+
+def two_workers_run():
+    """The due reminders through two workers of concurrency 2: (seconds, sent, received, duplicates, losses)."""
+    tasks.dispatch_reminders.app.conf.task_default_queue = QUEUE
+    expected = expected_recipients()
+    with sink_running() as (sink, env):
+        workers = [start_worker(name, env) for name in ("a", "b")]
+        try:
+            seconds, sent, _killed, received, duplicates, losses = run(sink, expected, workers)
+        finally:
+            stop(workers)
+    return seconds, sent, received, duplicates, losses
+
+
+def main():
     if "bench" not in str(connection.settings_dict["NAME"]):
         sys.exit("This benchmark empties the database it is given: its name must contain 'bench'.")
     tasks.dispatch_reminders.app.conf.task_default_queue = QUEUE
@@ -237,12 +263,8 @@ def main():
     print(f"data ready in {time.perf_counter() - started:.0f} s: {len(expected)} reminders due", flush=True)
     if os.getenv("BENCH_PROFILE"):
         return profile()
-    sink, port = Sink(), benchutil.free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    env = worker_env(port)
     rows = []
-    try:
+    with sink_running() as (sink, env):
         for label, names, kill in (
             ("1 worker × 2 processes", ["a"], None),
             ("2 workers × 2 processes", ["a", "b"], None),
@@ -254,9 +276,6 @@ def main():
             finally:
                 stop(workers)
             print(f"{label}: {rows[-1][1]:.1f} s", flush=True)
-    finally:
-        controller.stop()
-        purge()
     idle = idle_pass_ms()
     report(rows, idle, len(expected))
 
