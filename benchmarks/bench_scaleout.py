@@ -220,7 +220,7 @@ def profile(size=1000):
     profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"one chunk of {len(result.sent)} mails in one process: {1000 * elapsed / len(result.sent):.2f} ms/mail")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler).sort_stats(os.getenv("BENCH_PROFILE_SORT", "cumulative")).print_stats(40)
 
 
 @contextlib.contextmanager

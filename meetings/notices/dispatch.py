@@ -40,7 +40,7 @@ from reference.timezones import PARIS
 
 from ..messages.notice import MESSAGE
 from ..models import Action, AgendaItem, Attendance, Delivery
-from . import lease, mail
+from . import lease, mail, meeting_notices
 from .digest import DIGEST, digest_actions
 from .invitation import INVITATION
 from .meeting_notices import CANCELLATION, REMINDER, UPDATE
@@ -177,6 +177,11 @@ class Batch:
             self.digest_actions = _by_owner(digest_actions(today).filter(owner_id__in=contact_ids))
         self.ics = {}
         self.minutes_html = {}
+        # What each meeting's group needs (its coordinators for Reply-To, who leaves it), read
+        # for all the groups of the batch at once rather than group by group.
+        group_ids = {d.meeting.group_id for d in deliveries if d.meeting_id}
+        mail.coordinator_addresses(self, group_ids)
+        meeting_notices.membership_ends(self, group_ids)
 
 
 def _by_owner(actions):

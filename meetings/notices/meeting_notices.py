@@ -59,14 +59,22 @@ class MeetingNotice(Notice):
 
 
 def _leaves_before(batch, meeting, contact_id):
-    """True when the contact's membership ends by the meeting's first day (read once per group and batch)."""
-    cache = batch.__dict__.setdefault("membership_ends", {})
-    if meeting.group_id not in cache:
-        cache[meeting.group_id] = dict(
-            Membership.objects.filter(group_id=meeting.group_id, left__isnull=False).values_list("contact_id", "left")
-        )
-    left = cache[meeting.group_id].get(contact_id)
+    """True when the contact's membership ends by the meeting's first day."""
+    left = membership_ends(batch, [meeting.group_id])[meeting.group_id].get(contact_id)
     return left is not None and left <= meeting.first_day
+
+
+def membership_ends(batch, group_ids):
+    """{group id: {contact id: the day their membership ends}}, read for all the missing groups at once."""
+    cache = batch.__dict__.setdefault("membership_ends", {})
+    missing = set(group_ids) - set(cache)
+    if missing:
+        for group_id in missing:
+            cache[group_id] = {}
+        rows = Membership.objects.filter(group_id__in=missing, left__isnull=False)
+        for group_id, contact_id, left in rows.values_list("group_id", "contact_id", "left"):
+            cache[group_id][contact_id] = left
+    return cache
 
 
 class ReminderNotice(MeetingNotice):
