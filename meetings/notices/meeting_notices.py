@@ -181,7 +181,9 @@ class UpdateNotice(MeetingNotice):
     def plan(self, now):
         latest = MeetingChange.objects.filter(meeting=OuterRef("pk")).order_by("-sequence")
         changed = (
-            Meeting.objects.filter(starts_at__gt=now, status__in=LIVE)
+            # Meetings with a change record first (few): not a subquery per meeting still ahead.
+            Meeting.objects.filter(pk__in=MeetingChange.objects.values("meeting_id"))
+            .filter(starts_at__gt=now, status__in=LIVE)
             .annotate(change_seq=Subquery(latest.values("sequence")[:1]))
             .filter(change_seq__isnull=False)
             .annotate(changed_at=Subquery(latest.values("changed_at")[:1]))
