@@ -7,7 +7,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Benchmarks that empty their database and fill it with their own data (never the seed_scale one).
-OWN_DATA = {"bench_reminders.py", "bench_scaleout.py"}
+OWN_DATA = {"bench_reminders.py", "bench_scaleout.py", "bench_instances.py"}
 
 
 def main():
