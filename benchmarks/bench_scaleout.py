@@ -17,7 +17,9 @@ starting in 12 hours: 10,008 reminders due. Then, each time from the same state:
 - the idle pass (nothing due), timed in this process.
 
 The sink (aiosmtpd, in this process) accepts every message at once, or after
-BENCH_SMTP_DELAY_MS (a relay's latency). `BENCH_REUSE=1` keeps the data of a previous run.
+BENCH_SMTP_DELAY_MS (a relay's latency). `BENCH_REUSE=1` keeps the data of a previous run;
+`BENCH_INLINE=1` sends the due reminders in this process instead (no worker, no SMTP: the
+per-mail cost), `BENCH_PROFILE=1` prints the cProfile of one 1,000-mail chunk.
 """
 
 import collections
@@ -252,6 +254,26 @@ def two_workers_run():
     return seconds, sent, received, duplicates, losses
 
 
+def inline():
+    """The due reminders sent in this process, no worker (Django's in-memory backend): Wekker's
+    own per-mail cost, without Celery or SMTP. BENCH_INLINE=1."""
+    due_rows().delete()
+    now = dispatch.wall_clock()
+    dispatch.plan(now)
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        sent = len(dispatch.send_due(now).sent)
+        elapsed = time.perf_counter() - started
+    print(f"in one process: {sent} sent in {elapsed:.1f} s, {1000 * elapsed / sent:.2f} ms/mail, {queries} queries")
+
+
 def main():
     if "bench" not in str(connection.settings_dict["NAME"]):
         sys.exit("This benchmark empties the database it is given: its name must contain 'bench'.")
@@ -263,6 +285,8 @@ def main():
     print(f"data ready in {time.perf_counter() - started:.0f} s: {len(expected)} reminders due", flush=True)
     if os.getenv("BENCH_PROFILE"):
         return profile()
+    if os.getenv("BENCH_INLINE"):
+        return inline()
     rows = []
     with sink_running() as (sink, env):
         for label, names, kill in (
