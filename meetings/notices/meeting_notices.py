@@ -125,7 +125,9 @@ class ReminderNotice(MeetingNotice):
 
 def _reminders_due(now):
     """{offset: {meeting id: due at}} of the reminders due at `now`, for the meetings of active groups."""
-    offsets = [o for o in WorkingGroup.objects.active().values_list("reminder_offsets", flat=True).distinct() if o]
+    # Without the model's ordering, which DISTINCT would add (one row per group, not per set of offsets).
+    distinct_offsets = WorkingGroup.objects.active().order_by().values_list("reminder_offsets", flat=True).distinct()
+    offsets = [o for o in distinct_offsets if o]
     if not offsets:
         return {}
     horizon_days = min(max(max(o) for o in offsets), MAX_OFFSET_DAYS)
