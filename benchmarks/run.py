@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# Benchmarks that empty their database and fill it with their own data (never the seed_scale one).
+OWN_DATA = {"bench_reminders.py", "bench_scaleout.py", "bench_instances.py"}
 
 
 def main():
@@ -14,10 +16,10 @@ def main():
     failures = 0
     for script in sorted(HERE.glob("bench_*.py")):
         env = dict(os.environ)
-        if script.name == "bench_reminders.py":
+        if script.name in OWN_DATA:
             # It empties its database and fills it with its own data: never the seed_scale one.
             if not os.getenv("REMINDERS_BENCH_DATABASE_URL"):
-                print("\n== bench_reminders.py skipped: set REMINDERS_BENCH_DATABASE_URL to a database it may empty")
+                print(f"\n== {script.name} skipped: set REMINDERS_BENCH_DATABASE_URL to a database it may empty")
                 continue
             env["DATABASE_URL"] = os.environ["REMINDERS_BENCH_DATABASE_URL"]
         print(f"\n== {script.name}", flush=True)

@@ -316,6 +316,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 600)
 if DELIVERY_LEASE_SECONDS < 3 * EMAIL_TIMEOUT:
     raise ImproperlyConfigured("DELIVERY_LEASE_SECONDS must be at least three times EMAIL_TIMEOUT.")
+# A pass fans the due mails out in Celery tasks of this many deliveries (meetings/tasks.py).
+DELIVERY_CHUNK_SIZE = env_int("DELIVERY_CHUNK_SIZE", 100)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Wekker <wekker@localhost>")
 SERVER_EMAIL = os.getenv("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -337,6 +339,9 @@ else:
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+# The queue every task goes to unless told otherwise (the periodic pass, its chunks): several
+# deployments, or test runs, sharing one broker each name their own.
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

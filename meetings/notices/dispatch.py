@@ -32,6 +32,7 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from groups.models import Membership
@@ -39,7 +40,7 @@ from reference.timezones import PARIS
 
 from ..messages.notice import MESSAGE
 from ..models import Action, AgendaItem, Attendance, Delivery
-from . import lease, mail
+from . import lease, mail, meeting_notices
 from .digest import DIGEST, digest_actions
 from .invitation import INVITATION
 from .meeting_notices import CANCELLATION, REMINDER, UPDATE
@@ -118,6 +119,28 @@ def insert(deliveries):
     return len(deliveries)
 
 
+def due_chunks(now, size=None):
+    """The ids of the pending deliveries due at `now`, oldest due first, in lists of `size`
+    (settings.DELIVERY_CHUNK_SIZE): what a pass fans out, one chunk task each. Nothing is
+    claimed here: each chunk claims its own rows when it runs (`send_chunk`), and a row
+    another chunk holds (its lease ends later than `now`) is not listed."""
+    size = size or settings.DELIVERY_CHUNK_SIZE
+    pks = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return [pks[start : start + size] for start in range(0, len(pks), size)]
+
+
+def send_chunk(pks, now=None, *, clock=wall_clock):
+    """Claim these deliveries (those still pending, due and free: SKIP LOCKED) and send them,
+    on one SMTP connection. A row another chunk took, or sent, meanwhile is skipped."""
+    now = now or clock()
+    claimed = lease.claim(now, len(pks), clock=clock, pks=pks)
+    return send_claimed(claimed, now, clock=clock)
+
+
 def claim_batch(now, size=BATCH_SIZE, *, clock=wall_clock):
     """Lease up to `size` pending deliveries due at `now` to this dispatcher: a `Lease` (a list of their ids)."""
     return lease.claim(now, size, clock=clock)
@@ -154,6 +177,11 @@ class Batch:
             self.digest_actions = _by_owner(digest_actions(today).filter(owner_id__in=contact_ids))
         self.ics = {}
         self.minutes_html = {}
+        # What each meeting's group needs (its coordinators for Reply-To, who leaves it), read
+        # for all the groups of the batch at once rather than group by group.
+        group_ids = {d.meeting.group_id for d in deliveries if d.meeting_id}
+        mail.coordinator_addresses(self, group_ids)
+        meeting_notices.membership_ends(self, group_ids)
 
 
 def _by_owner(actions):
@@ -180,15 +208,16 @@ def send_claimed(claimed, now, result=None, *, clock=wall_clock):
         return result
     batch = Batch(deliveries, now.astimezone(PARIS).date())
     smtp = mail.get_connection()
-    try:
-        for delivery in deliveries:
-            at = clock()
-            claimed.renew_if_due(at)
-            if delivery.pk not in claimed or not claimed.holds(delivery.pk):
-                continue  # taken over by another dispatcher after this lease ran out
-            _send_one(delivery, claimed, batch, smtp, result, at)
-    finally:
-        _close_quietly(smtp)
+    with lease.quick_commits():
+        try:
+            for delivery in deliveries:
+                at = clock()
+                claimed.renew_if_due(at)
+                if not claimed.holds(delivery.pk, at):
+                    continue  # taken over by another dispatcher after this lease ran out
+                _send_one(delivery, claimed, batch, smtp, result, at)
+        finally:
+            _close_quietly(smtp)
     return result
 
 

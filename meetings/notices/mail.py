@@ -85,21 +85,31 @@ def reply_to(delivery, batch, groups=None):
         )
     else:
         groups = {action.group_id for action in batch.digest_actions.get(delivery.contact_id, [])}
-    cache = batch.__dict__.setdefault("reply_to", {})
+    cache = coordinator_addresses(batch, groups)
     addresses = []
     for group_id in sorted(groups):
-        if group_id not in cache:
-            cache[group_id] = [
-                _address(f"{first} {last}".strip(), email)
-                for first, last, email in Membership.objects.current(on=batch.today)
-                .filter(group_id=group_id, role=Membership.Role.COORDINATOR, contact__is_archived=False)
-                .exclude(contact__email="")
-                .order_by("contact__last_name", "contact__first_name", "pk")
-                .values_list("contact__first_name", "contact__last_name", "contact__email")
-            ]
         addresses += [address for address in cache[group_id] if address not in addresses]
     others = [address for address in addresses if parseaddr(address)[1] != delivery.contact.email]
     return others or addresses
+
+
+def coordinator_addresses(batch, group_ids):
+    """{group id: its coordinators' addresses}, read for all the missing groups at once and kept in the batch."""
+    cache = batch.__dict__.setdefault("reply_to", {})
+    missing = set(group_ids) - set(cache)
+    if missing:
+        for group_id in missing:
+            cache[group_id] = []
+        rows = (
+            Membership.objects.current(on=batch.today)
+            .filter(group_id__in=missing, role=Membership.Role.COORDINATOR, contact__is_archived=False)
+            .exclude(contact__email="")
+            .order_by("group_id", "contact__last_name", "contact__first_name", "pk")
+            .values_list("group_id", "contact__first_name", "contact__last_name", "contact__email")
+        )
+        for group_id, first, last, email in rows:
+            cache[group_id].append(_address(f"{first} {last}".strip(), email))
+    return cache
 
 
 def _address(name, email):
@@ -111,17 +121,40 @@ def _address(name, email):
 def meeting_context(delivery, batch, now):
     """What every mail about a meeting shows: the meeting, its published agenda, my actions in its group."""
     meeting = delivery.meeting
-    meeting_url = absolute_url(meeting.get_absolute_url())
     return {
-        "meeting": meeting,
-        "group": meeting.group,
-        "agenda_published": meeting.agenda_published_at is not None,
-        "agenda": batch.agendas.get(meeting.pk, []),
-        "meeting_url": meeting_url,
+        **shared_context(batch, meeting),
         "group_actions": [a for a in batch.actions.get(delivery.contact_id, []) if a.group_id == meeting.group_id],
         "days_ahead": days_ahead(meeting.starts_at, now),
-        "documents": mail_documents(batch, meeting),
     }
+
+
+# The blocks every recipient of a meeting reads alike, by context name.
+SHARED_PARTS = {
+    "meeting_html": "meetings/emails/_meeting.html",
+    "meeting_txt": "meetings/emails/_meeting.txt",
+    "agenda_html": "meetings/emails/_agenda.html",
+    "agenda_txt": "meetings/emails/_agenda.txt",
+}
+
+
+def shared_context(batch, meeting):
+    """What says nothing of the recipient: the meeting, its link, documents and agenda, and the
+    blocks that show them (SHARED_PARTS), worked out and rendered once per meeting of a batch,
+    then inserted as they are in each recipient's mail."""
+    known = vars(batch).setdefault("meeting_contexts", {})
+    key = (meeting.pk, meeting.sequence)
+    if key not in known:
+        context = {
+            "meeting": meeting,
+            "group": meeting.group,
+            "agenda_published": meeting.agenda_published_at is not None,
+            "agenda": batch.agendas.get(meeting.pk, []),
+            "meeting_url": absolute_url(meeting.get_absolute_url()),
+            "documents": mail_documents(batch, meeting),
+        }
+        parts = {name: render_to_string(template, context) for name, template in SHARED_PARTS.items()}
+        known[key] = {**context, **parts}
+    return known[key]
 
 
 def mail_documents(batch, meeting):

@@ -59,14 +59,22 @@ class MeetingNotice(Notice):
 
 
 def _leaves_before(batch, meeting, contact_id):
-    """True when the contact's membership ends by the meeting's first day (read once per group and batch)."""
-    cache = batch.__dict__.setdefault("membership_ends", {})
-    if meeting.group_id not in cache:
-        cache[meeting.group_id] = dict(
-            Membership.objects.filter(group_id=meeting.group_id, left__isnull=False).values_list("contact_id", "left")
-        )
-    left = cache[meeting.group_id].get(contact_id)
+    """True when the contact's membership ends by the meeting's first day."""
+    left = membership_ends(batch, [meeting.group_id])[meeting.group_id].get(contact_id)
     return left is not None and left <= meeting.first_day
+
+
+def membership_ends(batch, group_ids):
+    """{group id: {contact id: the day their membership ends}}, read for all the missing groups at once."""
+    cache = batch.__dict__.setdefault("membership_ends", {})
+    missing = set(group_ids) - set(cache)
+    if missing:
+        for group_id in missing:
+            cache[group_id] = {}
+        rows = Membership.objects.filter(group_id__in=missing, left__isnull=False)
+        for group_id, contact_id, left in rows.values_list("group_id", "contact_id", "left"):
+            cache[group_id][contact_id] = left
+    return cache
 
 
 class ReminderNotice(MeetingNotice):
@@ -117,7 +125,9 @@ class ReminderNotice(MeetingNotice):
 
 def _reminders_due(now):
     """{offset: {meeting id: due at}} of the reminders due at `now`, for the meetings of active groups."""
-    offsets = [o for o in WorkingGroup.objects.active().values_list("reminder_offsets", flat=True).distinct() if o]
+    # Without the model's ordering, which DISTINCT would add (one row per group, not per set of offsets).
+    distinct_offsets = WorkingGroup.objects.active().order_by().values_list("reminder_offsets", flat=True).distinct()
+    offsets = [o for o in distinct_offsets if o]
     if not offsets:
         return {}
     horizon_days = min(max(max(o) for o in offsets), MAX_OFFSET_DAYS)
@@ -173,7 +183,9 @@ class UpdateNotice(MeetingNotice):
     def plan(self, now):
         latest = MeetingChange.objects.filter(meeting=OuterRef("pk")).order_by("-sequence")
         changed = (
-            Meeting.objects.filter(starts_at__gt=now, status__in=LIVE)
+            # Meetings with a change record first (few): not a subquery per meeting still ahead.
+            Meeting.objects.filter(pk__in=MeetingChange.objects.values("meeting_id"))
+            .filter(starts_at__gt=now, status__in=LIVE)
             .annotate(change_seq=Subquery(latest.values("sequence")[:1]))
             .filter(change_seq__isnull=False)
             .annotate(changed_at=Subquery(latest.values("changed_at")[:1]))
