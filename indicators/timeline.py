@@ -1,12 +1,15 @@
 """The groups' own work on the trend's time axis: their actions by lever and the young people
 their actions and events reached, for the territory shown, or for one group (SPEC.md, "Indicators")."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from meetings import selectors
 from meetings.models import Lever
+
+from . import caching
 
 REACH = ("women", "men", "unknown")
 
@@ -31,13 +34,31 @@ class Timeline:
         return bool(self.reach)
 
 
+# The groups' work changes with every action saved: counted again at most this long after.
+WORK_SECONDS = 120
+
+
+def _key(roles, span, territory_id, group):
+    """Who sees which groups' work (an admin: all), for which territory, group and years."""
+    seen = "all" if roles.is_admin else ".".join(map(str, sorted(roles.member_group_ids)))
+    seen = hashlib.sha256(seen.encode()).hexdigest()[:24]
+    group_id = getattr(group, "pk", group)
+    return f"indicators:timeline:{seen}:{territory_id}:{group_id}:{span[0]}-{span[-1]}"
+
+
 def timeline(roles, years, *, territory_id=None, group=None, today=None):
     """The groups' work from the first year with figures (or five years back) to this year (four queries)."""
     this_year = (today or timezone.localdate()).year
     start = min(years) if years else this_year - 4
     span = list(range(start, max(this_year, *years) + 1)) if years else list(range(start, this_year + 1))
-    counts = selectors.actions_by_year_and_lever(roles, span, territory=territory_id, group=group)
-    reach = selectors.reach_by_year(roles, span, territory=territory_id, group=group)
+    counts, reach = caching.cached(
+        _key(roles, span, territory_id, group),
+        lambda: (
+            selectors.actions_by_year_and_lever(roles, span, territory=territory_id, group=group),
+            selectors.reach_by_year(roles, span, territory=territory_id, group=group),
+        ),
+        WORK_SECONDS,
+    )
     axis = sorted(set(years) | {y for y, _lever in counts} | set(reach))
     return Timeline(axis, [(code, str(label)) for code, label in Lever.choices], counts, reach)
 

@@ -316,3 +316,18 @@ def test_it_keeps_each_language_s_figures_apart_in_the_cache(client, membre, dem
     french = client.get("/indicators/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Share of women at each stage" not in french
     assert "Part de femmes à chaque étape" in french
+
+
+def test_it_counts_the_groups_work_once_for_a_while(client, membre, demo):
+    """The actions and reach on the time axis are kept a couple of minutes (timeline.WORK_SECONDS):
+    a second view reads no action nor event."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(membre)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/indicators/")
+    assert any("meetings_action" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as again:
+        client.get("/indicators/")
+    assert not any("meetings_action" in q["sql"] or "meetings_meeting" in q["sql"] for q in again.captured_queries)
