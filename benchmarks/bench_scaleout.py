@@ -169,6 +169,15 @@ def purge():
         broker.default_channel.queue_purge(QUEUE)
 
 
+def drop_queue():
+    """Delete this run's queue and its binding from the broker (runs must not pile them up)."""
+    app = tasks.dispatch_reminders.app
+    with app.connection_for_write() as broker:
+        queue = app.amqp.queues[QUEUE](broker.default_channel)
+        queue.declare()  # a connection deletes only the bindings it knows
+        queue.delete()
+
+
 def run(sink, expected, workers, *, kill_at=None):
     """Queue a pass with the rows deleted, time until all of them are sent; optionally kill the
     first worker once `kill_at` of them are sent (then queue a pass every 2 s, as the beat would)."""
@@ -238,7 +247,7 @@ def sink_running():
         yield sink, worker_env(port)
     finally:
         controller.stop()
-        purge()
+        drop_queue()
 
 
 def two_workers_run():

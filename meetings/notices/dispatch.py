@@ -22,6 +22,11 @@ send_reminders` and the admin alike. It never relies on a message queued in adva
    (the real time; tests give a clock of their own): a long pass never sends a reminder
    after the meeting started.
 
+`manage.py send_reminders` and the admin run all three steps in one process. The periodic
+Celery pass (meetings/tasks.py) plans, then fans out: `due_chunks()` lists the due rows in
+chunks, and each chunk is a task (`send_chunk()`) that claims its own rows (2.) and sends
+them (3.) on one SMTP connection, on whichever worker takes it.
+
 A reminder missed while nothing ran is caught up on the next pass while the meeting is
 still ahead: only the latest offset whose time has come is sent (no pile of reminders).
 """
