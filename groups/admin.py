@@ -4,6 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, WorkingGroup
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the app's own pages, services or imports write (records, derived tables): shown in the
+    admin, never added, changed or deleted there. For every app above this one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class WorkingGroupFilter(admin.SimpleListFilter):
     """Rows of the groups whose name holds the text typed: a box, not a list of thousands of groups.
 

@@ -5,6 +5,8 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from groups.admin import ReadOnlyAdmin
+
 from . import rollup
 from .models import Coverage, IndicatorImport, Observation, Rollup, RollupVersion, StagedRow
 from .views import escape_cell
@@ -79,19 +81,10 @@ class ObservationAdmin(admin.ModelAdmin):
         return response
 
 
-class DerivedAdmin(admin.ModelAdmin):
+class DerivedAdmin(ReadOnlyAdmin):
     """Tables the imports fill and the pages read: shown, never edited by hand."""
 
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Rollup)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin import WorkingGroupFilter
+from groups.admin import ReadOnlyAdmin, WorkingGroupFilter
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
 from .admin_office import export_actions, export_attendance  # and registers the office's admins
@@ -177,21 +177,8 @@ class ActionAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d actions marked as done.") % {"count": updated})
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A record of what happened: read, never written here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MeetingChange)
-class MeetingChangeAdmin(RecordAdmin):
+class MeetingChangeAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "sequence", "changed_at", "changed_by"]
     search_fields = ["meeting__title", "meeting__group__name"]
     list_select_related = ["meeting__group", "changed_by"]
@@ -199,7 +186,7 @@ class MeetingChangeAdmin(RecordAdmin):
 
 
 @admin.register(MinutesCorrection)
-class MinutesCorrectionAdmin(RecordAdmin):
+class MinutesCorrectionAdmin(ReadOnlyAdmin):
     list_display = ["meeting", "number", "corrected_at", "corrected_by", "reason"]
     search_fields = ["meeting__title", "meeting__group__name", "reason"]
     list_select_related = ["meeting__group", "corrected_by"]

@@ -14,24 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from groups import xlsx
+from groups.admin import ReadOnlyAdmin
 
 from .actions import export as action_export
 from .attendance import export as attendance_export
 from .documents import services as documents
 from .models import Delivery, Document, GroupMessage
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record: written by the app's own pages and services, read here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeletedFilter(admin.SimpleListFilter):
