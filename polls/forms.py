@@ -3,19 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Membership
+from meetings.planning.forms import WEEKDAYS as PLANNER_WEEKDAYS
 from stakeholders.models import Contact
 
 from . import slots as slot_parsing
 from .models import Answer, Poll
 
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-]
+WEEKDAYS = PLANNER_WEEKDAYS[:6]  # Monday to Saturday: no working group meets on a Sunday
 
 
 class GuestChoiceField(forms.ModelMultipleChoiceField):

@@ -10,18 +10,11 @@ from django.core import signing
 from django.urls import reverse
 
 from meetings.calendar.ics import absolute_url
+from meetings.rsvp.signing import BadToken, load_signed
 
 SALT = "wekker.polls.answer"
 # A poll runs a few weeks; a link lives well past that.
 MAX_AGE = dt.timedelta(days=120)
-
-
-class BadToken(Exception):
-    """A link that was tampered with, is malformed or has expired."""
-
-    def __init__(self, expired=False):
-        super().__init__("expired" if expired else "bad signature")
-        self.expired = expired
 
 
 def answer_token(poll_id, contact_id):
@@ -30,12 +23,7 @@ def answer_token(poll_id, contact_id):
 
 def read_answer_token(token):
     """(poll id, contact id) from a token, or BadToken."""
-    try:
-        value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise BadToken(expired=True) from None
-    except signing.BadSignature:
-        raise BadToken() from None
+    value = load_signed(token, salt=SALT, max_age=MAX_AGE)
     if not isinstance(value, list) or len(value) != 2 or not all(type(part) is int for part in value):
         raise BadToken()
     return value[0], value[1]

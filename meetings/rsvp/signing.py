@@ -43,6 +43,17 @@ class RsvpLink(NamedTuple):
     issued: dt.datetime | None = None
 
 
+def load_signed(token, *, salt, max_age):
+    """The value a signed link carries, or BadToken (expired, tampered or malformed); the
+    signed links of other apps (date polls) read theirs the same way."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise BadToken(expired=True) from None
+    except signing.BadSignature:
+        raise BadToken() from None
+
+
 def rsvp_token(meeting_id, contact_id, answer, version=None):
     """A token for one answer; `version` is the meeting's sequence when the mail was written."""
     if answer not in ANSWERS:
@@ -53,12 +64,7 @@ def rsvp_token(meeting_id, contact_id, answer, version=None):
 
 def read_rsvp_link(token):
     """The RsvpLink of a token, or BadToken."""
-    try:
-        value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        raise BadToken(expired=True) from None
-    except signing.BadSignature:
-        raise BadToken() from None
+    value = load_signed(token, salt=SALT, max_age=MAX_AGE)
     if (
         not isinstance(value, list)
         or len(value) not in (3, 5)
