@@ -188,12 +188,9 @@ def test_it_sends_reminders_through_a_real_worker_and_smtp_server(transactional_
     assert Delivery.objects.filter(meeting=meeting, status="sent").count() == 3
 
 
-@pytest.mark.celery
-def test_it_sends_each_message_once_with_two_dispatchers_at_the_same_moment(transactional_db, smtp_server):
-    group, people = make_group(members=40, coordinators=1, offsets=[1])
-    make_meeting(group, timezone.now() + dt.timedelta(hours=3))
-    make_meeting(group, timezone.now() + dt.timedelta(hours=5))
-    env = service_env(smtp_server)
+def run_two_dispatchers(smtp):
+    """Two `send_reminders` processes started at the same moment on this test's database; their outputs."""
+    env = service_env(smtp)
     command = [sys.executable, "manage.py", "send_reminders"]
     dispatchers = [
         subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -201,6 +198,15 @@ def test_it_sends_each_message_once_with_two_dispatchers_at_the_same_moment(tran
     ]
     outputs = [d.communicate(timeout=180) for d in dispatchers]
     assert all(d.returncode == 0 for d in dispatchers), outputs
+    return outputs
+
+
+@pytest.mark.celery
+def test_it_sends_each_message_once_with_two_dispatchers_at_the_same_moment(transactional_db, smtp_server):
+    group, people = make_group(members=40, coordinators=1, offsets=[1])
+    make_meeting(group, timezone.now() + dt.timedelta(hours=3))
+    make_meeting(group, timezone.now() + dt.timedelta(hours=5))
+    outputs = run_two_dispatchers(smtp_server)
     expected = sorted(c.email for c in people) * 2
     assert sorted(smtp_server.recipients()) == sorted(expected)
     assert Delivery.objects.filter(status="sent").count() == 82

@@ -3,28 +3,13 @@
 On SQLite by default; on PostgreSQL (SELECT … FOR UPDATE SKIP LOCKED) with DATABASE_URL set.
 """
 
-import subprocess
-import sys
-
 import pytest
 
 from conftest import members
 from meetings.models import Delivery
-from meetings.tests.test_notices_worker import BASE_DIR, service_env, smtp_server  # noqa: F401 – the fixture
+from meetings.tests.test_notices_worker import run_two_dispatchers, smtp_server  # noqa: F401 – the fixture
 from polls import services
 from polls.tests.conftest import slots
-
-
-def run_two_dispatchers(smtp):
-    env = service_env(smtp)
-    command = [sys.executable, "manage.py", "send_reminders"]
-    dispatchers = [
-        subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    outputs = [d.communicate(timeout=180) for d in dispatchers]
-    assert all(d.returncode == 0 for d in dispatchers), outputs
-    return outputs
 
 
 @pytest.mark.celery
