@@ -26,6 +26,9 @@ class GroupMessageNotice(Notice):
         message = delivery.message
         return f"[{message.group.name}] {message.subject}"
 
+    def groups(self, delivery, batch):
+        return [delivery.message.group_id]
+
     def context(self, delivery, batch, at):
         message = _message(delivery, batch)
         known = vars(batch).setdefault("message_html", {})

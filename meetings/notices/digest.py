@@ -61,6 +61,10 @@ class DigestNotice(Notice):
     def subject(self, delivery, at):
         return _("Your actions due soon or overdue")
 
+    def groups(self, delivery, batch):
+        """The groups of the actions the digest lists."""
+        return {action.group_id for action in batch.digest_actions.get(delivery.contact_id, [])}
+
     def context(self, delivery, batch, at):
         return {
             "actions_url": absolute_url(reverse("meetings:actions")),

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.models import Membership
 from stakeholders import services as stakeholders_services
 
 from ..models import Delivery
@@ -25,6 +26,14 @@ class InvitationNotice(Notice):
 
     def subject(self, delivery, at):
         return _("Your access to Wekker")
+
+    def groups(self, delivery, batch):
+        """The groups the invited person sits in."""
+        return (
+            Membership.objects.current(on=batch.today)
+            .filter(contact=delivery.contact_id)
+            .values_list("group_id", flat=True)
+        )
 
     def context(self, delivery, batch, at):
         contact = delivery.contact

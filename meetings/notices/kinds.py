@@ -39,9 +39,9 @@ class Notice:
         return []
 
     def groups(self, delivery, batch):
-        """The groups the mail is about, whose coordinators replies go to; None: the dispatch
-        finds them from the delivery's meeting, message or recipient."""
-        return None
+        """The groups the mail is about, whose coordinators replies go to: the meeting's group;
+        a kind about something else says which."""
+        return [delivery.meeting.group_id] if delivery.meeting_id else []
 
     @property
     def template(self):

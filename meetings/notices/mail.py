@@ -66,25 +66,13 @@ def build_message(notice, delivery, batch, *, connection=None, now=None):
     return message
 
 
-def reply_to(delivery, batch, groups=None):
-    """The coordinators of the group(s) a mail is about: a partner who answers writes to a person.
+def reply_to(delivery, batch, groups):
+    """The coordinators of the group(s) a mail is about (its kind's `groups`): a partner who
+    answers writes to a person.
 
     The sender stays DEFAULT_FROM_EMAIL (deliverability); the recipient is left out when others remain.
     """
-    if groups is not None:
-        groups = set(groups)
-    elif delivery.meeting_id:
-        groups = {delivery.meeting.group_id}
-    elif delivery.message_id:
-        groups = {delivery.message.group_id}
-    elif delivery.kind == "invitation":
-        groups = set(
-            Membership.objects.current(on=batch.today)
-            .filter(contact=delivery.contact_id)
-            .values_list("group_id", flat=True)
-        )
-    else:
-        groups = {action.group_id for action in batch.digest_actions.get(delivery.contact_id, [])}
+    groups = set(groups)
     cache = coordinator_addresses(batch, groups)
     addresses = []
     for group_id in sorted(groups):
