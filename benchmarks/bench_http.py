@@ -1,7 +1,7 @@
 """Pages under concurrent load, next to Django's own floor, in one run.
 
 gunicorn (2 sync workers, production settings: DEBUG off, cached template loader) serves the
-project plus one trivial view (`/__trivial__/`, a one-line HttpResponse: the floor of this
+project plus one trivial view (`/bench/trivial/`, benchmarks/load/: a one-line HttpResponse, the floor of this
 stack). wrk (2 threads, 4 connections, BENCH_SECONDS each) drives every page as the
 coordinatrice of a national-scale group and as an admin, then the Django admin changelist
 of the same model, so each page reads as a share of the floor and against the admin.
@@ -117,7 +117,7 @@ def main():
     port = benchutil.free_port()
     base = f"http://127.0.0.1:{port}"
     with benchutil.gunicorn(port, benchutil.server_env()):
-        floor = wrk(f"{base}/__trivial__/")
+        floor = wrk(base + benchutil.TRIVIAL)
         admin_results = {}
         rows = []
         for who, cookie in cookies.items():

@@ -30,6 +30,8 @@ os.environ["CACHE_URL"] = "locmem://"  # "cold" empties this process's cache, ne
 
 import django
 
+from benchmarks import benchutil  # the SECRET_KEY this process and its servers share, before the settings
+
 django.setup()
 
 import logging
@@ -336,14 +338,6 @@ def under_load(port, cookie):
     return results
 
 
-def free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def main():
     import tempfile
 
@@ -359,7 +353,7 @@ def main():
     print("| url | cold p50 ms | cold p95 ms | warm p50 ms | warm p95 ms |\n| --- | --- | --- | --- | --- |")
     for url, cold50, cold95, warm50, warm95 in in_process(admin):
         print(f"| `{url}` | {cold50:.0f} | {cold95:.0f} | {warm50:.1f} | {warm95:.1f} |")
-    port = free_port()
+    port = benchutil.free_port()
     server = start_gunicorn(port)
     cookie = session_for(admin)
     try:

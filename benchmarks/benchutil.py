@@ -14,6 +14,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
+# What Django costs with nothing to do (benchmarks/load/urls.py): the floor pages are compared with.
+TRIVIAL = "/bench/trivial/"
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -45,8 +49,8 @@ def server_env():
     """The environment of a production server on 127.0.0.1 (no TLS in front of it here)."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings_bench",
-        "PYTHONPATH": f"{HERE}{os.pathsep}{ROOT}",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.load.settings",  # the project plus the trivial view
+        "PYTHONPATH": str(ROOT),
         "DEBUG": "false",
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -64,7 +68,7 @@ def gunicorn(port, env, workers=2):
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/__trivial__/")
+        wait_until_up(f"http://127.0.0.1:{port}{TRIVIAL}")
         yield server
     finally:
         server.terminate()
