@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from reference.models import Nomenclature, Stage
-from reference.pickers import LongSelect, searchable
+from reference.pickers import searchable
+from reference.widgets import QuickSelect
 
 from . import metrics
 from .reading import ROME_CODE
@@ -35,11 +36,11 @@ class DashboardFilters(forms.Form):
     """The dashboard's filters, read from the query string (also for the JSON and CSV)."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
-    territory = forms.ChoiceField(label=_("Territory"), required=False, widget=LongSelect)
+    territory = forms.ChoiceField(label=_("Territory"), required=False, widget=QuickSelect)
     nomenclature = forms.ChoiceField(
         label=_("Nomenclature"), required=False, choices=Nomenclature.choices, initial=Nomenclature.ROME
     )
-    domain = forms.ChoiceField(label=_("Domain"), required=False, widget=LongSelect)
+    domain = forms.ChoiceField(label=_("Domain"), required=False, widget=QuickSelect)
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("All stages")), *Stage.choices])
     rule = forms.ChoiceField(label=_("Mixité rule"), required=False, choices=RULE_CHOICES, initial=metrics.DARES15)
     group = forms.ChoiceField(label=_("Working group"), required=False)

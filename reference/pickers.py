@@ -3,11 +3,7 @@
 
 import re
 
-from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Territory
@@ -62,46 +58,3 @@ def searchable(field):
     field.widget.attrs["data-searchable"] = "true"
     field.widget.attrs["data-search-label"] = str(_("Search in the list"))
     return field
-
-
-DRAWN_KEPT = 256  # selects kept drawn in this process (a key is its options, attributes and choice)
-_drawn = {}
-
-
-class LongSelect(forms.Select):
-    """A select drawn in Python rather than through a template per option: a national territory
-    list has hundreds of them, which Django's widget templates take tens of milliseconds to draw."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        chosen = {str(v) for v in self.format_value(value)}
-        groups = tuple((group, tuple(options)) for group, options in _groups_of(self.choices))
-        key = (tuple(sorted(attrs.items())), tuple(sorted(chosen)), groups)
-        html = _drawn.get(key)
-        if html is None:
-            html = _drawn[key] = self._draw(attrs, chosen, groups)
-            while len(_drawn) > DRAWN_KEPT:
-                _drawn.pop(next(iter(_drawn)))
-        return html
-
-    def _draw(self, attrs, chosen, groups):
-        parts = [format_html("<select{}>", flatatt(attrs))]
-        for group, options in groups:
-            if group is not None:
-                parts.append(format_html('<optgroup label="{}">', group))
-            for code, label in options:
-                selected = mark_safe(" selected") if str(code) in chosen else ""
-                parts.append(format_html('<option value="{}"{}>{}</option>', code, selected, label))
-            if group is not None:
-                parts.append(mark_safe("</optgroup>"))
-        parts.append(mark_safe("</select>"))
-        return mark_safe("".join(parts))  # noqa: S308 – every part escaped by format_html
-
-
-def _groups_of(choices):
-    """(group label or None, [(value, label)]) from a widget's choices, flat or grouped."""
-    for value, label in choices:
-        if isinstance(label, list | tuple):
-            yield value, label
-        else:
-            yield None, [(value, label)]
