@@ -116,6 +116,8 @@ def _fast_settings(settings, tmp_path):
         "pages": local,  # the same store as "default", as in production
         "template_fragments": local,
     }
+    # Pages are kept as in production (wekker/pagecache.py): one process, so its memory is shared.
+    settings.PAGE_CACHE_SECONDS = 60
 
 
 @pytest.fixture(autouse=True)
@@ -158,11 +160,12 @@ def _clear_cache(_fast_settings):
     """After _fast_settings: the caches cleared are the test's own (a broker's Redis would be cleared otherwise)."""
     from django.core.cache import caches
 
-    from wekker import throttle
+    from wekker import pagecache, throttle
 
     for name in ("default", "fallback"):
         caches[name].clear()
     throttle.reset_breaker()
+    pagecache.reset_pause()
     yield
     for name in ("default", "fallback"):
         with contextlib.suppress(throttle.CACHE_ERRORS):  # the test stopped it (redis_down)

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "wekker.pagecache.PageCacheMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): everything from this site, no inline script or style
@@ -267,6 +268,21 @@ CACHES["pages"] = dict(CACHES["default"])
 if CACHES["pages"]["BACKEND"].endswith("RedisCache"):
     CACHES["pages"]["BACKEND"] = "wekker.cache.FailOpenRedisCache"
 CACHES["template_fragments"] = CACHES["pages"]
+
+# Whole pages kept per person until a table they show is written to (wekker/pagecache.py):
+# only in a cache every process shares, else a write in one process would not reach the others.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if CACHES["pages"]["BACKEND"].endswith("RedisCache") else 0)
+PAGE_CACHE_VIEWS = {
+    "home",
+    "groups:list",
+    "meetings:group",
+    "meetings:detail",
+    "meetings:my_agenda",
+    "meetings:actions",
+    "directory:directory",
+    "directory:organisations",
+    "indicators:dashboard",
+}
 
 
 # Mail: EMAIL_URL (smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…,

@@ -41,7 +41,8 @@ def test_it_refreshes_the_rollup_inside_the_import(client, admin_user, monkeypat
     assert Observation.objects.get().women == 45  # all or nothing: the import rolled back with its rollup
 
 
-def test_it_draws_each_chart_once_for_the_same_figures(client, membre, monkeypatch):
+def test_it_draws_each_chart_once_for_the_same_figures(client, membre, monkeypatch, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the view itself, each time, and its context
     obs("35", "F", "formation", 40, 60)
     client.force_login(membre)
     first = client.get("/indicators/?territory=35").context["charts"]

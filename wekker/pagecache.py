@@ -1,0 +1,250 @@
+"""Pages kept whole, per person, until a table they were drawn from is written to.
+
+Rendering a list page costs 15–30 ms of templates and queries; sending back the same page
+again costs a cache read. A cached page (settings.PAGE_CACHE_VIEWS) is kept per person, language,
+URL and day, with the tables its view read while it was drawn (every SELECT of the request is
+looked at) and, for each table, the generation it had then. Every INSERT, UPDATE or DELETE on
+a table, from any process (web, worker, command, admin), moves that table's generation on, once
+the statement ran and again once its transaction commits. A page whose tables all still have
+the generations it was drawn at is still true and is sent back; any other is drawn again.
+
+What a page shows that is not in the database moves on by itself: the date is in the key, and
+no page is kept longer than settings.PAGE_CACHE_SECONDS (what depends on the hour, "en cours",
+is at most that late; so is a page whose tables were written to by hand in SQL). The parts of
+a page that belong to the request are not kept: its CSRF tokens are put back fresh, and a
+request with messages to show is drawn, not kept. Only a shared cache (Redis) may hold pages:
+with each process's own memory, a write in one process would not reach the others.
+"""
+
+import functools
+import hashlib
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.db import connection
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+logger = logging.getLogger(__name__)
+
+GENERATION = "pagegen:"
+PAGE = "page:"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+# NUL never reaches a page (RefuseNulMiddleware, and PostgreSQL cannot store it).
+CSRF_MARK = b"\x00csrf\x00"
+CSRF_PLACEHOLDER = rb"\1" + CSRF_MARK + rb"\2"
+WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+WORD = re.compile(r"[a-z_][a-z0-9_]*")
+# Written at every login; no page shows it.
+LAST_LOGIN = 'UPDATE "auth_user" SET "last_login" = '
+# After a failed bump, writes stop trying the cache for this long (an unreachable Redis would
+# otherwise cost each statement its timeout); kept pages expire within PAGE_CACHE_SECONDS.
+PAUSE_AFTER_ERROR = 5.0
+
+
+def store():
+    return caches["pages"]
+
+
+class Tables:
+    @cached_property
+    def names(self):
+        """Every table of every model, many-to-many tables included."""
+        return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
+
+    def read_by(self, sql):
+        return self.names.intersection(WORD.findall(sql.lower()))
+
+
+TABLES = Tables()
+
+
+# --- Writes move generations on -------------------------------------------------------------
+
+_paused_until = 0.0
+
+
+def reset_pause():
+    """Writes try the cache again at once (tests that stopped it)."""
+    global _paused_until
+    _paused_until = 0.0
+
+
+def bump(tables):
+    """Move each table's generation on: pages drawn from it are drawn again."""
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        return
+    cache = store()
+    try:
+        for table in tables:
+            key = GENERATION + table
+            try:
+                cache.incr(key)
+            except ValueError:  # never written since the cache started, or evicted
+                cache.set(key, time.time_ns(), None)
+    except Exception as exc:  # a write must never fail because the cache did
+        _paused_until = time.monotonic() + PAUSE_AFTER_ERROR
+        logger.warning("page generations not moved on (%s): kept pages expire on their own", exc)
+
+
+class _AtCommit:
+    """The tables a transaction wrote to, moved on once more when it commits: a page drawn
+    between the statement and the commit read the data from before."""
+
+    def __init__(self):
+        self.tables = set()
+
+    def __call__(self):
+        bump(self.tables)
+
+
+def _pending(conn):
+    at_commit = getattr(conn, "_page_generations_at_commit", None)
+    if at_commit is None or not any(func is at_commit for _, func, _ in conn.run_on_commit):
+        at_commit = conn._page_generations_at_commit = _AtCommit()
+        conn.on_commit(at_commit)
+    return at_commit
+
+
+def track_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    match = WRITE.match(sql)
+    if match and not sql.startswith(LAST_LOGIN):
+        table = match.group(1)
+        conn = context["connection"]
+        if conn.in_atomic_block:
+            _pending(conn).tables.add(table)
+        bump([table])
+    return result
+
+
+def install(connection, **kwargs):
+    """connection_created: every connection of every process reports its writes."""
+    if track_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(track_writes)
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+class _Reads:
+    def __init__(self):
+        self.tables = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        if not WRITE.match(sql):
+            self.tables |= TABLES.read_by(sql)
+        return execute(sql, params, many, context)
+
+
+@functools.cache
+def release():
+    """A digest of the code, templates, translations and static manifest this process serves:
+    a page kept by an earlier release is not sent back by this one."""
+    skip = {"node_modules", "var", "__pycache__", Path(settings.STATIC_ROOT).name}
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(settings.BASE_DIR):
+        dirs[:] = sorted(name for name in dirs if not name.startswith(".") and name not in skip)
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt", ".mo")):
+                digest.update(Path(root, name).read_bytes())
+    manifest = Path(settings.STATIC_ROOT, "staticfiles.json")
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_settings_changes = 0
+
+
+@receiver(setting_changed)
+def _new_settings(**kwargs):
+    """Settings change with a release; in tests, with override_settings: pages are drawn anew."""
+    global _settings_changes
+    _settings_changes += 1
+
+
+def _key(request):
+    parts = [
+        release(),
+        str(_settings_changes),
+        str(request.user.pk),
+        request.LANGUAGE_CODE,
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    ]
+    return PAGE + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _generations(tables):
+    found = store().get_many([GENERATION + table for table in tables])
+    return {table: found.get(GENERATION + table) for table in tables}
+
+
+def _cacheable(request, view_name):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and view_name in settings.PAGE_CACHE_VIEWS
+        and request.user.is_authenticated
+        and not len(messages.get_messages(request))  # to be shown once: drawn, not kept
+    )
+
+
+def _response(page, request):
+    body = page["body"].replace(CSRF_MARK, get_token(request).encode())
+    response = HttpResponse(body, status=200)
+    for header, value in page["headers"]:
+        response[header] = value
+    return response
+
+
+def _keep(key, response, tables, generations):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return
+    headers = [(header, value) for header, value in response.items() if header.lower() != "content-length"]
+    body = CSRF_INPUT.sub(CSRF_PLACEHOLDER, response.content)
+    page = {"body": body, "headers": headers, "generations": {table: generations.get(table) for table in tables}}
+    store().set(key, page, settings.PAGE_CACHE_SECONDS)
+
+
+class PageCacheMiddleware:
+    """Sends back a kept page while it is still true; else draws it and keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if not _cacheable(request, request.resolver_match.view_name):
+            return None
+        key = _key(request)
+        page = store().get(key)
+        if page is not None and _generations(page["generations"]) == page["generations"]:
+            return _response(page, request)
+        # Generations before drawing: a write during the drawing makes the page stale at once.
+        generations = _generations(TABLES.names)
+        reads = _Reads()
+        with connection.execute_wrapper(reads):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+        # The person is part of every page (name, roles): a change to the account redraws it.
+        reads.tables.add("auth_user")
+        if not messages.get_messages(request).used:
+            _keep(key, response, reads.tables, generations)
+        return response

@@ -1,0 +1,182 @@
+"""Pages kept whole per person (wekker/pagecache.py): sent back while true, drawn again once not."""
+
+import re
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from conftest import meeting_of, text_of
+from groups.models import Membership, WorkingGroup
+from meetings.tests.factories import ActionFactory
+from wekker import pagecache
+
+pytestmark = pytest.mark.django_db
+
+# A page sent back from the cache costs the session and the account, nothing more.
+KEPT = 2
+
+
+def generation(table):
+    return caches["pages"].get(pagecache.GENERATION + table)
+
+
+def queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, **headers)
+    return len(captured)
+
+
+def test_it_sends_a_kept_page_back_for_the_session_and_account_queries_only(
+    client, coordinatrice, mixite, django_assert_num_queries
+):
+    client.force_login(coordinatrice)
+    first = client.get("/groups/")
+    # session, user
+    with django_assert_num_queries(KEPT):
+        again = client.get("/groups/")
+    assert again.status_code == 200
+    assert "Mixité des métiers" in text_of(again)
+    assert text_of(again) == text_of(first)
+
+
+def test_it_draws_the_page_again_once_a_table_it_shows_is_saved_to(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    client.get("/groups/")
+    mixite.name = "Mixité des métiers et des formations"
+    mixite.save()
+    assert "Mixité des métiers et des formations" in text_of(client.get("/groups/"))
+
+
+def test_it_sees_queryset_updates_and_deletes_too(client, coordinatrice, mixite, seniors):
+    client.force_login(coordinatrice)
+    assert "Emploi des seniors" in text_of(client.get("/groups/"))
+    WorkingGroup.objects.filter(pk=seniors.pk).update(name="Seniors et emploi")
+    assert "Seniors et emploi" in text_of(client.get("/groups/"))
+    seniors.memberships.all().delete()
+    WorkingGroup.objects.filter(pk=seniors.pk).delete()
+    assert "Seniors et emploi" not in text_of(client.get("/groups/"))
+
+
+def test_it_keeps_the_page_when_only_tables_it_does_not_show_change(
+    client, coordinatrice, mixite, django_assert_num_queries
+):
+    client.force_login(coordinatrice)
+    client.get("/groups/")  # the groups list shows no action
+    ActionFactory(group=mixite, owner=coordinatrice.contact)
+    with django_assert_num_queries(KEPT):
+        client.get("/groups/")
+
+
+def test_each_person_gets_their_own_page(client, coordinatrice, membre, mixite):
+    client.force_login(coordinatrice)
+    assert "Nouveau groupe" in text_of(client.get("/groups/"))
+    other = Client()
+    other.force_login(membre)
+    page = text_of(other.get("/groups/"))
+    assert "Nouveau groupe" not in page
+    assert "Yann Morvan Se déconnecter" in page
+
+
+def test_a_member_who_leaves_no_longer_sees_a_kept_meeting_page(client, membre, mixite):
+    meeting = meeting_of(mixite)
+    client.force_login(membre)
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    Membership.objects.filter(contact__user=membre).update(left="2000-01-01")
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_each_language_has_its_page(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    assert "Groupes de travail" in text_of(client.get("/groups/"))
+    assert "Working groups" in text_of(client.get("/groups/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_a_kept_page_is_not_served_the_next_day(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    with time_machine.travel("2026-11-28 10:00 +01:00", tick=False):
+        client.get("/")
+        assert queries(client, "/") == KEPT
+    with time_machine.travel("2026-11-29 10:00 +01:00", tick=False):
+        assert queries(client, "/") > KEPT
+
+
+def test_its_forms_carry_a_fresh_valid_csrf_token(coordinatrice, mixite):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(coordinatrice)
+    tokens = []
+    for _ in range(2):
+        page = client.get("/groups/").content.decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1))
+    assert tokens[0] != tokens[1]  # masked afresh for each request
+    assert "\x00" not in page
+    # The kept page's token logs out: the form works.
+    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302
+    assert client.get("/groups/").status_code == 302  # to the login page: logged out
+
+
+def test_a_message_is_shown_once_and_never_kept(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    client.get("/groups/mixite/")
+    response = client.post("/groups/mixite/archive/", follow=True)
+    assert "Le groupe a été archivé" in text_of(response)
+    assert "Le groupe a été archivé" not in text_of(client.get("/groups/mixite/"))
+
+
+def test_only_the_listed_pages_are_kept(client, coordinatrice, mixite):
+    client.force_login(coordinatrice)
+    client.get("/groups/mixite/members/")
+    assert queries(client, "/groups/mixite/members/") > KEPT
+
+
+def test_no_page_is_kept_when_the_setting_is_zero(client, coordinatrice, mixite, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.force_login(coordinatrice)
+    client.get("/groups/")
+    assert queries(client, "/groups/") > KEPT
+
+
+def test_an_error_page_is_not_kept(client, outsider, mixite):
+    meeting = meeting_of(mixite)
+    client.force_login(outsider)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert queries(client, meeting.get_absolute_url()) > KEPT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_moves_the_generation_on_and_again_at_commit(mixite):
+    caches["pages"].set(pagecache.GENERATION + "groups_workinggroup", 100, None)
+    with transaction.atomic():
+        mixite.save(update_fields=["name"])
+        mixite.save(update_fields=["theme"])
+        assert generation("groups_workinggroup") == 102  # after each statement
+    assert generation("groups_workinggroup") == 103  # once more at commit, for the whole transaction
+
+
+def test_a_raw_sql_write_moves_the_generation_on(mixite):
+    before = generation("groups_workinggroup")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE groups_workinggroup SET theme = %s WHERE id = %s", ["Mixité", mixite.pk])
+    assert generation("groups_workinggroup") != before
+
+
+def test_a_login_does_not_redraw_every_page(client, coordinatrice):
+    before = generation("auth_user")
+    coordinatrice.set_password("un-mot-de-passe-long")
+    coordinatrice.save(update_fields=["password"])
+    moved = generation("auth_user")
+    assert moved != before  # a change to an account does
+    assert client.login(username="coordinatrice", password="un-mot-de-passe-long")
+    assert generation("auth_user") == moved  # last_login alone does not
+
+
+def test_writes_and_pages_go_on_when_the_cache_is_down(client, coordinatrice, mixite, redis_down):
+    client.force_login(coordinatrice)
+    assert client.get("/groups/").status_code == 200
+    mixite.name = "Mixité, Redis arrêté"
+    mixite.save()  # no error: the write does not depend on the cache
+    assert "Mixité, Redis arrêté" in text_of(client.get("/groups/"))
