@@ -35,3 +35,13 @@ class FailOpenRedisCache(RedisCache):
         except ERRORS as exc:
             logger.warning("cache unreachable, read as misses: %s", exc)
             return {}
+
+    def advance(self, keys, start):
+        """Add one to each counter, one round trip for all; a counter that is missing (never
+        set, or evicted) starts again from `start`, never from a number it may have had."""
+        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key in keys:
+            key = self.make_and_validate_key(key)
+            pipeline.set(key, start, nx=True)
+            pipeline.incr(key)
+        pipeline.execute()

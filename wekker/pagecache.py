@@ -87,13 +87,16 @@ def bump(tables):
     if time.monotonic() < _paused_until:
         return
     cache = store()
+    keys = [GENERATION + table for table in tables]
     try:
-        for table in tables:
-            key = GENERATION + table
-            try:
-                cache.incr(key)
-            except ValueError:  # never written since the cache started, or evicted
-                cache.set(key, time.time_ns(), None)
+        if hasattr(cache, "advance"):  # Redis: one round trip
+            cache.advance(keys, start=time.time_ns())
+        else:
+            for key in keys:
+                try:
+                    cache.incr(key)
+                except ValueError:  # never set since the cache started, or evicted
+                    cache.set(key, time.time_ns(), None)
     except Exception as exc:  # a write must never fail because the cache did
         _paused_until = time.monotonic() + PAUSE_AFTER_ERROR
         logger.warning("page generations not moved on (%s): kept pages expire on their own", exc)

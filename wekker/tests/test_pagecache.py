@@ -1,6 +1,7 @@
 """Pages kept whole per person (wekker/pagecache.py): sent back while true, drawn again once not."""
 
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from conftest import meeting_of, text_of
 from groups.models import Membership, WorkingGroup
 from meetings.tests.factories import ActionFactory
 from wekker import pagecache
+from wekker.settings import next_redis_database
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,42 @@ def test_writes_and_pages_go_on_when_the_cache_is_down(client, coordinatrice, mi
     mixite.name = "Mixité, Redis arrêté"
     mixite.save()  # no error: the write does not depend on the cache
     assert "Mixité, Redis arrêté" in text_of(client.get("/groups/"))
+
+
+@pytest.fixture
+def redis_pages(settings):
+    """The pages' cache on the real Redis (its cache database, not the broker's), under a prefix
+    of this test's own, removed afterwards."""
+    prefix = f"test-pagecache-{uuid.uuid4().hex}"
+    pages = {
+        "BACKEND": "wekker.cache.FailOpenRedisCache",
+        "LOCATION": next_redis_database(settings.CELERY_BROKER_URL),
+        "KEY_PREFIX": prefix,
+    }
+    settings.CACHES = {**settings.CACHES, "pages": pages}
+    yield caches["pages"]
+    client = caches["pages"]._cache.get_client(write=True)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.mark.redis
+def test_it_keeps_pages_in_redis_until_a_write(client, coordinatrice, mixite, redis_pages):
+    client.force_login(coordinatrice)
+    client.get("/groups/")
+    assert queries(client, "/groups/") == KEPT
+    mixite.name = "Mixité, dans Redis"
+    mixite.save()
+    assert "Mixité, dans Redis" in text_of(client.get("/groups/"))
+    assert queries(client, "/groups/") == KEPT
+
+
+@pytest.mark.redis
+def test_a_missing_generation_starts_again_from_a_number_it_never_had(redis_pages):
+    key = pagecache.GENERATION + "groups_workinggroup"
+    redis_pages.advance([key], start=1_000)
+    redis_pages.advance([key], start=5)  # there already: moved on by one, start ignored
+    assert redis_pages.get(key) == 1_002
+    redis_pages.delete(key)  # evicted
+    redis_pages.advance([key], start=2_000)
+    assert redis_pages.get(key) == 2_001
