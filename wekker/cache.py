@@ -31,6 +31,7 @@ class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = OneClientPerPool
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

@@ -97,6 +97,14 @@ MIDDLEWARE = [
     "wekker.pagecache.PageCacheMiddleware",
 ]
 
+# Profiling in development: DEBUG_TOOLBAR=true (and `make install-dev`, which installs it) shows
+# each page's queries, templates and time. Never in production: it needs DEBUG.
+DEBUG_TOOLBAR = DEBUG and env_bool("DEBUG_TOOLBAR", False)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    INTERNAL_IPS = ["127.0.0.1"]
+
 # Content-Security-Policy (django-csp): everything from this site, no inline script or style
 # (scripts and styles are static files), the charts' SVG pictures as data: URIs, and never in
 # a frame.

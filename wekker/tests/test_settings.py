@@ -140,3 +140,21 @@ def test_it_trusts_the_forwarded_protocol_only_when_a_proxy_is_declared():
 def test_it_refuses_a_lease_shorter_than_three_smtp_timeouts():
     result = run("import django; django.setup()", DELIVERY_LEASE_SECONDS="30", EMAIL_TIMEOUT="20")
     assert result.returncode != 0 and "DELIVERY_LEASE_SECONDS must be at least" in result.stderr
+
+
+def test_it_keeps_pages_only_in_a_cache_every_process_shares():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.PAGE_CACHE_SECONDS)"
+    assert run(code).stdout.split() == ["0"]  # each process's memory: a write elsewhere would not reach it
+    assert run(code, CELERY_BROKER_URL="redis://cache:6379/0").stdout.split() == ["60"]
+    assert run(code, CACHE_URL="redis://cache:6379/3", PAGE_CACHE_SECONDS="0").stdout.split() == ["0"]
+
+
+def test_it_shows_the_debug_toolbar_only_when_asked_and_debugging():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG_TOOLBAR, 'debug_toolbar' in s.INSTALLED_APPS)"
+    )
+    assert run(code).stdout.split() == ["False", "False"]
+    assert run(code, DEBUG_TOOLBAR="true").stdout.split() == ["True", "True"]
+    production = {"DEBUG": "false", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "wekker.example"}
+    assert run(code, DEBUG_TOOLBAR="true", **production).stdout.split() == ["False", "False"]
