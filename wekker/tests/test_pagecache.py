@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
 
 from conftest import meeting_of, text_of
 from groups.models import Membership, WorkingGroup
@@ -221,3 +222,32 @@ def test_a_missing_generation_starts_again_from_a_number_it_never_had(redis_page
     redis_pages.delete(key)  # evicted
     redis_pages.advance([key], start=2_000)
     assert redis_pages.get(key) == 2_001
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/groups/",
+        "/groups/mixite/",
+        "meeting",
+        "/my/agenda/",
+        "/actions/",
+        "/partners/",
+        "/partners/organisations/",
+        "/indicators/",
+    ],
+)
+def test_every_listed_page_is_kept(client, coordinatrice, mixite, settings, url):
+    if url == "meeting":
+        url = meeting_of(mixite).get_absolute_url()
+    client.force_login(coordinatrice)
+    assert client.get(url).status_code == 200
+    assert resolve(url).view_name in settings.PAGE_CACHE_VIEWS
+    assert queries(client, url) == KEPT
+
+
+def test_the_listed_views_exist(settings):
+    for name in settings.PAGE_CACHE_VIEWS:
+        kwargs = {"slug": "x"} if name == "meetings:group" else {"pk": 1} if name == "meetings:detail" else {}
+        assert resolve(reverse(name, kwargs=kwargs)).view_name == name
