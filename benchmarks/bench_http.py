@@ -4,9 +4,13 @@ gunicorn (2 sync workers, production settings: DEBUG off, cached template loader
 project plus one trivial view (`/bench/trivial/`, benchmarks/load/: a one-line HttpResponse, the floor of this
 stack). wrk (2 threads, 4 connections, BENCH_SECONDS each) drives every page as the
 coordinatrice of a national-scale group and as an admin, then the Django admin changelist
-of the same model, so each page reads as a share of the floor and against the admin.
+of the same model, so each page reads as a share of the floor and against the admin. With a
+Redis cache, pages are measured twice: as kept for their reader (wekker/pagecache.py: what a
+person who comes back to a page gets) and drawn with nothing kept (PAGE_CACHE_SECONDS=0: the
+first view after a change); BENCH_DRAWN=0 skips the second.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wekker_bench python benchmarks/bench_http.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wekker_bench CACHE_URL=redis://127.0.0.1:6379/1 \
+        python benchmarks/bench_http.py
 
 Needs `wrk` (Debian package) and data from `python manage.py seed_scale`.
 """
@@ -29,12 +33,15 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from groups.models import Membership
 
 SECONDS = int(os.getenv("BENCH_SECONDS", "10"))
+# Also every page with nothing kept (PAGE_CACHE_SECONDS=0), the cost of its first view after a change.
+DRAWN = os.getenv("BENCH_DRAWN", "1") != "0"
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   io.write(string.format('{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, "errors": %d}\\n',
@@ -98,39 +105,69 @@ def logins():
     return cookies, {"group": membership.group.slug, "meeting": meeting.pk}
 
 
-def report(rows, floor):
+def report(kept, drawn, floor):
     print(f"Trivial view (mean): {floor['rps']:.0f} req/s, p50 {floor['p50']:.1f} ms, p95 {floor['p95']:.1f} ms")
-    print(f"{'login':14} {'page':24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'% floor':>8} {'× admin':>8} {'err':>4}")
-    for who, name, result, admin in rows:
-        versus = f"{result['rps'] / admin['rps']:.2f}" if admin else "—"
+    print("Kept: the page sent again, as kept for its reader (wekker/pagecache.py); drawn: with nothing kept.")
+    print(
+        f"{'login':14} {'page':24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'% floor':>8} {'× admin':>8} {'err':>4}"
+        f" | {'drawn':>6} {'p95 ms':>7} {'% floor':>8} {'× admin':>8}"
+    )
+    for (who, name), result, admin in kept:
         share = 100 * result["rps"] / floor["rps"]
-        print(
+        line = (
             f"{who:14} {name:24} {result['rps']:>7.0f} {result['p50']:>7.1f} {result['p95']:>7.1f} "
-            f"{share:>7.1f}% {versus:>8} {result['errors']:>4}"
+            f"{share:>7.1f}% {versus(result, admin):>8} {result['errors']:>4}"
         )
+        if (who, name) in drawn:
+            other = drawn[who, name]
+            line += (
+                f" | {other['rps']:>6.0f} {other['p95']:>7.1f} {100 * other['rps'] / floor['rps']:>7.1f}% "
+                f"{versus(other, admin):>8}"
+            )
+        print(line)
+
+
+def versus(result, admin):
+    return f"{result['rps'] / admin['rps']:.2f}" if admin else "—"
+
+
+def measure(base, cookies, ids, admin_results=None):
+    """Every page for every login; and, when given a dict, the admin changelists into it."""
+    rows = []
+    for who, cookie in cookies.items():
+        for name, path, admin_path in PAGES:
+            result = wrk(base + path.format(**ids), cookie)
+            if admin_results is not None and admin_path and admin_path not in admin_results:
+                admin_results[admin_path] = wrk(base + admin_path, cookies["admin"])
+            rows.append(((who, name), result, (admin_results or {}).get(admin_path)))
+    return rows
 
 
 def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     cookies, ids = logins()
+    env = benchutil.server_env()
+    if not settings.PAGE_CACHE_SECONDS:
+        print("No Redis cache (CACHE_URL or a redis:// CELERY_BROKER_URL): no page is kept in this run.")
+    admin_results = {}
+    drawn = {}
     port = benchutil.free_port()
     base = f"http://127.0.0.1:{port}"
-    with benchutil.gunicorn(port, benchutil.server_env()):
+    with benchutil.gunicorn(port, env):
         before = wrk(base + benchutil.TRIVIAL)
-        admin_results = {}
-        rows = []
-        for who, cookie in cookies.items():
-            for name, path, admin_path in PAGES:
-                result = wrk(base + path.format(**ids), cookie)
-                if admin_path and admin_path not in admin_results:
-                    admin_results[admin_path] = wrk(base + admin_path, cookies["admin"])
-                rows.append((who, name, result, admin_results.get(admin_path)))
-        # The floor before and after every page: on a shared machine it drifts during a run.
-        after = wrk(base + benchutil.TRIVIAL)
+        kept = measure(base, cookies, ids, admin_results)
+    if DRAWN and settings.PAGE_CACHE_SECONDS:
+        with benchutil.gunicorn(port, {**env, "PAGE_CACHE_SECONDS": "0"}):
+            drawn = {key: result for key, result, _admin in measure(base, cookies, ids)}
+            # The floor before and after every page: on a shared machine it drifts during a run.
+            after = wrk(base + benchutil.TRIVIAL)
+    else:
+        with benchutil.gunicorn(port, env):
+            after = wrk(base + benchutil.TRIVIAL)
     floor = {key: (before[key] + after[key]) / 2 for key in ("rps", "p50", "p95")}
     print(f"\nTrivial view before the pages {before['rps']:.0f} req/s, after them {after['rps']:.0f} req/s")
-    report(rows, floor)
+    report(kept, drawn, floor)
 
 
 if __name__ == "__main__":
