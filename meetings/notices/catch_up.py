@@ -32,8 +32,9 @@ from ..models import ReminderChange, ReminderMark
 from .schedule import SAME_DAY_TIME
 
 FULL_CHECK_EVERY = dt.timedelta(minutes=30)
-# A reminder d days ahead falls d days before its anchor, give or take the hour of a change of clocks.
-CLOCK_SLACK = dt.timedelta(hours=2)
+# A reminder d days ahead falls d days before its meeting, give or take the hour of a change of
+# clocks (Paris time moves by one hour at most).
+CLOCK_SLACK = dt.timedelta(hours=1)
 MARK = 1  # the primary key of the only ReminderMark
 
 
@@ -80,7 +81,7 @@ def falling_due(offsets, since, now):
     meetings = Q(all_day=True)
     for days in set(offsets) - {0}:
         ahead = dt.timedelta(days=days)
-        meetings |= Q(starts_at__gt=since + ahead - CLOCK_SLACK, starts_at__lte=now + ahead + CLOCK_SLACK)
+        meetings |= Q(starts_at__gte=since + ahead - CLOCK_SLACK, starts_at__lte=now + ahead + CLOCK_SLACK)
     if 0 in offsets:
         # "The morning of": due at SAME_DAY_TIME on the meeting's day (or at its start, if that is
         # earlier, and then it has started: nothing to send).

@@ -137,7 +137,7 @@ def _reminders_due(now, since=None):
         return {}
     horizon_days = min(max(max(o) for o in offsets), MAX_OFFSET_DAYS)
     # One more day than the largest offset: a change of clocks moves a reminder by an hour.
-    candidates = Meeting.objects.filter(
+    candidates = Meeting.objects.order_by().filter(
         starts_at__gt=now,
         starts_at__lte=now + dt.timedelta(days=horizon_days + 1),
         status__in=LIVE,
