@@ -48,10 +48,11 @@ def _postgresql(table, event, condition):
 
 def _sqlite(table, event, condition):
     when = _condition(condition, "OLD.{column} IS NOT NEW.{column}")
+    insert = f"INSERT INTO meetings_reminderchange (\"table\", at) VALUES ('{table}', CURRENT_TIMESTAMP)"  # noqa: S608 – TRIGGERS' constants, no input
     return (
         f"CREATE TRIGGER {_name(table, event)} AFTER {event} ON {table} FOR EACH ROW "
         + (f"WHEN {when} " if when else "")
-        + f"BEGIN INSERT INTO meetings_reminderchange (\"table\", at) VALUES ('{table}', CURRENT_TIMESTAMP); END"
+        + f"BEGIN {insert}; END"
     )
 
 

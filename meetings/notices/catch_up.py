@@ -1,4 +1,4 @@
-"""How much the reminders' plan checks: every reminder whose time has come, or only those that fell due since the last pass.
+"""How much the reminders' plan checks: every reminder whose time has come, or those due since the last pass.
 
 Checking every reminder whose time has come (each member of each meeting of the coming days
 against the deliveries already made) is how a missed pass, a member who joined since or a
