@@ -19,7 +19,9 @@ starting in 12 hours: 10,008 reminders due. Then, each time from the same state:
 The sink (aiosmtpd, in this process) accepts every message at once, or after
 BENCH_SMTP_DELAY_MS (a relay's latency). `BENCH_REUSE=1` keeps the data of a previous run;
 `BENCH_INLINE=1` sends the due reminders in this process instead (no worker, no SMTP: the
-per-mail cost), `BENCH_PROFILE=1` prints the cProfile of one 1,000-mail chunk.
+per-mail cost), `BENCH_PROFILE=1` prints the cProfile of one 1,000-mail chunk,
+`BENCH_ONLY_IDLE=1` times only the idle pass (the due reminders marked sent in this process
+first, as the workers would leave them).
 """
 
 import collections
@@ -283,6 +285,17 @@ def inline():
     print(f"in one process: {sent} sent in {elapsed:.1f} s, {1000 * elapsed / sent:.2f} ms/mail, {queries} queries")
 
 
+def only_idle():
+    """The idle pass alone, from the state the workers leave: every due reminder sent. BENCH_ONLY_IDLE=1."""
+    due_rows().delete()
+    now = dispatch.wall_clock()
+    dispatch.plan(now)
+    Delivery.objects.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.SENT, sent_at=now)
+    runs = int(os.getenv("BENCH_IDLE_RUNS", "11"))
+    median, longest = idle_pass_ms(runs)
+    print(f"idle pass: median {median:.1f} ms, max {longest:.1f} ms over {runs} passes")
+
+
 def main():
     if "bench" not in str(connection.settings_dict["NAME"]):
         sys.exit("This benchmark empties the database it is given: its name must contain 'bench'.")
@@ -296,6 +309,8 @@ def main():
         return profile()
     if os.getenv("BENCH_INLINE"):
         return inline()
+    if os.getenv("BENCH_ONLY_IDLE"):
+        return only_idle()
     rows = []
     with sink_running() as (sink, env):
         for label, names, kill in (

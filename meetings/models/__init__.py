@@ -7,6 +7,7 @@ from .delivery import Delivery
 from .document import Document, DocumentQuerySet
 from .meeting import AgendaItem, AgendaItemQuerySet, GroupContentQuerySet, Lever, Meeting, MeetingQuerySet
 from .message import GroupMessage, GroupMessageQuerySet
+from .reminder_marks import ReminderChange, ReminderMark
 
 __all__ = [
     "Action",
@@ -24,6 +25,8 @@ __all__ = [
     "Meeting",
     "MeetingChange",
     "MinutesCorrection",
+    "ReminderChange",
+    "ReminderMark",
     "SCHEDULE_FIELDS",
     "MeetingQuerySet",
 ]

@@ -133,6 +133,10 @@ class Meeting(Reach):
         indexes = [
             models.Index(fields=["group", "starts_at"], name="meeting_group_start"),
             models.Index(fields=["starts_at"], name="meeting_start"),
+            # What every pass looks for among all the meetings (notices/): the cancelled ones still
+            # ahead, the ended ones without minutes. A few rows each, rather than a scan of the table.
+            models.Index(fields=["starts_at"], condition=Q(status="cancelled"), name="meeting_cancelled_start"),
+            models.Index(fields=["ends_at"], condition=Q(minutes_status="none"), name="meeting_no_minutes_end"),
         ]
 
     def __str__(self):

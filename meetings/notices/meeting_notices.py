@@ -12,7 +12,7 @@ from reference.timezones import PARIS
 from ..models import Attendance, Delivery, Meeting, MeetingChange
 from ..rsvp.signing import rsvp_urls
 from ..spans import meeting_when
-from . import mail
+from . import catch_up, mail
 from .changes import Change
 from .kinds import Notice
 from .schedule import LIVE, MAX_OFFSET_DAYS, chunks, current_reminder, recipients
@@ -83,7 +83,10 @@ class ReminderNotice(MeetingNotice):
     kind = Delivery.Kind.REMINDER
 
     def plan(self, now):
-        due_by_offset = _reminders_due(now)
+        """The reminders due at `now` that have no row yet. Run in the transaction that inserts
+        them (dispatch.plan): it moves the mark of what has been checked (catch_up)."""
+        since = catch_up.checked_through(now)
+        due_by_offset = _reminders_due(now, since)
         today = now.astimezone(PARIS).date()
         planned = []
         for offset, due_at_by_meeting in due_by_offset.items():
@@ -106,6 +109,7 @@ class ReminderNotice(MeetingNotice):
                             due_at=due_at_by_meeting[m_id],
                         )
                     )
+        catch_up.record(now, full=since is None)
         return planned
 
     def why_not(self, delivery, batch, at):
@@ -123,8 +127,9 @@ class ReminderNotice(MeetingNotice):
         return {**super().context(delivery, batch, at), **_answer_links(delivery, batch)}
 
 
-def _reminders_due(now):
-    """{offset: {meeting id: due at}} of the reminders due at `now`, for the meetings of active groups."""
+def _reminders_due(now, since=None):
+    """{offset: {meeting id: due at}} of the reminders due at `now`, for the meetings of active groups;
+    with `since`, only those that fell due after it (the others were checked by an earlier pass)."""
     # Without the model's ordering, which DISTINCT would add (one row per group, not per set of offsets).
     distinct_offsets = WorkingGroup.objects.active().order_by().values_list("reminder_offsets", flat=True).distinct()
     offsets = [o for o in distinct_offsets if o]
@@ -132,16 +137,20 @@ def _reminders_due(now):
         return {}
     horizon_days = min(max(max(o) for o in offsets), MAX_OFFSET_DAYS)
     # One more day than the largest offset: a change of clocks moves a reminder by an hour.
-    candidates = Meeting.objects.filter(
+    candidates = Meeting.objects.order_by().filter(
         starts_at__gt=now,
         starts_at__lte=now + dt.timedelta(days=horizon_days + 1),
         status__in=LIVE,
         group__status=WorkingGroup.Status.ACTIVE,
-    ).values_list("pk", "starts_at", "group__reminder_offsets", "all_day")
+    )
+    if since is not None:
+        candidates = candidates.filter(catch_up.falling_due({d for o in offsets for d in o}, since, now))
     due_by_offset = defaultdict(dict)
-    for pk, starts_at, group_offsets, all_day in candidates:
+    for pk, starts_at, group_offsets, all_day in candidates.values_list(
+        "pk", "starts_at", "group__reminder_offsets", "all_day"
+    ):
         due = current_reminder(starts_at, group_offsets, now, all_day)
-        if due is not None:
+        if due is not None and (since is None or due[1] > since):
             due_by_offset[due[0]][pk] = due[1]
     return due_by_offset
 
