@@ -160,12 +160,13 @@ def _clear_cache(_fast_settings):
     """After _fast_settings: the caches cleared are the test's own (a broker's Redis would be cleared otherwise)."""
     from django.core.cache import caches
 
-    from wekker import pagecache, throttle
+    from wekker import cache, pagecache, throttle
 
     for name in ("default", "fallback"):
         caches[name].clear()
     throttle.reset_breaker()
-    pagecache.reset_pause()
+    cache.reset_breakers()
+    pagecache.reset()
     yield
     for name in ("default", "fallback"):
         with contextlib.suppress(throttle.CACHE_ERRORS):  # the test stopped it (redis_down)

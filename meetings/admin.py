@@ -7,7 +7,16 @@ from groups.admin import ReadOnlyAdmin, WorkingGroupFilter
 
 from . import admin_deliveries  # noqa: F401  (registers the Delivery admin)
 from .admin_office import export_actions, export_attendance  # and registers the office's admins
-from .models import Action, AgendaItem, Attendance, Meeting, MeetingChange, MinutesCorrection
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingChange,
+    MinutesCorrection,
+    ReminderChange,
+    ReminderMark,
+)
 from .planning import services, timing
 
 
@@ -191,3 +200,18 @@ class MinutesCorrectionAdmin(ReadOnlyAdmin):
     search_fields = ["meeting__title", "meeting__group__name", "reason"]
     list_select_related = ["meeting__group", "corrected_by"]
     date_hierarchy = "corrected_at"
+
+
+@admin.register(ReminderMark)
+class ReminderMarkAdmin(ReadOnlyAdmin):
+    """Where the reminders' plan stands: to see that passes run (written by each pass only)."""
+
+    list_display = ["checked_through", "full_check_at"]
+
+
+@admin.register(ReminderChange)
+class ReminderChangeAdmin(ReadOnlyAdmin):
+    """Writes waiting for the next pass's full check (inserted by database triggers only)."""
+
+    list_display = ["table", "at"]
+    list_filter = ["table"]

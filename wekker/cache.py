@@ -7,6 +7,7 @@ computed, never a 500.
 """
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
@@ -27,37 +28,59 @@ class OneClientPerPool(RedisCacheClient):
         return clients[pool]
 
 
+# After an error, calls give up at once for this long, in every thread of the process: a Redis
+# that hangs would otherwise cost each page its timeout, again and again.
+PAUSE_AFTER_ERROR = 5.0
+_paused_until = {}
+
+
+def reset_breakers():
+    """Calls try Redis again at once (tests that stopped it)."""
+    _paused_until.clear()
+
+
 class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = OneClientPerPool
+        self._location = server
 
-    def get(self, key, default=None, version=None):
+    def _call(self, what, call, default):
+        if time.monotonic() < _paused_until.get(self._location, 0.0):
+            return default
         try:
-            return super().get(key, default, version)
+            return call()
         except ERRORS as exc:
-            logger.warning("cache unreachable, read as a miss: %s", exc)
+            _paused_until[self._location] = time.monotonic() + PAUSE_AFTER_ERROR
+            logger.warning("cache unreachable, %s (not tried again for %.0f s): %s", what, PAUSE_AFTER_ERROR, exc)
             return default
 
+    def get(self, key, default=None, version=None):
+        return self._call("read as a miss", lambda: super(FailOpenRedisCache, self).get(key, default, version), default)
+
     def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except ERRORS as exc:
-            logger.warning("cache unreachable, nothing kept: %s", exc)
+        self._call("nothing kept", lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version), None)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._call(
+            "nothing kept", lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version), False
+        )
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except ERRORS as exc:
-            logger.warning("cache unreachable, read as misses: %s", exc)
-            return {}
+        return self._call("read as misses", lambda: super(FailOpenRedisCache, self).get_many(keys, version), {})
 
     def advance(self, keys, start):
         """Add one to each counter, one round trip for all; a counter that is missing (never
-        set, or evicted) starts again from `start`, never from a number it may have had."""
-        pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
-        for key in keys:
-            key = self.make_and_validate_key(key)
-            pipeline.set(key, start, nx=True)
-            pipeline.incr(key)
-        pipeline.execute()
+        set, or evicted) starts again from `start`, never from a number it may have had.
+        False when Redis could not be reached."""
+
+        def call():
+            pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
+            for key in keys:
+                key = self.make_and_validate_key(key)
+                pipeline.set(key, start, nx=True)
+                pipeline.incr(key)
+            pipeline.execute()
+            return True
+
+        return self._call("counters not moved on", call, False)

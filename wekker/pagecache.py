@@ -44,13 +44,21 @@ CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 # NUL never reaches a page (RefuseNulMiddleware, and PostgreSQL cannot store it).
 CSRF_MARK = b"\x00csrf\x00"
 CSRF_PLACEHOLDER = rb"\1" + CSRF_MARK + rb"\2"
-WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# What a statement writes: the table of an INSERT, UPDATE or DELETE as Django writes them; any
+# other statement that is not a read (WITH … UPDATE, TRUNCATE, DDL…) counts as writing every
+# table it names.
+LEADING_COMMENTS = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*", re.DOTALL)
+WRITE = re.compile(
+    r'(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
+    re.IGNORECASE,
+)
+READ = re.compile(r"(?:SELECT|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|SET|RESET|SHOW|EXPLAIN|PRAGMA)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z_][a-z0-9_]*")
+# Not a table: moved on when this process could not move a table on (Redis unreachable), so
+# that every page kept before is drawn again once Redis answers.
+ANY_TABLE = "*"
 # Written at every login; no page shows it.
 LAST_LOGIN = 'UPDATE "auth_user" SET "last_login" = '
-# After a failed bump, writes stop trying the cache for this long (an unreachable Redis would
-# otherwise cost each statement its timeout); kept pages expire within PAGE_CACHE_SECONDS.
-PAUSE_AFTER_ERROR = 5.0
 
 
 def store():
@@ -63,8 +71,17 @@ class Tables:
         """Every table of every model, many-to-many tables included."""
         return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
 
-    def read_by(self, sql):
+    def named_in(self, sql):
         return self.names.intersection(WORD.findall(sql.lower()))
+
+    def written_by(self, sql):
+        """The tables a statement may write to (none for a read)."""
+        start = LEADING_COMMENTS.match(sql).end()
+        if match := WRITE.match(sql, start):
+            return {match.group(1)}
+        if READ.match(sql, start):
+            return set()
+        return self.named_in(sql)
 
 
 TABLES = Tables()
@@ -72,34 +89,34 @@ TABLES = Tables()
 
 # --- Writes move generations on -------------------------------------------------------------
 
-_paused_until = 0.0
+_missed = False
 
 
-def reset_pause():
-    """Writes try the cache again at once (tests that stopped it)."""
-    global _paused_until
-    _paused_until = 0.0
+def reset():
+    """Forget a missed move (tests that stopped Redis)."""
+    global _missed
+    _missed = False
 
 
 def bump(tables):
-    """Move each table's generation on: pages drawn from it are drawn again."""
-    global _paused_until
-    if time.monotonic() < _paused_until:
-        return
+    """Move each table's generation on: pages drawn from it are drawn again. A write never
+    fails because the cache did; a move that could not be made moves every page on next time."""
+    global _missed
     cache = store()
     keys = [GENERATION + table for table in tables]
-    try:
-        if hasattr(cache, "advance"):  # Redis: one round trip
-            cache.advance(keys, start=time.time_ns())
-        else:
-            for key in keys:
-                try:
-                    cache.incr(key)
-                except ValueError:  # never set since the cache started, or evicted
-                    cache.set(key, time.time_ns(), None)
-    except Exception as exc:  # a write must never fail because the cache did
-        _paused_until = time.monotonic() + PAUSE_AFTER_ERROR
-        logger.warning("page generations not moved on (%s): kept pages expire on their own", exc)
+    if _missed:
+        keys.append(GENERATION + ANY_TABLE)
+    if not keys:
+        return
+    if hasattr(cache, "advance"):  # Redis: one round trip; False when unreachable
+        _missed = not cache.advance(keys, start=time.time_ns())
+        return
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # never set since the cache started, or evicted
+            cache.set(key, time.time_ns(), None)
+    _missed = False
 
 
 class _AtCommit:
@@ -123,13 +140,12 @@ def _pending(conn):
 
 def track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    match = WRITE.match(sql)
-    if match and not sql.startswith(LAST_LOGIN):
-        table = match.group(1)
+    tables = TABLES.written_by(sql)
+    if tables and not sql.startswith(LAST_LOGIN):
         conn = context["connection"]
         if conn.in_atomic_block:
-            _pending(conn).tables.add(table)
-        bump([table])
+            _pending(conn).tables.update(tables)
+        bump(tables)
     return result
 
 
@@ -147,8 +163,7 @@ class _Reads:
         self.tables = set()
 
     def __call__(self, execute, sql, params, many, context):
-        if not WRITE.match(sql):
-            self.tables |= TABLES.read_by(sql)
+        self.tables |= TABLES.named_in(sql)
         return execute(sql, params, many, context)
 
 
@@ -194,6 +209,17 @@ def _key(request):
 def _generations(tables):
     found = store().get_many([GENERATION + table for table in tables])
     return {table: found.get(GENERATION + table) for table in tables}
+
+
+def _generations_before_drawing():
+    """Every table's generation; one that has none yet (or was evicted) is given one, so that a
+    page never depends on "no generation", which an eviction would bring back."""
+    cache = store()
+    generations = _generations([*TABLES.names, ANY_TABLE])
+    for table in [table for table, generation in generations.items() if generation is None]:
+        cache.add(GENERATION + table, time.time_ns(), None)
+        generations[table] = cache.get(GENERATION + table)
+    return generations
 
 
 # The tables each view was seen to read, in this process: a kept page and the generations of
@@ -257,19 +283,22 @@ class PageCacheMiddleware:
         if not _cacheable(request, request.resolver_match.view_name):
             return None
         view_name = request.resolver_match.view_name
+        if _missed:
+            bump(())  # Redis may answer again: pages kept before a missed move must go
         key = _key(request)
         page = _still_true(key, view_name)
         if page is not None:
             return _response(page, request)
         # Generations before drawing: a write during the drawing makes the page stale at once.
-        generations = _generations(TABLES.names)
+        generations = _generations_before_drawing()
         reads = _Reads()
         with connection.execute_wrapper(reads):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-        # The person is part of every page (name, roles): a change to the account redraws it.
-        reads.tables.add("auth_user")
+        # The person is part of every page (name, roles): a change to the account redraws it. Some
+        # views read tables through caches of their own (settings.PAGE_CACHE_VIEWS).
+        reads.tables |= {"auth_user", ANY_TABLE, *settings.PAGE_CACHE_VIEWS[view_name]}
         if not messages.get_messages(request).used:
             _keep(key, response, reads.tables, generations)
             _read_by_view[view_name] = _read_by_view.get(view_name, frozenset()) | reads.tables

@@ -5,6 +5,7 @@ embedded development setup: SQLite and a filesystem Celery broker under var/,
 mails written as files under var/mail/. A bad value fails loudly at start-up.
 """
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -258,7 +259,6 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "wekker-cache",
             "OPTIONS": {
                 "socket_connect_timeout": float(os.getenv("CACHE_TIMEOUT_SECONDS", "0.3")),
                 "socket_timeout": float(os.getenv("CACHE_TIMEOUT_SECONDS", "0.3")),
@@ -269,6 +269,12 @@ elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be redis://… or locmem://, not {CACHE_URL!r}")
+# Two deployments may share one Redis server (each with its own CELERY_QUEUE): each keeps its
+# cache under a prefix of its own, named after its database, so that none reads the other's.
+DATABASE_IDENTITY = repr([DATABASES["default"].get(key) for key in ("ENGINE", "NAME", "HOST", "PORT")])
+for alias in CACHES.values():
+    if alias["BACKEND"].endswith("RedisCache"):
+        alias["KEY_PREFIX"] = "wekker-" + hashlib.sha256(DATABASE_IDENTITY.encode()).hexdigest()[:12]
 CACHES["fallback"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"}
 # What pages keep (the observatory's figures and charts, template fragments): the same store,
 # but with Redis down a miss, not an error (wekker/cache.py): the page is computed.
@@ -280,16 +286,21 @@ CACHES["template_fragments"] = CACHES["pages"]
 # Whole pages kept per person until a table they show is written to (wekker/pagecache.py):
 # only in a cache every process shares, else a write in one process would not reach the others.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 if CACHES["pages"]["BACKEND"].endswith("RedisCache") else 0)
+if PAGE_CACHE_SECONDS and not CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+    raise ImproperlyConfigured("PAGE_CACHE_SECONDS needs a Redis cache (CACHE_URL=redis://…), shared by every process")
+# The pages kept, and the tables each also shows through caches of its own (read from the
+# database only when those are refreshed): a write to them redraws the page at once.
 PAGE_CACHE_VIEWS = {
-    "home",
-    "groups:list",
-    "meetings:group",
-    "meetings:detail",
-    "meetings:my_agenda",
-    "meetings:actions",
-    "directory:directory",
-    "directory:organisations",
-    "indicators:dashboard",
+    "home": (),
+    "groups:list": (),
+    "meetings:group": (),
+    "meetings:detail": (),
+    "meetings:my_agenda": (),
+    "meetings:actions": (),
+    "directory:directory": (),
+    "directory:organisations": (),
+    # The groups' work on the time axis (indicators/timeline.py), territories and domains.
+    "indicators:dashboard": ("meetings_action", "meetings_meeting", "reference_territory", "reference_domain"),
 }
 
 

@@ -43,9 +43,10 @@ def test_it_opens_the_changelist_and_add_page(client, admin_user, some_data, mod
     assert changelist.status_code == 200
     add = client.get(reverse(f"admin:{app_label}_{model_name}_add"))
     # Deliveries are made by the dispatcher, documents, group messages and change records by the
-    # pages, the observatory's derived tables by the imports: not by hand.
+    # pages, the observatory's derived tables by the imports, the reminders' plan mark by the passes
+    # and its change log by triggers: not by hand.
     by_machine = ("delivery", "document", "groupmessage", "meetingchange", "minutescorrection")
-    by_machine += ("stagedrow", "rollup", "coverage", "rollupversion")
+    by_machine += ("stagedrow", "rollup", "coverage", "rollupversion", "remindermark", "reminderchange")
     assert add.status_code in ((403,) if model_name in by_machine else (200,))
 
 

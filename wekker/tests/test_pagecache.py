@@ -1,6 +1,8 @@
 """Pages kept whole per person (wekker/pagecache.py): sent back while true, drawn again once not."""
 
 import re
+import socket
+import time
 import uuid
 
 import pytest
@@ -11,11 +13,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from conftest import meeting_of, text_of
+from conftest import closed_port, meeting_of, text_of
 from groups.models import Membership, WorkingGroup
 from meetings.tests.factories import ActionFactory
-from wekker import pagecache
+from wekker import cache, pagecache
 from wekker.settings import next_redis_database
+from wekker.tests.test_settings import run
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +254,99 @@ def test_the_listed_views_exist(settings):
     for name in settings.PAGE_CACHE_VIEWS:
         kwargs = {"slug": "x"} if name == "meetings:group" else {"pk": 1} if name == "meetings:detail" else {}
         assert resolve(reverse(name, kwargs=kwargs)).view_name == name
+
+
+@pytest.mark.redis
+def test_pages_kept_before_a_missed_move_are_drawn_again_once_redis_answers(
+    client, coordinatrice, mixite, redis_pages, settings
+):
+    client.force_login(coordinatrice)
+    client.get("/groups/")
+    assert queries(client, "/groups/") == KEPT
+    reachable = settings.CACHES
+    settings.CACHES = {**reachable, "pages": {**reachable["pages"], "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    mixite.name = "Mixité, pendant la coupure"
+    mixite.save()  # this process could not move the groups' generation on
+    settings.CACHES = reachable
+    cache.reset_breakers()
+    assert "Mixité, pendant la coupure" in text_of(client.get("/groups/"))
+
+
+def test_a_hung_redis_costs_one_timeout_then_nothing_for_a_while(client, coordinatrice, mixite, settings):
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        hung = {
+            "BACKEND": "wekker.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+        }
+        settings.CACHES = {**settings.CACHES, "pages": hung}
+        client.force_login(coordinatrice)
+        client.get("/groups/")
+        started = time.monotonic()
+        for _ in range(3):
+            assert client.get("/groups/").status_code == 200
+            mixite.save()
+        assert time.monotonic() - started < 0.3  # not one more timeout: the breaker is open
+
+
+def test_a_page_is_drawn_again_when_a_generation_it_depends_on_was_evicted(client, coordinatrice, mixite, bretagne):
+    client.force_login(coordinatrice)
+    client.get("/groups/")  # territories: never written to since this cache started
+    bretagne.name = "Bretagne (région)"
+    bretagne.save()
+    caches["pages"].delete(pagecache.GENERATION + "reference_territory")  # evicted
+    assert "Bretagne (région)" in text_of(client.get("/groups/"))
+
+
+def test_the_dashboard_is_drawn_again_when_a_table_it_shows_through_its_own_caches_changes(
+    client, coordinatrice, mixite
+):
+    client.force_login(coordinatrice)
+    client.get("/indicators/")
+    assert queries(client, "/indicators/") == KEPT  # the groups' work came from its own cache
+    ActionFactory(group=mixite, owner=coordinatrice.contact)
+    assert queries(client, "/indicators/") > KEPT
+
+
+@pytest.mark.parametrize(
+    "sql, tables",
+    [
+        ('UPDATE "groups_workinggroup" SET "name" = %s', {"groups_workinggroup"}),
+        ('INSERT INTO "meetings_action" ("title") VALUES (%s)', {"meetings_action"}),
+        ('INSERT OR IGNORE INTO "meetings_delivery" ("id") VALUES (%s)', {"meetings_delivery"}),
+        (
+            'DELETE FROM "groups_membership" WHERE "id" IN (SELECT U0."id" FROM "groups_workinggroup" U0)',
+            {"groups_membership"},
+        ),
+        ("-- a comment first\n/* and another */ UPDATE groups_workinggroup SET name = %s", {"groups_workinggroup"}),
+        (
+            "WITH gone AS (SELECT id FROM groups_workinggroup) "
+            "DELETE FROM groups_membership WHERE group_id IN (SELECT id FROM gone)",
+            {"groups_workinggroup", "groups_membership"},
+        ),
+        ("TRUNCATE meetings_action", {"meetings_action"}),
+        ('SELECT "id" FROM "groups_workinggroup" FOR UPDATE', set()),
+        ("SAVEPOINT s1", set()),
+        ('  select 1 from "meetings_action"', set()),
+    ],
+)
+def test_it_knows_which_tables_a_statement_writes(sql, tables):
+    assert pagecache.TABLES.written_by(sql) == tables
+
+
+def test_each_deployment_on_one_redis_keeps_its_own_pages():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['pages']['KEY_PREFIX'])"
+    )
+    broker = {"CELERY_BROKER_URL": "redis://shared:6379/0"}
+    one = run(code, DATABASE_URL="postgres://u@db:5432/wekker_nord", **broker).stdout.strip()
+    other = run(code, DATABASE_URL="postgres://u@db:5432/wekker_sud", **broker).stdout.strip()
+    again = run(code, DATABASE_URL="postgres://u@db:5432/wekker_nord", **broker).stdout.strip()
+    assert one.startswith("wekker-") and one != other and one == again
+
+
+def test_it_refuses_to_keep_pages_in_each_processs_memory():
+    result = run("import django; django.setup()", PAGE_CACHE_SECONDS="60")
+    assert "PAGE_CACHE_SECONDS needs a Redis cache" in result.stderr
