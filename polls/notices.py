@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from groups.models import WorkingGroup
 from meetings.calendar.ics import absolute_url
 from meetings.models import Delivery
-from meetings.notices import mail
+from meetings.notices import mail, probe
 from meetings.notices.kinds import Notice
 from reference.timezones import PARIS
 
@@ -117,10 +117,13 @@ class InvitationNotice(PollNotice):
     kind, name = Delivery.Kind.POLL_INVITATION, "invitation"
 
     def polls(self, now):
-        return [
-            (p, p.created_at)
-            for p in Poll.objects.filter(status=Poll.Status.OPEN, created_at__gt=now - WINDOW).select_related("group")
-        ]
+        return [(p, p.created_at) for p in self.candidates(now - WINDOW).select_related("group")]
+
+    def candidates(self, window_start):
+        return Poll.objects.filter(status=Poll.Status.OPEN, created_at__gt=window_start)
+
+    def probe(self):
+        return self.candidates(probe.now_minus(WINDOW))
 
     def still_due(self, poll, delivery, at):
         return None if poll.is_open else "poll closed"
@@ -137,13 +140,19 @@ class ReminderNotice(PollNotice):
     def polls(self, now):
         due = []
         today = now.astimezone(PARIS).date()
-        candidates = Poll.objects.filter(status=Poll.Status.OPEN, deadline__gte=today, group__poll_reminder_days__gt=0)
-        for poll in candidates.select_related("group"):
+        for poll in self.candidates(today).select_related("group"):
             due_at = reminder_due_at(poll, poll.group.poll_reminder_days)
             # A poll made after its reminder's time has just sent its invitation: no reminder.
             if poll.created_at <= due_at <= now:
                 due.append((poll, due_at))
         return due
+
+    def candidates(self, today):
+        return Poll.objects.filter(status=Poll.Status.OPEN, deadline__gte=today, group__poll_reminder_days__gt=0)
+
+    def probe(self):
+        """The polls the plan looks at (a superset: their reminder's time is checked in Python)."""
+        return self.candidates(probe.today())
 
     def invitees(self, poll):
         return super().invitees(poll).filter(answered_at__isnull=True)
@@ -177,10 +186,13 @@ class ClosedNotice(PollNotice):
         return f"poll:{poll.pk}:{poll.round}"
 
     def polls(self, now):
-        closed = Poll.objects.filter(
-            status=Poll.Status.CLOSED, closed_at__gt=now - WINDOW, meeting__isnull=False
-        ).select_related("group")
-        return [(p, p.closed_at) for p in closed]
+        return [(p, p.closed_at) for p in self.candidates(now - WINDOW).select_related("group")]
+
+    def candidates(self, window_start):
+        return Poll.objects.filter(status=Poll.Status.CLOSED, closed_at__gt=window_start, meeting__isnull=False)
+
+    def probe(self):
+        return self.candidates(probe.now_minus(WINDOW))
 
     def still_due(self, poll, delivery, at):
         if poll.is_open or poll.meeting is None:
@@ -221,10 +233,13 @@ class ReopenedNotice(PollNotice):
         return f"poll:{poll.pk}:{poll.round}"
 
     def polls(self, now):
-        reopened = Poll.objects.filter(
-            status=Poll.Status.OPEN, round__gt=0, reopened_at__gt=now - WINDOW
-        ).select_related("group")
-        return [(p, p.reopened_at) for p in reopened]
+        return [(p, p.reopened_at) for p in self.candidates(now - WINDOW).select_related("group")]
+
+    def candidates(self, window_start):
+        return Poll.objects.filter(status=Poll.Status.OPEN, round__gt=0, reopened_at__gt=window_start)
+
+    def probe(self):
+        return self.candidates(probe.now_minus(WINDOW))
 
     def still_due(self, poll, delivery, at):
         return None if poll.is_open else "poll closed again"

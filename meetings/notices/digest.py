@@ -12,20 +12,39 @@ from stakeholders.models import Contact
 
 from ..calendar.ics import absolute_url
 from ..models import Action, Delivery
+from . import probe
 from .kinds import Notice
 from .schedule import digest_period
 
 DIGEST_AHEAD = dt.timedelta(days=7)
 
 
-def digest_actions(today):
-    """Open actions due within a week or overdue, of groups their owner still belongs to."""
+def digest_actions(today, due_by=None):
+    """Open actions due within a week (by `due_by`) or overdue, of groups their owner still belongs to."""
     current = Membership.objects.current(on=today).filter(group=OuterRef("group"), contact=OuterRef("owner"))
     return (
         Action.objects.open()
-        .filter(due_date__lte=today + DIGEST_AHEAD, group__status=WorkingGroup.Status.ACTIVE)
+        .filter(due_date__lte=due_by or today + DIGEST_AHEAD, group__status=WorkingGroup.Status.ACTIVE)
         .filter(Exists(current))
     )
+
+
+def _owners(kind, today, due_by, monday):
+    """The contacts owed this week's digest and not yet planned one."""
+    return (
+        Contact.objects.filter(is_archived=False)
+        .exclude(email="")
+        .filter(Exists(digest_actions(today, due_by).filter(owner=OuterRef("pk"))))
+        .filter(~Exists(Delivery.objects.filter(kind=kind, contact=OuterRef("pk"), period=monday)))
+    )
+
+
+def _monday(now):
+    return digest_period(now)[0]
+
+
+def _due(now):
+    return now >= digest_period(now)[1]
 
 
 class DigestNotice(Notice):
@@ -36,14 +55,12 @@ class DigestNotice(Notice):
         if now < due_at:
             return []
         today = now.astimezone(PARIS).date()
-        owners = (
-            Contact.objects.filter(is_archived=False)
-            .exclude(email="")
-            .filter(Exists(digest_actions(today).filter(owner=OuterRef("pk"))))
-            .filter(~Exists(Delivery.objects.filter(kind=self.kind, contact=OuterRef("pk"), period=monday)))
-            .values_list("pk", flat=True)
-        )
+        owners = _owners(self.kind, today, today + DIGEST_AHEAD, monday).values_list("pk", flat=True)
         return [Delivery(kind=self.kind, contact_id=pk, period=monday, due_at=due_at) for pk in owners]
+
+    def probe(self):
+        owners = _owners(self.kind, probe.today(), probe.today_plus(DIGEST_AHEAD), probe.date_of(_monday))
+        return owners.filter(probe.holds(_due))
 
     def useful_until(self, delivery):
         """The end of the digest's week (Sunday night, Paris time)."""

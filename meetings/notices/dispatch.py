@@ -46,7 +46,7 @@ from reference.timezones import PARIS
 
 from ..messages.notice import MESSAGE
 from ..models import Action, AgendaItem, Attendance, Delivery
-from . import lease, mail, meeting_notices
+from . import lease, mail, meeting_notices, probe
 from .digest import DIGEST, digest_actions
 from .invitation import INVITATION
 from .meeting_notices import CANCELLATION, REMINDER, UPDATE
@@ -118,7 +118,10 @@ def plan(now):
     # One transaction: the reminders' mark of what has been checked moves only with the rows
     # planned (catch_up.py); a pass that fails leaves both as they were.
     with transaction.atomic():
-        return insert([delivery for notice in NOTICES.values() for delivery in notice.plan(now)])
+        # Only the kinds whose probe says they may owe something (probe.py): in the same
+        # transaction, so what a probe misses by a moment the next pass finds.
+        owing = probe.may_owe(NOTICES, now)
+        return insert([d for kind, notice in NOTICES.items() if kind in owing for d in notice.plan(now)])
 
 
 def insert(deliveries):

@@ -15,13 +15,23 @@ class Notice:
     or None. `useful_until(delivery)`: after that instant the message is not worth sending (a
     failed one is retried until then, then marked expired). `subject` and `context` word it;
     `attachments` adds files (a calendar entry); `groups` names the groups whose coordinators
-    replies go to, for a kind the dispatch cannot tell it of.
+    replies go to, for a kind the dispatch cannot tell it of. `probe()` lets a pass skip a plan that
+would find nothing (probe.py).
     """
 
     kind = None
 
     def plan(self, now):
         return []
+
+    def probe(self):
+        """A queryset with a row whenever `plan` may find something, its values of the pass as
+        probe.At placeholders (probe.py); None: always plan."""
+        return None
+
+    @property
+    def has_probe(self):
+        return type(self).probe is not Notice.probe
 
     def why_not(self, delivery, batch, at):
         return None

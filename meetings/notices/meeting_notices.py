@@ -12,7 +12,7 @@ from reference.timezones import PARIS
 from ..models import Attendance, Delivery, Meeting, MeetingChange
 from ..rsvp.signing import rsvp_urls
 from ..spans import meeting_when
-from . import catch_up, mail
+from . import catch_up, mail, probe
 from .changes import Change
 from .kinds import Notice
 from .schedule import LIVE, MAX_OFFSET_DAYS, chunks, current_reminder, recipients
@@ -164,11 +164,16 @@ def _answer_links(delivery, batch):
     }
 
 
-def _notices(kind, meeting_filter, now):
-    """Updates and cancellations: one per recipient and meeting sequence."""
+def _notice_rows(kind, meeting_filter, today):
+    """The recipients owed a notice of `kind` for the meetings of `meeting_filter`: one per meeting sequence."""
     delivered = Delivery.objects.filter(
         kind=kind, meeting=OuterRef("m_id"), contact=OuterRef("contact_id"), meeting_sequence=OuterRef("m_seq")
     )
+    return recipients(meeting_filter, delivered, today=today)
+
+
+def _notices(kind, meeting_filter, now):
+    """Cancellations: one per recipient and meeting sequence."""
     today = now.astimezone(PARIS).date()
     return [
         Delivery(
@@ -179,7 +184,7 @@ def _notices(kind, meeting_filter, now):
             meeting_sequence=m_seq,
             due_at=now,
         )
-        for m_id, contact_id, m_start, _end, m_seq in recipients(meeting_filter, delivered, today=today)
+        for m_id, contact_id, m_start, _end, m_seq in _notice_rows(kind, meeting_filter, today)
     ]
 
 
@@ -192,9 +197,7 @@ class UpdateNotice(MeetingNotice):
     def plan(self, now):
         latest = MeetingChange.objects.filter(meeting=OuterRef("pk")).order_by("-sequence")
         changed = (
-            # Meetings with a change record first (few): not a subquery per meeting still ahead.
-            Meeting.objects.filter(pk__in=MeetingChange.objects.values("meeting_id"))
-            .filter(starts_at__gt=now, status__in=LIVE)
+            _changed(now)
             .annotate(change_seq=Subquery(latest.values("sequence")[:1]))
             .filter(change_seq__isnull=False)
             .annotate(changed_at=Subquery(latest.values("changed_at")[:1]))
@@ -220,6 +223,10 @@ class UpdateNotice(MeetingNotice):
                 for _m, contact_id, m_start, _end, _seq in rows
             ]
         return planned
+
+    def probe(self):
+        """The meetings the plan looks at: a meeting still ahead that changed (a superset)."""
+        return _changed(probe.now())
 
     def why_not(self, delivery, batch, at):
         reason = super().why_not(delivery, batch, at)
@@ -272,6 +279,13 @@ class UpdateNotice(MeetingNotice):
         }
 
 
+def _changed(now):
+    """Meetings still ahead with a change record (few: not a subquery per meeting still ahead)."""
+    return Meeting.objects.filter(pk__in=MeetingChange.objects.values("meeting_id")).filter(
+        starts_at__gt=now, status__in=LIVE
+    )
+
+
 def _changes(batch, meeting):
     """The meeting's change records, read once per batch."""
     cache = batch.__dict__.setdefault("meeting_changes", {})
@@ -288,7 +302,10 @@ class CancellationNotice(MeetingNotice):
     ics_method = "CANCEL"
 
     def plan(self, now):
-        return _notices(self.kind, {"starts_at__gt": now, "status": Meeting.Status.CANCELLED}, now)
+        return _notices(self.kind, _cancelled(now), now)
+
+    def probe(self):
+        return _notice_rows(self.kind, _cancelled(probe.now()), probe.today())
 
     def why_not(self, delivery, batch, at):
         reason = super().why_not(delivery, batch, at)
@@ -303,6 +320,10 @@ class CancellationNotice(MeetingNotice):
         # Addressed to its recipient (ATTENDEE): calendar clients match the cancellation to them.
         body = mail.meeting_ics(delivery.meeting, context["agenda"], method="CANCEL", attendee=delivery.contact.email)
         return [mail.ics_part(body, "CANCEL")]
+
+
+def _cancelled(now):
+    return {"starts_at__gt": now, "status": Meeting.Status.CANCELLED}
 
 
 REMINDER, UPDATE, CANCELLATION = ReminderNotice(), UpdateNotice(), CancellationNotice()

@@ -10,7 +10,7 @@ from groups.models import Membership
 from reference.timezones import PARIS
 
 from ..models import Delivery, Meeting, MinutesCorrection
-from . import mail
+from . import mail, probe
 from .kinds import Notice
 from .meeting_notices import when
 from .schedule import LIVE, recipients
@@ -33,11 +33,22 @@ class MinutesNotice(Notice):
         """`minutes.services.send_minutes` calls this for its meeting in its own transaction (so the
         deliveries exist, and are counted, as soon as the minutes are marked sent); every pass
         calls it for all meetings, which catches up whatever that missed."""
+        today = now.astimezone(PARIS).date()
+        rows = self._rows(now - MINUTES_SENDING_WINDOW, now, today, meeting_ids)
+        return [
+            Delivery(kind=self.kind, meeting_id=m_id, contact_id=contact_id, meeting_starts_at=m_start, due_at=now)
+            for m_id, contact_id, m_start, _end, _seq in rows
+        ]
+
+    def probe(self):
+        return self._rows(probe.now_minus(MINUTES_SENDING_WINDOW), probe.now(), probe.today())
+
+    def _rows(self, sent_after, sent_by, today, meeting_ids=None):
         delivered = Delivery.objects.filter(kind=self.kind, meeting=OuterRef("m_id"), contact=OuterRef("contact_id"))
         meeting_filter = {
             "minutes_status__in": [Meeting.MinutesStatus.SENT, Meeting.MinutesStatus.ADOPTED],
-            "minutes_sent_at__gt": now - MINUTES_SENDING_WINDOW,
-            "minutes_sent_at__lte": now,
+            "minutes_sent_at__gt": sent_after,
+            "minutes_sent_at__lte": sent_by,
         }
         if meeting_ids is not None:
             meeting_filter["pk__in"] = list(meeting_ids)
@@ -46,12 +57,7 @@ class MinutesNotice(Notice):
             # any other way (before this existed, by an admin, by the demo data) were not
             # meant to be mailed by a background pass.
             meeting_filter["pk__in"] = Delivery.objects.filter(kind=self.kind).values("meeting_id")
-        today = now.astimezone(PARIS).date()
-        rows = recipients(meeting_filter, delivered, today=today, exclude_declined=False)
-        return [
-            Delivery(kind=self.kind, meeting_id=m_id, contact_id=contact_id, meeting_starts_at=m_start, due_at=now)
-            for m_id, contact_id, m_start, _end, _seq in rows
-        ]
+        return recipients(meeting_filter, delivered, today=today, exclude_declined=False)
 
     def useful_until(self, delivery):
         return (delivery.meeting.minutes_sent_at or delivery.created_at) + MINUTES_SENDING_WINDOW
@@ -83,19 +89,8 @@ class MinutesMissingNotice(Notice):
     kind = Delivery.Kind.MINUTES_MISSING
 
     def plan(self, now):
-        delivered = Delivery.objects.filter(kind=self.kind, meeting=OuterRef("m_id"), contact=OuterRef("contact_id"))
-        meeting_filter = {
-            "kind": Meeting.Kind.MEETING,
-            "status__in": [*LIVE, Meeting.Status.HELD],
-            "ends_at__lte": now - MINUTES_GRACE,
-            "ends_at__gt": now - MINUTES_HORIZON,
-            "minutes": "",
-            "minutes_status": Meeting.MinutesStatus.NONE,
-        }
         today = now.astimezone(PARIS).date()
-        rows = recipients(
-            meeting_filter, delivered, today=today, roles=[Membership.Role.COORDINATOR], exclude_declined=False
-        )
+        rows = self._rows(now - MINUTES_GRACE, now - MINUTES_HORIZON, today)
         return [
             Delivery(
                 kind=self.kind,
@@ -106,6 +101,23 @@ class MinutesMissingNotice(Notice):
             )
             for m_id, contact_id, m_start, m_end, _seq in rows
         ]
+
+    def probe(self):
+        return self._rows(probe.now_minus(MINUTES_GRACE), probe.now_minus(MINUTES_HORIZON), probe.today())
+
+    def _rows(self, ended_by, ended_after, today):
+        delivered = Delivery.objects.filter(kind=self.kind, meeting=OuterRef("m_id"), contact=OuterRef("contact_id"))
+        meeting_filter = {
+            "kind": Meeting.Kind.MEETING,
+            "status__in": [*LIVE, Meeting.Status.HELD],
+            "ends_at__lte": ended_by,
+            "ends_at__gt": ended_after,
+            "minutes": "",
+            "minutes_status": Meeting.MinutesStatus.NONE,
+        }
+        return recipients(
+            meeting_filter, delivered, today=today, roles=[Membership.Role.COORDINATOR], exclude_declined=False
+        )
 
     def useful_until(self, delivery):
         return delivery.meeting.ends_at + MINUTES_HORIZON
@@ -137,9 +149,7 @@ class MinutesCorrectionNotice(Notice):
     def plan(self, now, corrections=None):
         """`correct_minutes` calls this for its correction; every pass catches up the recent ones."""
         if corrections is None:
-            corrections = MinutesCorrection.objects.filter(
-                corrected_at__gt=now - MINUTES_SENDING_WINDOW, corrected_at__lte=now
-            )
+            corrections = _recent_corrections(now - MINUTES_SENDING_WINDOW, now)
         today = now.astimezone(PARIS).date()
         planned = []
         for correction in corrections:
@@ -163,6 +173,10 @@ class MinutesCorrectionNotice(Notice):
             ]
         return planned
 
+    def probe(self):
+        """The corrections the plan looks at (a superset)."""
+        return _recent_corrections(probe.now_minus(MINUTES_SENDING_WINDOW), probe.now())
+
     def why_not(self, delivery, batch, at):
         if (delivery.meeting.group_id, delivery.contact_id) not in batch.members:
             return "no longer a member"
@@ -180,6 +194,10 @@ class MinutesCorrectionNotice(Notice):
             meeting=delivery.meeting_id, number=delivery.meeting_sequence
         ).first()
         return {**context, "correction": correction, "changed_lines": changed_lines(correction)}
+
+
+def _recent_corrections(after, by):
+    return MinutesCorrection.objects.filter(corrected_at__gt=after, corrected_at__lte=by)
 
 
 def changed_lines(correction):
