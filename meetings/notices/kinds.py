@@ -15,8 +15,8 @@ class Notice:
     or None. `useful_until(delivery)`: after that instant the message is not worth sending (a
     failed one is retried until then, then marked expired). `subject` and `context` word it;
     `attachments` adds files (a calendar entry); `groups` names the groups whose coordinators
-    replies go to, for a kind the dispatch cannot tell it of. `probe()` lets a pass skip a plan that
-would find nothing (probe.py).
+    replies go to, for a kind the dispatch cannot tell it of. `probe()` lets a pass skip a
+    plan that would find nothing (probe.py).
     """
 
     kind = None

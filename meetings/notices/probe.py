@@ -83,7 +83,8 @@ def may_owe(notices, now, using="default"):
     with connection.cursor() as cursor:
         cursor.execute(sql, [p.bind(now, connection) if isinstance(p, At) else p for p in params])
         found = cursor.fetchone()
-    return {kind for kind in notices if kind not in probed} | {kind for kind, hit in zip(probed, found) if hit}
+    unprobed = {kind for kind in notices if kind not in probed}
+    return unprobed | {kind for kind, hit in zip(probed, found, strict=True) if hit}
 
 
 def _compile(querysets, connection):
