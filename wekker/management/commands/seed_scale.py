@@ -30,8 +30,10 @@ class Command(BaseCommand):
         )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # Fresh statistics, as autovacuum would gather later: plans for a bulk-loaded
-                # database are otherwise made on the sizes of an empty one.
-                cursor.execute("ANALYZE")
+                # What autovacuum would do later, at once: fresh statistics (plans for a bulk-loaded
+                # database are otherwise made on the sizes of an empty one), and the rows inserted
+                # since the trigram indexes were made moved from their pending list into the
+                # indexes (until then every search reads that list: 60 ms instead of 1 ms).
+                cursor.execute("VACUUM ANALYZE")
                 cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
                 self.stdout.write(f"Database size: {cursor.fetchone()[0]}")
