@@ -138,8 +138,16 @@ def _pending(conn):
     return at_commit
 
 
+def _kept_anywhere():
+    """Pages may be kept: by this process, or by others sharing its Redis (a worker keeps none,
+    but its writes must reach the web processes')."""
+    return settings.PAGE_CACHE_SECONDS > 0 or hasattr(store(), "advance")
+
+
 def track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
+    if not _kept_anywhere():
+        return result
     tables = TABLES.written_by(sql)
     if tables and not sql.startswith(LAST_LOGIN):
         conn = context["connection"]

@@ -350,3 +350,10 @@ def test_each_deployment_on_one_redis_keeps_its_own_pages():
 def test_it_refuses_to_keep_pages_in_each_processs_memory():
     result = run("import django; django.setup()", PAGE_CACHE_SECONDS="60")
     assert "PAGE_CACHE_SECONDS needs a Redis cache" in result.stderr
+
+
+def test_writes_cost_nothing_where_no_page_can_be_kept(mixite, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the embedded setup: process memory, no page kept
+    caches["pages"].set(pagecache.GENERATION + "groups_workinggroup", 100, None)
+    mixite.save()
+    assert generation("groups_workinggroup") == 100
