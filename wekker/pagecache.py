@@ -1,12 +1,13 @@
 """Pages kept whole, per person, until a table they were drawn from is written to.
 
-Rendering a list page costs 15–30 ms of templates and queries; sending back the same page
-again costs a cache read. A cached page (settings.PAGE_CACHE_VIEWS) is kept per person, language,
-URL and day, with the tables its view read while it was drawn (every SELECT of the request is
-looked at) and, for each table, the generation it had then. Every INSERT, UPDATE or DELETE on
-a table, from any process (web, worker, command, admin), moves that table's generation on, once
-the statement ran and again once its transaction commits. A page whose tables all still have
-the generations it was drawn at is still true and is sent back; any other is drawn again.
+Drawing a page at national scale costs 20–60 ms, mostly templates; sending the same page back
+costs the session and account queries and a cache read. A page of settings.PAGE_CACHE_VIEWS is
+kept per person, language, URL and day, with the tables its view read while it was drawn
+(every statement of the request is looked at) and, for each table, the generation it had then.
+Every write to a table, from any process (web, worker, command, admin), moves that table's
+generation on, once the statement ran and again once its transaction commits. A page whose
+tables all still have the generations it was drawn at is still true and is sent back; any
+other is drawn again.
 
 What a page shows that is not in the database moves on by itself: the date is in the key, and
 no page is kept longer than settings.PAGE_CACHE_SECONDS (what depends on the hour, "en cours",
@@ -288,9 +289,9 @@ class PageCacheMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
-        if not _cacheable(request, request.resolver_match.view_name):
-            return None
         view_name = request.resolver_match.view_name
+        if not _cacheable(request, view_name):
+            return None
         if _missed:
             bump(())  # Redis may answer again: pages kept before a missed move must go
         key = _key(request)
