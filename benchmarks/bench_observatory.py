@@ -147,17 +147,6 @@ def start_gunicorn(port):
     raise SystemExit("gunicorn did not start")
 
 
-def stop(process):
-    import signal
-
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 def load(port, cookie, url, clients=CLIENTS, seconds=SECONDS):
     """Several clients on keep-alive connections for `seconds`: (requests, errors, rps, p50 ms, p95 ms)."""
     latencies, errors, lock = [], [0], threading.Lock()
@@ -319,7 +308,7 @@ def web_import(port, cookie, tmp):
         write_s, record = timed(lambda: wait_status(pk, {"done", "failed"}))
         worker_peak = peak_kib(worker.pid)
     finally:
-        stop(worker)
+        benchutil.stop(worker, seconds=30)
     return {
         "rows": IMPORT_ROWS, "bytes": size, "upload_s": upload_s, "check_s": check_s, "confirm_s": confirm_s,
         "write_s": write_s, "status": record.status, "added": record.rows_added, "worker_peak_mib": worker_peak / 1024,
@@ -374,7 +363,7 @@ def main():
                 f"{result['worker_peak_mib']:.0f} MiB, gunicorn worker {gunicorn_peak:.0f} MiB."
             )
     finally:
-        stop(server)
+        benchutil.stop(server, seconds=30)
         years = sorted(set(Observation.objects.filter(year__gte=IMPORT_YEAR).values_list("year", flat=True)))
         Observation.objects.filter(year__gte=IMPORT_YEAR).delete()
         rollup.refresh(years)

@@ -154,18 +154,6 @@ def wait_ready(workers, seconds=120):
     raise RuntimeError("the workers did not start: see " + ", ".join(w.log for w in workers))
 
 
-def stop(workers):
-    for worker in workers:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-
-
 def purge():
     with tasks.dispatch_reminders.app.connection_for_write() as broker:
         broker.default_channel.queue_purge(QUEUE)
@@ -261,7 +249,7 @@ def two_workers_run():
         try:
             seconds, sent, _killed, received, duplicates, losses = run(sink, expected, workers)
         finally:
-            stop(workers)
+            benchutil.stop(*workers)
     return seconds, sent, received, duplicates, losses
 
 
@@ -322,7 +310,7 @@ def main():
             try:
                 rows.append((label, *run(sink, expected, workers, kill_at=kill)))
             finally:
-                stop(workers)
+                benchutil.stop(*workers)
             print(f"{label}: {rows[-1][1]:.1f} s", flush=True)
     idle = idle_pass_ms()
     report(rows, idle, len(expected))

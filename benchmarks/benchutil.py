@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -82,3 +83,17 @@ def wait_until_up(url, seconds=60):
             return
         time.sleep(0.3)
     raise RuntimeError(f"the server did not answer at {url}")
+
+
+def stop(*processes, seconds=60):
+    """Stop processes started with start_new_session=True, and all they started: SIGTERM to each
+    process group at once, SIGKILL to any still there `seconds` later."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
