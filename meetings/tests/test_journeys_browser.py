@@ -188,7 +188,9 @@ def test_it_keeps_a_draft_through_a_session_timeout(page, live_server, browser_l
     assert page.evaluate(f"sessionStorage.getItem('{key}')") is None  # the server has it: forgotten
 
 
-def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server, browser_login, coordinatrice, mixite):
+def typed_over_by_someone_else(page, browser_login, coordinatrice, mixite):
+    """Minutes open in the browser ("Début"), saved meanwhile by another coordinator, then typed
+    over here: autosave pauses. The meeting."""
     starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
     meeting = planning_services.create_meeting(
         group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
@@ -200,6 +202,11 @@ def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server,
     page.fill("#id_text", "Ma version")
     page.locator("#id_text").dispatch_event("input")
     page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    return meeting
+
+
+def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server, browser_login, coordinatrice, mixite):
+    meeting = typed_over_by_someone_else(page, browser_login, coordinatrice, mixite)
     meeting.refresh_from_db()
     assert meeting.minutes == "Version de Gwen"
     assert page.evaluate(f"JSON.parse(sessionStorage.getItem('wekker-minutes-{meeting.pk}')).text") == "Ma version"
@@ -212,17 +219,7 @@ def test_it_pauses_autosave_when_someone_else_saved_meanwhile(page, live_server,
 def test_it_never_lets_a_copy_in_the_browser_replace_a_newer_version(
     page, live_server, browser_login, coordinatrice, mixite
 ):
-    starts = dt.datetime(2027, 2, 9, 9, 30, tzinfo=planning_services.PARIS)
-    meeting = planning_services.create_meeting(
-        group=mixite, title="", starts_at=starts, ends_at=starts + dt.timedelta(hours=2)
-    )
-    minutes_services.save_minutes(meeting, text="Début")
-    browser_login(page, coordinatrice)
-    page.goto(f"/meetings/{meeting.pk}/minutes/")
-    minutes_services.save_minutes(meeting, text="Version de Gwen")  # another coordinator, in another browser
-    page.fill("#id_text", "Ma version")
-    page.locator("#id_text").dispatch_event("input")
-    page.get_by_text(re.compile("l’enregistrement automatique est suspendu")).wait_for(timeout=10000)
+    meeting = typed_over_by_someone_else(page, browser_login, coordinatrice, mixite)
     page.reload()  # the copy in this tab started from "Début", the server now has Gwen's version
     assert page.locator("#id_text").input_value() == "Version de Gwen"
     older = page.get_by_role("region", name="Texte non enregistré dans ce navigateur")
