@@ -35,8 +35,10 @@ def wait_for(record, statuses, pages, client, timeout=600):
     """Poll the import's page until its record reaches one of `statuses`; keep what the pages said."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pages.append(client.get(record.get_absolute_url()).content.decode())
+        # The status first, then the page: the page read last then shows at least that status
+        # (read the other way round, the task could finish between the two).
         record.refresh_from_db()
+        pages.append(client.get(record.get_absolute_url()).content.decode())
         if record.status in statuses:
             return record
         time.sleep(1)
